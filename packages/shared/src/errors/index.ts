@@ -1,0 +1,2 @@
+export { AppError, isAppError, type AppErrorCode, type AppErrorJson, type AppErrorOptions } from './app-error.ts';
+export { toAppError } from './to-app-error.ts';
