@@ -1,0 +1,45 @@
+import express, { type Express } from 'express';
+import { ADMIN_API_PATHS, type THealth } from '@dex/shared/admin-api';
+import type { Database } from '@dex/shared/db';
+import { AppError } from '@dex/shared/errors';
+import { jsonErrorHandler, requestContext } from '@dex/shared/http';
+import type { Logger } from '@dex/shared/logging';
+import { adminRoutes } from './admin-api/admin-routes.ts';
+import { requireAdminSecret } from './admin-api/require-admin-secret.ts';
+
+export interface AdminAppDeps {
+  db: Database;
+  logger: Logger;
+  adminApiSecret: string;
+  localConnectorId: string;
+}
+
+/**
+ * The admin HTTP API, without listening (main.ts and tests listen). `/health` is public;
+ * everything under `/api` needs the admin secret.
+ */
+export function createAdminApp(deps: AdminAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestContext(deps.logger));
+
+  app.get(ADMIN_API_PATHS.health, async (_req, res) => {
+    try {
+      await deps.db.ping();
+      const body: THealth = { status: 'ok', database: deps.db.provider };
+      res.json(body);
+    } catch (error) {
+      const body: THealth = { status: 'error', database: deps.db.provider, message: error instanceof Error ? error.message : 'database error' };
+      res.status(503).json(body);
+    }
+  });
+
+  app.use('/api', requireAdminSecret(deps.adminApiSecret), express.json({ limit: '100kb' }));
+  app.use(adminRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
+  app.use((req, _res, next) => {
+    next(new AppError('NOT_FOUND', { message: `no route for ${req.method} ${req.path}` }));
+  });
+  app.use(jsonErrorHandler);
+  return app;
+}

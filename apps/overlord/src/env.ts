@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import {
+  type FlagSpec,
+  formatUsage,
+  parseArgs,
+  parseConfig,
+  usageError,
+  zBase64SecretText,
+  zBooleanFlag,
+  zDbUrl,
+  zDuration,
+  zHttpUrl,
+  zKeySecrets,
+} from '@dex/shared/config';
+import { DEX_VERSION } from '@dex/shared/version';
+
+export const PROGRAM = 'dex-overlord';
+const ENV_PREFIX = 'DEX_OVERLORD';
+
+/** dex v0's admin API secret is base64 of exactly 128 bytes (reference §1.3). */
+export const ADMIN_API_SECRET_BYTES = 128;
+
+const FLAGS: readonly FlagSpec[] = [
+  { name: 'db-url', description: 'Database URL: file:./path.db (SQLite) or postgres://user@host:5432/db (PostgreSQL). Required.' },
+  { name: 'key-secrets', description: 'Comma-separated base64 32-byte secrets; the first encrypts signing keys, all decrypt. Required.' },
+  { name: 'db-migrate', boolean: true, defaultText: 'true', description: 'Apply database migrations at start.' },
+  { name: 'key-period', defaultText: '24h', description: 'How long a signing key signs before it is rotated.' },
+  { name: 'gc-interval', defaultText: '1h', description: 'How often expired sessions, codes and tokens are collected.' },
+  { name: 'admin-listen', defaultText: 'http://127.0.0.1:5557', description: 'Address of the admin API (plain HTTP).' },
+  {
+    name: 'admin-api-secret',
+    description: 'base64 of 128 random bytes, sent by callers as the Authorization header. Required: there is no unauthenticated mode.',
+  },
+  { name: 'local-connector', defaultText: 'local', description: 'Connector id of the local identities of admin users.' },
+  { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
+  { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
+];
+
+const ZOverlordFlags = z.object({
+  'db-url': zDbUrl,
+  'key-secrets': zKeySecrets,
+  'db-migrate': zBooleanFlag.default(true),
+  'key-period': zDuration.default(24 * 3_600_000),
+  'gc-interval': zDuration.default(3_600_000),
+  'admin-listen': zHttpUrl.default(new URL('http://127.0.0.1:5557')),
+  'admin-api-secret': zBase64SecretText(ADMIN_API_SECRET_BYTES),
+  'local-connector': z.string().min(1).default('local'),
+  'log-debug': zBooleanFlag.default(false),
+});
+
+export interface OverlordConfig {
+  dbUrl: string;
+  keySecrets: readonly Buffer[];
+  dbMigrate: boolean;
+  keyPeriodMs: number;
+  gcIntervalMs: number;
+  adminListen: URL;
+  adminApiSecret: string;
+  localConnectorId: string;
+  logDebug: boolean;
+}
+
+export type OverlordInvocation =
+  | { kind: 'run'; config: Readonly<OverlordConfig> }
+  | { kind: 'help'; text: string }
+  | { kind: 'version'; text: string };
+
+/**
+ * Reads the overlord's flags and `DEX_OVERLORD_*` variables once, at boot (the only place
+ * that reads the environment). Throws INVALID_CONFIG naming the flag.
+ */
+export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): OverlordInvocation {
+  const args = parseArgs({ specs: FLAGS, argv, envPrefix: ENV_PREFIX, env });
+  if (args.help) {
+    return {
+      kind: 'help',
+      text: formatUsage({
+        program: PROGRAM,
+        synopsis: '[flags]',
+        description: 'Applies migrations, rotates signing keys, collects garbage and serves the admin API.',
+        envPrefix: ENV_PREFIX,
+        specs: FLAGS,
+      }),
+    };
+  }
+  if (args.values.version === 'true') return { kind: 'version', text: `dex version ${DEX_VERSION}\nnode version ${process.version}\n` };
+  if (args.positionals.length > 0) throw usageError(`unexpected argument: ${args.positionals[0]}`);
+  const flags = parseConfig(ZOverlordFlags, args.values);
+  return {
+    kind: 'run',
+    config: Object.freeze({
+      dbUrl: flags['db-url'],
+      keySecrets: flags['key-secrets'],
+      dbMigrate: flags['db-migrate'],
+      keyPeriodMs: flags['key-period'],
+      gcIntervalMs: flags['gc-interval'],
+      adminListen: flags['admin-listen'],
+      adminApiSecret: flags['admin-api-secret'],
+      localConnectorId: flags['local-connector'],
+      logDebug: flags['log-debug'],
+    }),
+  };
+}

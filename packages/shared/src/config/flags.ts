@@ -1,0 +1,130 @@
+import { AppError } from '#errors/index.ts';
+
+/** One command-line flag. Its environment variable is `<PREFIX>_<NAME>` (dashes become underscores). */
+export interface FlagSpec {
+  readonly name: string;
+  readonly description: string;
+  /** Boolean flags take no value (`--flag`, or `--flag=false`). */
+  readonly boolean?: boolean;
+  /** Shown in the usage text; the typed default lives in the app's config schema. */
+  readonly defaultText?: string;
+  /** Read from the environment as well (default true). */
+  readonly env?: boolean;
+}
+
+export interface ParsedArgs {
+  /** Raw flag values, flags beating the environment; absent when neither gave one. */
+  readonly values: Readonly<Record<string, string>>;
+  readonly positionals: readonly string[];
+  readonly help: boolean;
+}
+
+export interface ParseArgsOptions {
+  readonly specs: readonly FlagSpec[];
+  readonly argv: readonly string[];
+  /** Prefix of the environment variables (`DEX_WORKER`, `DEX_OVERLORD`, `DEXCTL`). */
+  readonly envPrefix: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Stop reading flags at the first positional argument (subcommands parse the rest). */
+  readonly stopAtPositional?: boolean;
+}
+
+/** The environment variable that backs a flag, as in dex v0 (`--db-url` -> `DEX_WORKER_DB_URL`). */
+export function envName(prefix: string, flag: string): string {
+  return `${prefix}_${flag.toUpperCase().replaceAll('-', '_')}`;
+}
+
+/**
+ * Parses flags the way dex v0 did: `--name value`, `--name=value`, boolean `--name`;
+ * a flag not given on the command line is read from `<PREFIX>_<NAME>` (an empty value is
+ * ignored). An unknown flag is an INVALID_CONFIG error that names it.
+ * @example
+ * parseArgs({ specs: [{ name: 'listen', description: '' }], argv: ['--listen', 'http://127.0.0.1:5556'],
+ *   envPrefix: 'DEX_WORKER', env: {} }).values.listen // 'http://127.0.0.1:5556'
+ */
+export function parseArgs(options: ParseArgsOptions): ParsedArgs {
+  const byName = new Map(options.specs.map((spec) => [spec.name, spec]));
+  const values: Record<string, string> = {};
+  const positionals: string[] = [];
+  let help = false;
+  const argv = [...options.argv];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+      continue;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      if (options.stopAtPositional) {
+        positionals.push(...argv.slice(i));
+        break;
+      }
+      positionals.push(arg);
+      continue;
+    }
+    const body = arg.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq === -1 ? body : body.slice(0, eq);
+    const spec = byName.get(name);
+    if (spec === undefined) throw usageError(`unknown flag: --${name}`);
+    if (spec.boolean) {
+      const raw = eq === -1 ? 'true' : body.slice(eq + 1);
+      values[name] = parseBooleanFlag(name, raw);
+      continue;
+    }
+    if (eq !== -1) {
+      values[name] = body.slice(eq + 1);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next === undefined) throw usageError(`flag needs a value: --${name}`);
+    values[name] = next;
+    i++;
+  }
+  for (const spec of options.specs) {
+    if (values[spec.name] !== undefined || spec.env === false) continue;
+    const fromEnv = options.env[envName(options.envPrefix, spec.name)];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      values[spec.name] = spec.boolean ? parseBooleanFlag(spec.name, fromEnv) : fromEnv;
+    }
+  }
+  return { values, positionals, help };
+}
+
+function parseBooleanFlag(name: string, raw: string): string {
+  const value = raw.toLowerCase();
+  if (['1', 't', 'true'].includes(value)) return 'true';
+  if (['0', 'f', 'false'].includes(value)) return 'false';
+  throw usageError(`invalid value "${raw}" for --${name}: expected true or false`);
+}
+
+/** Usage text listing each flag, its environment variable and its default. */
+export function formatUsage(options: {
+  program: string;
+  synopsis: string;
+  description: string;
+  envPrefix: string;
+  specs: readonly FlagSpec[];
+}): string {
+  const lines = [`Usage: ${options.program} ${options.synopsis}`, '', options.description, '', 'Flags:'];
+  for (const spec of options.specs) {
+    const head = `  --${spec.name}${spec.boolean ? '' : ' VALUE'}`;
+    lines.push(head);
+    lines.push(`      ${spec.description}`);
+    const extra: string[] = [];
+    if (spec.defaultText !== undefined) extra.push(`default ${spec.defaultText}`);
+    if (spec.env !== false) extra.push(`env ${envName(options.envPrefix, spec.name)}`);
+    if (extra.length > 0) lines.push(`      (${extra.join('; ')})`);
+  }
+  lines.push('  -h, --help', '      Show this help.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** A usage error: bad flags or arguments. Programs exit with status 2 on it. */
+export function usageError(message: string): AppError {
+  return new AppError('INVALID_CONFIG', { message });
+}

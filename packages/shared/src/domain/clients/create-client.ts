@@ -1,0 +1,74 @@
+import { randomToken, sha256Hex } from '#crypto/index.ts';
+import type { PrismaDb } from '#db/create-database.ts';
+import { AppError } from '#errors/index.ts';
+import { isUniqueViolation } from '../prisma-errors.ts';
+import { CLIENT_INCLUDE, type ClientRecord, redirectUriProblem, toClientRecord } from './types.ts';
+
+export interface CreateClientOptions {
+  redirectUris: readonly string[];
+  /** A chosen client id; generated when omitted. */
+  id?: string;
+  /** A chosen secret (at least 32 characters); generated when omitted. */
+  secret?: string;
+  name?: string;
+  logoUri?: string;
+  clientUri?: string;
+  admin?: boolean;
+  public?: boolean;
+  trustedPeers?: readonly string[];
+}
+
+export interface CreatedClient {
+  client: ClientRecord;
+  /** The secret in clear text. It is stored only as a hash: this is the one chance to show it. */
+  secret: string;
+}
+
+/**
+ * Registers a client. The id is generated like dex v0's (random base64url, `@` and the host
+ * of the first redirect URI) unless given; the secret is 256 random bits, stored as SHA-256.
+ * Confidential clients need at least one http(s) redirect URI; public clients need a name
+ * and may register none (loopback and out-of-band URIs are always allowed for them).
+ * @example const { client, secret } = await createClient(db.prisma, { redirectUris: ['https://app.example/callback'] });
+ */
+export async function createClient(prisma: PrismaDb, options: CreateClientOptions): Promise<CreatedClient> {
+  const isPublic = options.public ?? false;
+  const name = options.name?.trim() ?? '';
+  if (isPublic && name === '') throw new AppError('BAD_REQUEST', { message: 'a public client needs a name' });
+  if (!isPublic && options.redirectUris.length === 0) {
+    throw new AppError('BAD_REQUEST', { message: 'at least one redirect URI is required' });
+  }
+  for (const uri of options.redirectUris) {
+    const problem = redirectUriProblem(uri);
+    if (problem !== undefined) throw new AppError('BAD_REQUEST', { message: `invalid redirect URI: ${problem}` });
+  }
+  if (options.id !== undefined && !/^[\x21-\x7e]{1,255}$/.test(options.id)) {
+    throw new AppError('BAD_REQUEST', { message: 'a client id is 1 to 255 printable characters without spaces' });
+  }
+  if (options.secret !== undefined && options.secret.length < 32) {
+    throw new AppError('BAD_REQUEST', { message: 'a client secret must be at least 32 characters' });
+  }
+  const firstHost = options.redirectUris[0] === undefined ? '' : new URL(options.redirectUris[0]).hostname;
+  const id = options.id ?? (firstHost === '' ? randomToken(32) : `${randomToken(32)}@${firstHost}`);
+  const secret = options.secret ?? randomToken(32);
+  try {
+    const row = await prisma.client.create({
+      data: {
+        id,
+        secretHash: sha256Hex(secret),
+        name,
+        logoUri: options.logoUri ?? null,
+        clientUri: options.clientUri ?? null,
+        admin: options.admin ?? false,
+        public: isPublic,
+        redirectUris: { create: options.redirectUris.map((uri, position) => ({ uri, position })) },
+        trustedPeers: { create: [...new Set(options.trustedPeers ?? [])].map((trustedClientId) => ({ trustedClientId })) },
+      },
+      include: CLIENT_INCLUDE,
+    });
+    return { client: toClientRecord(row), secret };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('CONFLICT', { message: `client "${id}" already exists` });
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import type { PrismaDb } from '#db/create-database.ts';
+import { parseConnectorConfigs, type TConnectorConfig } from './connector-config.ts';
+
+/**
+ * Replaces every connector config in one transaction (dex v0 `ConnectorConfigRepo.Set`),
+ * keeping the given order as the login-page order.
+ * @example await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }])
+ */
+export async function setConnectorConfigs(prisma: PrismaDb, configs: readonly TConnectorConfig[]): Promise<number> {
+  const valid = parseConnectorConfigs(configs);
+  await prisma.$transaction([
+    prisma.connectorConfig.deleteMany({}),
+    prisma.connectorConfig.createMany({
+      data: valid.map((config, position) => {
+        const { id, type, ...rest } = config;
+        return { id, type, position, config: JSON.stringify(rest) };
+      }),
+    }),
+  ]);
+  return valid.length;
+}
+
+/**
+ * All connector configs in login-page order (position, then id), in dex v0 JSON shape.
+ * @example (await listConnectorConfigs(db.prisma)).map((c) => c.id)
+ */
+export async function listConnectorConfigs(prisma: PrismaDb): Promise<TConnectorConfig[]> {
+  const rows = await prisma.connectorConfig.findMany({ orderBy: [{ position: 'asc' }, { id: 'asc' }] });
+  return rows.map((row) => ({ ...(JSON.parse(row.config) as object), id: row.id, type: row.type }) as TConnectorConfig);
+}
+
+/** The newest change time of the connector table, so workers can notice edits cheaply. */
+export async function connectorConfigsVersion(prisma: PrismaDb): Promise<string> {
+  const agg = await prisma.connectorConfig.aggregate({ _max: { updatedAt: true }, _count: { id: true } });
+  return `${agg._count.id}:${agg._max.updatedAt?.getTime() ?? 0}`;
+}

@@ -1,0 +1,40 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, toAppError } from '#errors/index.ts';
+import { locals } from './request-context.ts';
+
+/** Normalises an error reaching Express's terminal handler (body parser errors included). */
+export function normalizeHttpError(error: unknown): AppError {
+  if (typeof error === 'object' && error !== null && 'type' in error) {
+    const type = (error as { type: unknown }).type;
+    if (type === 'entity.parse.failed') return toAppErrorBadRequest('malformed JSON body');
+    if (type === 'entity.too.large') return toAppErrorBadRequest('request body too large');
+    if (type === 'encoding.unsupported' || type === 'charset.unsupported') return toAppErrorBadRequest('unsupported body encoding');
+  }
+  return toAppError(error);
+}
+
+function toAppErrorBadRequest(message: string): AppError {
+  return new AppError('BAD_REQUEST', { message });
+}
+
+/**
+ * Logs an error at the right level (4xx debug, 5xx error with the stack) and returns it
+ * normalised; each app renders it in its own wire shape.
+ */
+export function logHttpError(error: unknown, res: Response): AppError {
+  const appError = normalizeHttpError(error);
+  const log = locals(res).log;
+  if (appError.status >= 500) log.error({ err: appError.cause ?? appError, code: appError.code }, appError.message);
+  else log.debug({ code: appError.code }, appError.message);
+  return appError;
+}
+
+/**
+ * The admin API's terminal error handler: `{code, message}` with the code's status.
+ * @example app.use(jsonErrorHandler);
+ */
+export function jsonErrorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  const appError = logHttpError(error, res);
+  if (res.headersSent) return;
+  res.status(appError.status).json(appError.toJSON());
+}

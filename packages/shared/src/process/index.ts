@@ -1,0 +1,52 @@
+import { AppError, toAppError } from '#errors/index.ts';
+
+/** Exit status for an error: 2 for bad flags or arguments (usage), 1 for everything else. */
+export function exitCodeFor(error: unknown): number {
+  return error instanceof AppError && error.code === 'INVALID_CONFIG' ? 2 : 1;
+}
+
+/**
+ * The one line a program prints on stderr before exiting on an error, plus a pointer to
+ * `--help` for usage errors. Never a stack trace.
+ * @example formatFatal('dex-worker', error) // 'dex-worker: --db-url: is required\nRun "dex-worker --help" for usage.\n'
+ */
+export function formatFatal(program: string, error: unknown): string {
+  const appError = toAppError(error);
+  const hint = exitCodeFor(appError) === 2 ? `Run "${program} --help" for usage.\n` : '';
+  return `${program}: ${appError.message}\n${hint}`;
+}
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a long-lived process: starts it, then stops it cleanly on SIGINT or SIGTERM (a second
+ * signal exits at once). Resolves with the exit status.
+ * @example process.exitCode = await runUntilSignal(() => startWorker(config));
+ */
+export async function runUntilSignal(start: () => Promise<Stoppable>, onFatal: (error: unknown) => void): Promise<number> {
+  let running: Stoppable;
+  try {
+    running = await start();
+  } catch (error) {
+    onFatal(error);
+    return exitCodeFor(error);
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = () => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      running.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          onFatal(error);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
