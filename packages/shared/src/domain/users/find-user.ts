@@ -17,3 +17,18 @@ export async function findUserByEmail(prisma: PrismaDb, email: string): Promise<
 export async function hasAdminUser(prisma: PrismaDb): Promise<boolean> {
   return (await prisma.user.count({ where: { admin: true } })) > 0;
 }
+
+/**
+ * The user linked to an upstream identity (connector id, subject at that connector).
+ * @example await findUserByRemoteIdentity(db.prisma, { connectorId: 'local', remoteId: userId })
+ */
+export async function findUserByRemoteIdentity(
+  prisma: PrismaDb,
+  identity: { connectorId: string; remoteId: string },
+): Promise<UserRecord | null> {
+  const row = await prisma.remoteIdentity.findUnique({
+    where: { connectorId_remoteId: { connectorId: identity.connectorId, remoteId: identity.remoteId } },
+    include: { user: true },
+  });
+  return row === null ? null : toUserRecord(row.user);
+}

@@ -1,0 +1,137 @@
+import express, { type Express, type Response } from 'express';
+import type { Database } from '@dex/shared/db';
+import type { TConnectorConfig } from '@dex/shared/domain/connectors';
+import { logHttpError, requestContext } from '@dex/shared/http';
+import type { Logger } from '@dex/shared/logging';
+import { ConnectorRegistry } from './connectors/connector-registry.ts';
+import { createLocalConnector } from './connectors/local-connector.ts';
+import type { Connector, ConnectorContext } from './connectors/types.ts';
+import { FailureRateLimiter } from './http/rate-limit.ts';
+import { authorizeHandler } from './oidc/authorize.ts';
+import { createCompleteLogin } from './oidc/complete-login.ts';
+import { providerMetadata } from './oidc/discovery.ts';
+import { KeyCache } from './oidc/key-cache.ts';
+import { tokenHandler } from './oidc/token.ts';
+import { renderErrorPage } from './pages/error-page.ts';
+
+export interface WorkerAppDeps {
+  db: Database;
+  logger: Logger;
+  issuer: string;
+  issuerName: string;
+  keySecrets: readonly Uint8Array[];
+  idTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+}
+
+export interface WorkerApp {
+  app: Express;
+  keys: KeyCache;
+  connectors: ConnectorRegistry;
+}
+
+/**
+ * The OpenID Provider as an Express app (no listening: main.ts and tests do that). Every
+ * route lives under the issuer's path, as in dex v0.6.
+ */
+export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
+  const issuerUrl = new URL(deps.issuer);
+  const issuerPath = issuerUrl.pathname.replace(/\/$/, '');
+  const prisma = deps.db.prisma;
+  const renderError = (res: Response, status: number, title: string, message: string) => {
+    res.status(status).type('html').send(renderErrorPage({ issuerName: deps.issuerName, title, message }));
+  };
+
+  const keys = new KeyCache({ prisma, secrets: deps.keySecrets, logger: deps.logger });
+  const context: ConnectorContext = {
+    issuerName: deps.issuerName,
+    issuerPath,
+    secureCookies: issuerUrl.protocol === 'https:',
+    completeLogin: createCompleteLogin({ prisma, issuer: deps.issuer, renderError }),
+    renderError,
+  };
+  const loginLimits = {
+    prisma,
+    perAccount: new FailureRateLimiter({ max: 10, windowMs: 15 * 60_000 }),
+    perAddress: new FailureRateLimiter({ max: 100, windowMs: 15 * 60_000 }),
+  };
+  const build = (config: TConnectorConfig, ctx: ConnectorContext): Connector | null =>
+    config.type === 'local' ? createLocalConnector(config, ctx, loginLimits) : null;
+  const connectors = new ConnectorRegistry({ prisma, context, build, logger: deps.logger });
+
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 });
+
+  router.get('/.well-known/openid-configuration', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').json(providerMetadata(deps.issuer));
+  });
+
+  router.get('/keys', async (_req, res) => {
+    const keySet = await keys.get();
+    const maxAge = keys.cacheSeconds();
+    res.set('Cache-Control', `public, max-age=${maxAge}, must-revalidate`).json({ keys: keySet.published });
+  });
+
+  router.all('/auth', form, async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res.set('Allow', 'GET, POST');
+      renderError(res, 405, 'Method not allowed', 'Use GET or POST.');
+      return;
+    }
+    await authorizeHandler({ prisma, issuer: deps.issuer, issuerPath, issuerName: deps.issuerName, connectors, renderError })(req, res);
+  });
+
+  router.all('/auth/:connectorId/*subPath', form, async (req, res) => {
+    const connector = await connectors.find(String(req.params.connectorId));
+    if (connector === undefined) {
+      renderError(res, 404, 'Unknown connector', 'This way of logging in does not exist (any more).');
+      return;
+    }
+    const subPath = ([] as string[]).concat(req.params.subPath ?? []).join('/');
+    await connector.handle(subPath, req, res);
+  });
+
+  router.post(
+    '/token',
+    form,
+    tokenHandler({ prisma, issuer: deps.issuer, keys, idTokenTtlMs: deps.idTokenTtlMs, refreshTokenTtlMs: deps.refreshTokenTtlMs }),
+  );
+  router.all('/token', (_req, res) => {
+    res.set('Allow', 'POST').status(405).json({ error: 'invalid_request', error_description: 'the token endpoint accepts POST only' });
+  });
+
+  router.get('/health', async (_req, res) => {
+    try {
+      await deps.db.ping();
+      const keySet = await keys.get();
+      if (keySet.active === null) throw new Error('no active signing key');
+      res.json({ status: 'ok' });
+    } catch (error) {
+      res.status(503).json({ status: 'error', message: error instanceof Error ? error.message : 'unhealthy' });
+    }
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.set('trust proxy', false);
+  app.use(requestContext(deps.logger));
+  app.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff').set('X-Frame-Options', 'DENY').set('Referrer-Policy', 'no-referrer');
+    next();
+  });
+  app.use(issuerPath === '' ? '/' : issuerPath, router);
+  app.use((_req, res) => {
+    renderError(res, 404, 'Not found', 'There is no such page.');
+  });
+  app.use((error: unknown, _req: express.Request, res: Response, _next: express.NextFunction) => {
+    const appError = logHttpError(error, res);
+    if (res.headersSent) return;
+    if (res.req.path.endsWith('/token') || res.req.path.endsWith('/keys')) {
+      res.status(appError.status).json({ error: appError.status >= 500 ? 'server_error' : 'invalid_request', error_description: appError.userMessage });
+      return;
+    }
+    renderError(res, appError.status, appError.status >= 500 ? 'Server error' : 'Bad request', appError.userMessage);
+  });
+  return { app, keys, connectors };
+}

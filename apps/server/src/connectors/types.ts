@@ -1,0 +1,35 @@
+import type { Request, Response } from 'express';
+import type { AuthSessionRecord, ConnectorIdentity } from '@dex/shared/domain/auth';
+import type { TConnectorConfig } from '@dex/shared/domain/connectors';
+
+/**
+ * A connector (reference §6.1, as TypeScript): it proves who the user is, by a password form
+ * or an upstream round trip, and hands the identity to `ConnectorContext.completeLogin`.
+ * Its routes live under `<issuer>/auth/<id>/`.
+ */
+export interface Connector {
+  readonly id: string;
+  readonly type: TConnectorConfig['type'];
+  /** Shown on the chooser page ("Log in with <displayName>"). */
+  readonly displayName: string;
+  /** Where `/auth` sends the browser once the authorization session exists. */
+  loginUrl(session: AuthSessionRecord): string;
+  /** Handles `<issuer>/auth/<id>/<subPath>`; answers 404 for paths it does not know. */
+  handle(subPath: string, req: Request, res: Response): Promise<void>;
+}
+
+/** What the worker gives every connector. */
+export interface ConnectorContext {
+  readonly issuerName: string;
+  /** The issuer URL's path, without a trailing slash (`/dex`). */
+  readonly issuerPath: string;
+  readonly secureCookies: boolean;
+  /**
+   * Finishes a login: maps the identity to a dex user, issues the code and redirects the
+   * browser to the client (or renders an error page).
+   */
+  completeLogin(options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: Response }): Promise<void>;
+  renderError(res: Response, status: number, title: string, message: string): void;
+}
+
+export type ConnectorFactory = (config: TConnectorConfig, context: ConnectorContext) => Connector;

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import {
+  type FlagSpec,
+  formatUsage,
+  parseArgs,
+  parseConfig,
+  usageError,
+  zBooleanFlag,
+  zDbUrl,
+  zDuration,
+  zHttpUrl,
+  zKeySecrets,
+} from '@dex/shared/config';
+import { DEX_VERSION } from '@dex/shared/version';
+
+export const PROGRAM = 'dex-worker';
+const ENV_PREFIX = 'DEX_WORKER';
+
+const FLAGS: readonly FlagSpec[] = [
+  { name: 'listen', defaultText: 'http://127.0.0.1:5556', description: 'Address to serve on (http or https).' },
+  { name: 'issuer', defaultText: 'http://127.0.0.1:5556/dex', description: 'Issuer URL; its path prefixes every route.' },
+  { name: 'db-url', description: 'Database URL: file:./path.db (SQLite) or postgres://user@host:5432/db (PostgreSQL). Required.' },
+  { name: 'key-secrets', description: 'Comma-separated base64 32-byte secrets that decrypt the signing keys. Required.' },
+  { name: 'tls-cert-file', description: 'TLS certificate (PEM) for an https --listen address.' },
+  { name: 'tls-key-file', description: 'TLS private key (PEM) for an https --listen address.' },
+  { name: 'issuer-name', defaultText: 'dex', description: 'Name shown on the login pages.' },
+  { name: 'id-token-ttl', defaultText: '1h', description: 'Lifetime of ID and access tokens (dex v0 used 12h).' },
+  { name: 'refresh-token-ttl', defaultText: '720h', description: 'Absolute lifetime of a refresh token.' },
+  { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
+  { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
+];
+
+const ZWorkerFlags = z.object({
+  listen: zHttpUrl.default(new URL('http://127.0.0.1:5556')),
+  issuer: zHttpUrl.default(new URL('http://127.0.0.1:5556/dex')),
+  'db-url': zDbUrl,
+  'key-secrets': zKeySecrets,
+  'tls-cert-file': z.string().min(1).optional(),
+  'tls-key-file': z.string().min(1).optional(),
+  'issuer-name': z.string().min(1).default('dex'),
+  'id-token-ttl': zDuration.default(3_600_000),
+  'refresh-token-ttl': zDuration.default(720 * 3_600_000),
+  'log-debug': zBooleanFlag.default(false),
+});
+
+export interface WorkerConfig {
+  listen: URL;
+  /** The issuer without a trailing slash; its path prefixes every route. */
+  issuer: string;
+  dbUrl: string;
+  keySecrets: readonly Buffer[];
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  issuerName: string;
+  idTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+  logDebug: boolean;
+}
+
+export type WorkerInvocation =
+  | { kind: 'run'; config: Readonly<WorkerConfig> }
+  | { kind: 'help'; text: string }
+  | { kind: 'version'; text: string };
+
+/**
+ * Reads the worker's flags and `DEX_WORKER_*` variables once, at boot (the only place that
+ * reads the environment). Throws INVALID_CONFIG naming the flag.
+ */
+export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WorkerInvocation {
+  const args = parseArgs({ specs: FLAGS, argv, envPrefix: ENV_PREFIX, env });
+  if (args.help) {
+    return {
+      kind: 'help',
+      text: formatUsage({
+        program: PROGRAM,
+        synopsis: '[flags]',
+        description: 'Serves the OpenID Connect provider: discovery, /auth, /token, /keys and the login pages.',
+        envPrefix: ENV_PREFIX,
+        specs: FLAGS,
+      }),
+    };
+  }
+  if (args.values.version === 'true') return { kind: 'version', text: `dex version ${DEX_VERSION}\nnode version ${process.version}\n` };
+  if (args.positionals.length > 0) throw usageError(`unexpected argument: ${args.positionals[0]}`);
+  const flags = parseConfig(ZWorkerFlags, args.values);
+  const issuer = flags.issuer;
+  if (issuer.search !== '' || issuer.hash !== '') throw usageError('--issuer: must not have a query or fragment');
+  if (flags.listen.pathname !== '/') throw usageError('--listen: must not have a path (the issuer path prefixes routes)');
+  if (flags.listen.protocol === 'https:' && (flags['tls-cert-file'] === undefined || flags['tls-key-file'] === undefined)) {
+    throw usageError('--listen: https needs --tls-cert-file and --tls-key-file');
+  }
+  return {
+    kind: 'run',
+    config: Object.freeze({
+      listen: flags.listen,
+      issuer: issuer.href.replace(/\/$/, ''),
+      dbUrl: flags['db-url'],
+      keySecrets: flags['key-secrets'],
+      ...(flags['tls-cert-file'] === undefined ? {} : { tlsCertFile: flags['tls-cert-file'] }),
+      ...(flags['tls-key-file'] === undefined ? {} : { tlsKeyFile: flags['tls-key-file'] }),
+      issuerName: flags['issuer-name'],
+      idTokenTtlMs: flags['id-token-ttl'],
+      refreshTokenTtlMs: flags['refresh-token-ttl'],
+      logDebug: flags['log-debug'],
+    }),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Counts failed logins per key (an email, a client address) in fixed windows and blocks a
+ * key that reached the limit until its window ends. In memory, per worker: N workers allow
+ * at most N times the limit, which still stops online guessing.
+ */
+export class FailureRateLimiter {
+  readonly #max: number;
+  readonly #windowMs: number;
+  readonly #windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(options: { max: number; windowMs: number }) {
+    this.#max = options.max;
+    this.#windowMs = options.windowMs;
+  }
+
+  /** Whether the key has used up its failures for the current window. */
+  isBlocked(key: string, now = Date.now()): boolean {
+    const window = this.#windows.get(key);
+    if (window === undefined) return false;
+    if (window.resetAt <= now) {
+      this.#windows.delete(key);
+      return false;
+    }
+    return window.count >= this.#max;
+  }
+
+  recordFailure(key: string, now = Date.now()): void {
+    const window = this.#windows.get(key);
+    if (window === undefined || window.resetAt <= now) {
+      this.#windows.set(key, { count: 1, resetAt: now + this.#windowMs });
+      if (this.#windows.size > 10_000) this.#prune(now);
+      return;
+    }
+    window.count++;
+  }
+
+  reset(key: string): void {
+    this.#windows.delete(key);
+  }
+
+  #prune(now: number): void {
+    for (const [key, window] of this.#windows) if (window.resetAt <= now) this.#windows.delete(key);
+  }
+}

@@ -1,0 +1,80 @@
+import { createDatabase, type Database } from '@dex/shared/db';
+import { listenOn } from '@dex/shared/http';
+import { createLogger, type Logger } from '@dex/shared/logging';
+import { exitCodeFor, formatFatal, runUntilSignal } from '@dex/shared/process';
+import { createWorkerApp } from './app.ts';
+import { PROGRAM, readWorkerConfig, type WorkerConfig } from './env.ts';
+
+export interface RunningWorker {
+  /** The base URL the worker listens on. */
+  readonly url: URL;
+  readonly issuer: string;
+  readonly db: Database;
+  stop(): Promise<void>;
+}
+
+export interface StartWorkerOptions {
+  logger?: Logger;
+}
+
+/**
+ * Starts a worker: connects to the database (it never migrates or generates keys: the
+ * overlord does) and serves the provider. Tests call this with port 0.
+ * @example const worker = await startWorker(config); ...; await worker.stop();
+ */
+export async function startWorker(config: Readonly<WorkerConfig>, options: StartWorkerOptions = {}): Promise<RunningWorker> {
+  const logger = options.logger ?? createLogger({ name: PROGRAM, debug: config.logDebug });
+  const db = await createDatabase({ url: config.dbUrl });
+  try {
+    await db.ping();
+    const { app, keys } = createWorkerApp({
+      db,
+      logger,
+      issuer: config.issuer,
+      issuerName: config.issuerName,
+      keySecrets: config.keySecrets,
+      idTokenTtlMs: config.idTokenTtlMs,
+      refreshTokenTtlMs: config.refreshTokenTtlMs,
+    });
+    const keySet = await keys.get();
+    if (keySet.active === null) logger.warn('no active signing key yet: start dex-overlord, which creates it');
+    const http = await listenOn({
+      listen: config.listen,
+      handler: app,
+      ...(config.tlsCertFile === undefined ? {} : { tlsCertFile: config.tlsCertFile }),
+      ...(config.tlsKeyFile === undefined ? {} : { tlsKeyFile: config.tlsKeyFile }),
+    });
+    logger.info({ url: http.url.origin, issuer: config.issuer }, 'worker listening');
+    return {
+      url: http.url,
+      issuer: config.issuer,
+      db,
+      async stop() {
+        await http.close();
+        await db.close();
+        logger.info('stopped');
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** The `dex-worker` command. Resolves with the exit status. */
+export async function runWorkerCli(argv: readonly string[]): Promise<number> {
+  const fatal = (error: unknown) => process.stderr.write(formatFatal(PROGRAM, error));
+  let invocation: ReturnType<typeof readWorkerConfig>;
+  try {
+    invocation = readWorkerConfig(argv);
+  } catch (error) {
+    fatal(error);
+    return exitCodeFor(error);
+  }
+  if (invocation.kind !== 'run') {
+    process.stdout.write(invocation.text);
+    return 0;
+  }
+  const { config } = invocation;
+  return runUntilSignal(() => startWorker(config), fatal);
+}

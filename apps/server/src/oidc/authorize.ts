@@ -1,0 +1,109 @@
+import type { Request, Response } from 'express';
+import type { PrismaDb } from '@dex/shared/db';
+import { createAuthSession } from '@dex/shared/domain/auth';
+import { findClient } from '@dex/shared/domain/clients';
+import type { ConnectorRegistry } from '#connectors/connector-registry.ts';
+import { renderChooserPage } from '#pages/chooser-page.ts';
+import { type AuthorizeCheck, AuthorizeError, type AuthorizeParams, type AuthorizeRequest } from './checks/authorize-request.ts';
+import { checkClient } from './checks/check-client.ts';
+import { checkPkce } from './checks/check-pkce.ts';
+import { checkRedirectUri } from './checks/check-redirect-uri.ts';
+import { checkResponseType } from './checks/check-response-type.ts';
+import { checkScope } from './checks/check-scope.ts';
+import { redirectWithParams } from './redirect.ts';
+
+/**
+ * The checks of an authorization request, in order (reference §2.2, modernised). The first
+ * two fail with an error page; once the redirect URI is trusted, failures go back to the
+ * client as `?error=`.
+ */
+const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [checkClient, checkRedirectUri, checkResponseType, checkScope, checkPkce];
+
+export interface AuthorizeDeps {
+  prisma: PrismaDb;
+  issuer: string;
+  issuerPath: string;
+  issuerName: string;
+  connectors: ConnectorRegistry;
+  renderError(res: Response, status: number, title: string, message: string): void;
+}
+
+/** Reads the request's parameters (query for GET, form for POST); a repeated one is an error. */
+function readParams(req: Request): AuthorizeParams | string {
+  const source = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown> | undefined;
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source ?? {})) {
+    if (typeof value === 'string') params[name] = value;
+    else return name;
+  }
+  return params;
+}
+
+/** `GET|POST <issuer>/auth`: validates the request, then sends the browser to a connector. */
+export function authorizeHandler(deps: AuthorizeDeps) {
+  const checkDeps = { findClient: (id: string) => findClient(deps.prisma, id) };
+
+  return async (req: Request, res: Response): Promise<void> => {
+    const params = readParams(req);
+    if (typeof params === 'string') {
+      deps.renderError(res, 400, 'Invalid request', `The parameter "${params}" was given more than once.`);
+      return;
+    }
+    const request: AuthorizeRequest = { params };
+    try {
+      for (const check of AUTHORIZE_CHECKS) await check(request, checkDeps);
+    } catch (error) {
+      if (!(error instanceof AuthorizeError)) throw error;
+      if (error.redirect && request.redirectUri !== undefined) {
+        redirectWithParams(res, request.redirectUri, { ...error.toJSON(), state: params.state, iss: deps.issuer });
+      } else {
+        deps.renderError(res, 400, 'Invalid request', `The application sent an invalid login request: ${error.message}.`);
+      }
+      return;
+    }
+    const { client, redirectUri, scopes } = request;
+    if (client === undefined || redirectUri === undefined || scopes === undefined) throw new Error('authorize checks incomplete');
+
+    const connectors = await deps.connectors.list();
+    const chosenId = params.connector_id;
+    const connector = chosenId !== undefined && chosenId !== '' ? connectors.find((c) => c.id === chosenId) : connectors.length === 1 ? connectors[0] : undefined;
+    if (connectors.length === 0) {
+      deps.renderError(res, 503, 'Login unavailable', 'No way to log in is configured yet. Ask an administrator to add a connector.');
+      return;
+    }
+    if (connector === undefined) {
+      if (chosenId !== undefined && chosenId !== '') {
+        redirectWithParams(res, redirectUri, {
+          error: 'invalid_request',
+          error_description: `unknown connector_id: ${chosenId}`,
+          state: params.state,
+          iss: deps.issuer,
+        });
+        return;
+      }
+      const base = new URLSearchParams(params);
+      res.type('html').send(
+        renderChooserPage({
+          issuerName: deps.issuerName,
+          links: connectors.map((c) => {
+            const query = new URLSearchParams(base);
+            query.set('connector_id', c.id);
+            return { id: c.id, displayName: c.displayName, url: `${deps.issuerPath}/auth?${query.toString()}` };
+          }),
+        }),
+      );
+      return;
+    }
+    const session = await createAuthSession(deps.prisma, {
+      clientId: client.id,
+      redirectUri,
+      scopes,
+      connectorId: connector.id,
+      ...(params.state === undefined ? {} : { clientState: params.state }),
+      ...(params.nonce === undefined || params.nonce === '' ? {} : { nonce: params.nonce }),
+      ...(request.codeChallenge === undefined ? {} : { codeChallenge: request.codeChallenge }),
+      ...(request.codeChallengeMethod === undefined ? {} : { codeChallengeMethod: request.codeChallengeMethod }),
+    });
+    res.redirect(302, connector.loginUrl(session));
+  };
+}

@@ -1,0 +1,35 @@
+import type { ClientRecord } from '@dex/shared/domain/clients';
+import { OAuthError, type OAuthErrorCode } from '../oauth-error.ts';
+
+/** The parameters of an authorization request, each given at most once. */
+export type AuthorizeParams = Readonly<Record<string, string>>;
+
+/** What the checks learn about a request as they run, in order. */
+export interface AuthorizeRequest {
+  params: AuthorizeParams;
+  client?: ClientRecord;
+  redirectUri?: string;
+  scopes?: string[];
+  /** Clients (other than the requester) named by `audience:server:client_id:` scopes. */
+  audiences?: string[];
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+}
+
+/**
+ * A failed check. Until the redirect URI is known to be registered, the user sees an error
+ * page (`redirect: false`): an unverified redirect URI is never followed.
+ */
+export class AuthorizeError extends OAuthError {
+  readonly redirect: boolean;
+  constructor(error: OAuthErrorCode, description: string, options: { redirect: boolean }) {
+    super(error, description);
+    this.redirect = options.redirect;
+  }
+}
+
+export type AuthorizeCheck = (request: AuthorizeRequest, deps: AuthorizeCheckDeps) => Promise<void> | void;
+
+export interface AuthorizeCheckDeps {
+  findClient(id: string): Promise<ClientRecord | null>;
+}

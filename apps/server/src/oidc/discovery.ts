@@ -1,0 +1,32 @@
+import { SUPPORTED_SCOPES } from './checks/check-scope.ts';
+import { SUPPORTED_GRANT_TYPES } from './token.ts';
+
+/** Claims the worker can put in ID tokens. */
+const CLAIMS_SUPPORTED = ['iss', 'sub', 'aud', 'iat', 'exp', 'auth_time', 'nonce', 'at_hash', 'azp', 'name', 'email', 'email_verified'];
+
+/**
+ * The OpenID Provider metadata (OIDC Discovery 1.0 §3): only what this worker really does.
+ * Built from the configured issuer, never from request headers, so a TLS-terminating proxy
+ * cannot change it.
+ */
+export function providerMetadata(issuer: string): Record<string, unknown> {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/auth`,
+    token_endpoint: `${issuer}/token`,
+    jwks_uri: `${issuer}/keys`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: SUPPORTED_GRANT_TYPES,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    scopes_supported: [...SUPPORTED_SCOPES],
+    claims_supported: CLAIMS_SUPPORTED,
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
+  };
+}

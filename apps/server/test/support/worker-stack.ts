@@ -1,0 +1,86 @@
+import { createDatabase, type Database } from '@dex/shared/db';
+import { createClient } from '@dex/shared/domain/clients';
+import { setConnectorConfigs, type TConnectorConfig } from '@dex/shared/domain/connectors';
+import { ensureActiveSigningKey } from '@dex/shared/domain/keys';
+import { createUser, type UserRecord } from '@dex/shared/domain/users';
+import { createLogger } from '@dex/shared/logging';
+import { createTestDatabase, freePort, type TestDatabase, testSecrets } from '@dex/shared/testing';
+import { type RunningWorker, startWorker } from '../../src/main.ts';
+
+export interface WorkerStack {
+  readonly issuer: string;
+  readonly db: Database;
+  readonly worker: RunningWorker;
+  addClient(options?: { redirectUris?: string[]; public?: boolean; name?: string; trustedPeers?: string[] }): Promise<{ id: string; secret: string; redirectUri: string }>;
+  addUser(options?: { email?: string; password?: string; disabled?: boolean }): Promise<UserRecord & { password: string }>;
+  setConnectors(configs: TConnectorConfig[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+/**
+ * A worker started in-process on port 0 against a fresh, migrated database, with an active
+ * signing key (what the overlord would have made) and the local connector configured.
+ */
+export async function startWorkerStack(provider: 'sqlite' | 'postgresql'): Promise<WorkerStack> {
+  const testDb: TestDatabase = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
+  const secrets = testSecrets();
+  const db = await createDatabase({ url: testDb.url });
+  await ensureActiveSigningKey(db.prisma, { secrets: [secrets.keySecret] });
+  await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }]);
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}/dex`;
+  const worker = await startWorker(
+    {
+      listen: new URL(`http://127.0.0.1:${port}`),
+      issuer,
+      dbUrl: testDb.url,
+      keySecrets: [secrets.keySecret],
+      issuerName: 'dex',
+      idTokenTtlMs: 3_600_000,
+      refreshTokenTtlMs: 24 * 3_600_000,
+      logDebug: false,
+    },
+    { logger: createLogger({ name: 'dex-worker', silent: true }) },
+  ).catch(async (error: unknown) => {
+    await db.close();
+    await testDb.drop();
+    throw error;
+  });
+  return {
+    issuer,
+    db,
+    worker,
+    async addClient(options = {}) {
+      const redirectUris = options.redirectUris ?? ['http://127.0.0.1:5555/callback'];
+      const { client, secret } = await createClient(db.prisma, {
+        redirectUris,
+        ...(options.public === undefined ? {} : { public: options.public }),
+        ...(options.name === undefined ? {} : { name: options.name }),
+        ...(options.trustedPeers === undefined ? {} : { trustedPeers: options.trustedPeers }),
+      });
+      return { id: client.id, secret, redirectUri: redirectUris[0] ?? '' };
+    },
+    async addUser(options = {}) {
+      counter++;
+      const password = options.password ?? 'correct horse battery';
+      const user = await createUser(db.prisma, {
+        email: options.email ?? `user${counter}-${Date.now()}@example.com`,
+        password,
+        displayName: `User ${counter}`,
+        emailVerified: true,
+      });
+      if (options.disabled) await db.prisma.user.update({ where: { id: user.id }, data: { disabled: true } });
+      return { ...user, disabled: options.disabled ?? false, password };
+    },
+    async setConnectors(configs) {
+      await setConnectorConfigs(db.prisma, configs);
+    },
+    async stop() {
+      await worker.stop();
+      await db.close();
+      await testDb.drop();
+    },
+  };
+}
