@@ -39,7 +39,10 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const issuerPath = issuerUrl.pathname.replace(/\/$/, '');
   const prisma = deps.db.prisma;
   const renderError = (res: Response, status: number, title: string, message: string) => {
-    res.status(status).type('html').send(renderErrorPage({ issuerName: deps.issuerName, title, message }));
+    res
+      .status(status)
+      .type('html')
+      .send(renderErrorPage({ issuerName: deps.issuerName, title, message }));
   };
 
   const keys = new KeyCache({ prisma, secrets: deps.keySecrets, logger: deps.logger });
@@ -128,7 +131,9 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     const appError = logHttpError(error, res);
     if (res.headersSent) return;
     if (res.req.path.endsWith('/token') || res.req.path.endsWith('/keys')) {
-      res.status(appError.status).json({ error: appError.status >= 500 ? 'server_error' : 'invalid_request', error_description: appError.userMessage });
+      res
+        .status(appError.status)
+        .json({ error: appError.status >= 500 ? 'server_error' : 'invalid_request', error_description: appError.userMessage });
       return;
     }
     renderError(res, appError.status, appError.status >= 500 ? 'Server error' : 'Bad request', appError.userMessage);

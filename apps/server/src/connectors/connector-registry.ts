@@ -52,7 +52,8 @@ export class ConnectorRegistry {
     const connectors: Connector[] = [];
     for (const config of configs) {
       const connector = this.#options.build(config, this.#options.context);
-      if (connector === null) logger.warn({ connectorId: config.id, type: config.type }, 'connector type not supported by this worker; skipped');
+      if (connector === null)
+        logger.warn({ connectorId: config.id, type: config.type }, 'connector type not supported by this worker; skipped');
       else connectors.push(connector);
     }
     this.#connectors = connectors;

@@ -3,7 +3,7 @@ import { findAuthSession } from '@dex/shared/domain/auth';
 import type { PrismaDb } from '@dex/shared/db';
 import { verifyLocalPassword } from '@dex/shared/domain/users';
 import { hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
-import { FailureRateLimiter } from '#http/rate-limit.ts';
+import type { FailureRateLimiter } from '#http/rate-limit.ts';
 import { renderPasswordPage } from '#pages/password-page.ts';
 import type { Connector, ConnectorContext } from './types.ts';
 

@@ -66,7 +66,12 @@ export function authorizeHandler(deps: AuthorizeDeps) {
 
     const connectors = await deps.connectors.list();
     const chosenId = params.connector_id;
-    const connector = chosenId !== undefined && chosenId !== '' ? connectors.find((c) => c.id === chosenId) : connectors.length === 1 ? connectors[0] : undefined;
+    const connector =
+      chosenId !== undefined && chosenId !== ''
+        ? connectors.find((c) => c.id === chosenId)
+        : connectors.length === 1
+          ? connectors[0]
+          : undefined;
     if (connectors.length === 0) {
       deps.renderError(res, 503, 'Login unavailable', 'No way to log in is configured yet. Ask an administrator to add a connector.');
       return;

@@ -120,12 +120,18 @@ describe.each(testProviders(process.env))('authorization code flow (%s)', (provi
     const other = await stack.addClient();
     const response = await exchange(other, { code: callback.searchParams.get('code') ?? '', code_verifier: verifier });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'invalid_grant', error_description: 'the authorization code was issued to another client' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'the authorization code was issued to another client',
+    });
   });
 
   it('answers a wrong client secret with 401 invalid_client and WWW-Authenticate', async () => {
     const { client, verifier, callback } = await login();
-    const response = await exchange({ ...client, secret: 'wrong-secret' }, { code: callback.searchParams.get('code') ?? '', code_verifier: verifier });
+    const response = await exchange(
+      { ...client, secret: 'wrong-secret' },
+      { code: callback.searchParams.get('code') ?? '', code_verifier: verifier },
+    );
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Basic /);
     expect(await response.json()).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });

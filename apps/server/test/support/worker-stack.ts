@@ -11,7 +11,12 @@ export interface WorkerStack {
   readonly issuer: string;
   readonly db: Database;
   readonly worker: RunningWorker;
-  addClient(options?: { redirectUris?: string[]; public?: boolean; name?: string; trustedPeers?: string[] }): Promise<{ id: string; secret: string; redirectUri: string }>;
+  addClient(options?: {
+    redirectUris?: string[];
+    public?: boolean;
+    name?: string;
+    trustedPeers?: string[];
+  }): Promise<{ id: string; secret: string; redirectUri: string }>;
   addUser(options?: { email?: string; password?: string; disabled?: boolean }): Promise<UserRecord & { password: string }>;
   setConnectors(configs: TConnectorConfig[]): Promise<void>;
   stop(): Promise<void>;
