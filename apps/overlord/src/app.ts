@@ -30,7 +30,11 @@ export function createAdminApp(deps: AdminAppDeps): Express {
       const body: THealth = { status: 'ok', database: deps.db.provider };
       res.json(body);
     } catch (error) {
-      const body: THealth = { status: 'error', database: deps.db.provider, message: error instanceof Error ? error.message : 'database error' };
+      const body: THealth = {
+        status: 'error',
+        database: deps.db.provider,
+        message: error instanceof Error ? error.message : 'database error',
+      };
       res.status(503).json(body);
     }
   });

@@ -25,7 +25,10 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   const logger = options.logger ?? createLogger({ name: PROGRAM, debug: config.logDebug });
   if (config.dbMigrate) {
     const { applied } = await migrateDatabase({ url: config.dbUrl });
-    logger.info({ applied, database: redactDatabaseUrl(config.dbUrl) }, applied.length > 0 ? 'migrations applied' : 'database schema up to date');
+    logger.info(
+      { applied, database: redactDatabaseUrl(config.dbUrl) },
+      applied.length > 0 ? 'migrations applied' : 'database schema up to date',
+    );
   }
   const db = await createDatabase({ url: config.dbUrl, maxConnections: 4 });
   let http: ListeningServer | undefined;

@@ -41,7 +41,10 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
       targetId: user.id,
       after: toAdmin(user),
     });
-    res.status(200).location(ADMIN_API_PATHS.adminById.replace(':id', encodeURIComponent(user.id))).json(toAdmin(user));
+    res
+      .status(200)
+      .location(ADMIN_API_PATHS.adminById.replace(':id', encodeURIComponent(user.id)))
+      .json(toAdmin(user));
   });
 
   router.get(ADMIN_API_PATHS.adminById, async (req, res) => {

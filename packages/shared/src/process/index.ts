@@ -21,32 +21,42 @@ export interface Stoppable {
 }
 
 /**
- * Runs a long-lived process: starts it, then stops it cleanly on SIGINT or SIGTERM (a second
- * signal exits at once). Resolves with the exit status.
- * @example process.exitCode = await runUntilSignal(() => startWorker(config));
+ * Runs a long-lived process: starts it, then stops it cleanly on SIGINT or SIGTERM, also
+ * when the signal arrives while it is still starting (a second signal exits at once).
+ * Resolves with the exit status.
+ * @example process.exitCode = await runUntilSignal(() => startWorker(config), onFatal);
  */
 export async function runUntilSignal(start: () => Promise<Stoppable>, onFatal: (error: unknown) => void): Promise<number> {
-  let running: Stoppable;
-  try {
-    running = await start();
-  } catch (error) {
-    onFatal(error);
-    return exitCodeFor(error);
-  }
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const onSignal = () => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      running.stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          onFatal(error);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+  let signalled!: () => void;
+  const signal = new Promise<void>((resolve) => {
+    signalled = resolve;
   });
+  let received = 0;
+  const onSignal = () => {
+    received++;
+    if (received > 1) process.exit(130);
+    signalled();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    let running: Stoppable;
+    try {
+      running = await start();
+    } catch (error) {
+      onFatal(error);
+      return exitCodeFor(error);
+    }
+    await signal;
+    try {
+      await running.stop();
+      return 0;
+    } catch (error) {
+      onFatal(error);
+      return 1;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

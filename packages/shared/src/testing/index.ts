@@ -86,3 +86,5 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+export { DEX_BINS, type DexProcess, startDexProcess } from './dex-process.ts';

@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { createTestDatabase, DEX_BINS, type DexProcess, freePort, startDexProcess, testProviders, testSecrets } from '@dex/shared/testing';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+async function overlordExit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [DEX_BINS.overlord, ...args], {
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+describe('dex-overlord start-up errors', () => {
+  const secrets = testSecrets();
+  const valid = [
+    '--db-url',
+    'file:/tmp/never-created/dex.db',
+    '--key-secrets',
+    secrets.keySecretText,
+    '--admin-api-secret',
+    secrets.adminApiSecret,
+  ];
+
+  it('prints usage for --help', async () => {
+    const result = await overlordExit(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: dex-overlord');
+    expect(result.stdout).toContain('DEX_OVERLORD_ADMIN_API_SECRET');
+  });
+
+  it.each([
+    [['--bogus'], 'dex-overlord: unknown flag: --bogus'],
+    [valid.filter((_, i) => i < 4), 'dex-overlord: --admin-api-secret: is required'],
+    [
+      ['--db-url', 'mysql://x', ...valid.slice(2)],
+      'dex-overlord: --db-url: invalid database URL "mysql://x": expected file:PATH (SQLite) or postgres://... (PostgreSQL)',
+    ],
+    [
+      [...valid.slice(0, 2), '--key-secrets', Buffer.alloc(16).toString('base64'), ...valid.slice(4)],
+      'dex-overlord: --key-secrets: secret #1: expected 32-byte secret, got 16-byte secret',
+    ],
+    [
+      [...valid.slice(0, 4), '--admin-api-secret', 'c2hvcnQ='],
+      'dex-overlord: --admin-api-secret: expected 128-byte secret, got 5-byte secret',
+    ],
+    [[...valid, '--key-period', 'soon'], 'dex-overlord: --key-period: "soon" is not a duration (examples: 24h, 30m, 1h30m)'],
+  ])('exits 2 naming the flag: %j', async (args, message) => {
+    const result = await overlordExit(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 1 with a clear message when the database is unreachable', async () => {
+    const result = await overlordExit(['--db-url', 'postgres://dex@127.0.0.1:1/dex', ...valid.slice(2)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^dex-overlord: cannot reach the database at postgres:\/\/dex@127\.0\.0\.1:1\/dex/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads flags from DEX_OVERLORD_* variables, flags winning', async () => {
+    const { stdout, stderr } = await run(process.execPath, [DEX_BINS.overlord, '--bogus=1'], {
+      env: { PATH: process.env.PATH ?? '', DEX_OVERLORD_DB_URL: 'nonsense' },
+    }).catch((error: { stdout: string; stderr: string }) => error);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('unknown flag: --bogus');
+    const fromEnv = await run(process.execPath, [DEX_BINS.overlord], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DEX_OVERLORD_DB_URL: 'nonsense',
+        DEX_OVERLORD_KEY_SECRETS: secrets.keySecretText,
+        DEX_OVERLORD_ADMIN_API_SECRET: secrets.adminApiSecret,
+      },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect((fromEnv as { code: number }).code).toBe(2);
+    expect((fromEnv as { stderr: string }).stderr).toContain('--db-url: invalid database URL "nonsense"');
+  });
+});
+
+describe.each(testProviders(process.env))('dex-overlord migrations and keys (%s)', (provider) => {
+  it('applies each migration once, keeps one key, and refuses keys it cannot decrypt', async () => {
+    const database = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL, migrate: false });
+    const secrets = testSecrets();
+    let overlord: DexProcess | undefined;
+    try {
+      const start = async (keySecret: string) =>
+        startDexProcess(
+          'overlord',
+          [
+            '--db-url',
+            database.url,
+            '--key-secrets',
+            keySecret,
+            '--admin-api-secret',
+            secrets.adminApiSecret,
+            '--admin-listen',
+            `http://127.0.0.1:${await freePort()}`,
+          ],
+          'admin API listening',
+        );
+      overlord = await start(secrets.keySecretText);
+      expect(overlord.output()).toContain('"applied":["0001_init"]');
+      expect(overlord.output()).toContain('generated the first signing key');
+      expect(await overlord.stop()).toBe(0);
+
+      overlord = await start(`${randomBytes(32).toString('base64')},${secrets.keySecretText}`);
+      expect(overlord.output()).toContain('"applied":[]');
+      expect(overlord.output()).not.toContain('generated the first signing key');
+      expect(await overlord.stop()).toBe(0);
+
+      const rows = await readMigrations(database.url);
+      expect(rows).toEqual([{ migration_name: '0001_init', finished: true }]);
+
+      const wrong = await overlordExit([
+        '--db-url',
+        database.url,
+        '--key-secrets',
+        randomBytes(32).toString('base64'),
+        '--admin-api-secret',
+        secrets.adminApiSecret,
+      ]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('cannot decrypt the signing keys with any of the given key secrets');
+    } finally {
+      await overlord?.stop();
+      await database.drop();
+    }
+  });
+});
+
+async function readMigrations(url: string): Promise<{ migration_name: string; finished: boolean }[]> {
+  if (url.startsWith('file:')) {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(url.slice('file:'.length), { readonly: true });
+    try {
+      const rows = db.prepare('SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name').all() as {
+        migration_name: string;
+        finished_at: unknown;
+      }[];
+      return rows.map((row) => ({ migration_name: row.migration_name, finished: row.finished_at !== null }));
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ migration_name: string; finished_at: Date | null }>(
+      'SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name',
+    );
+    return result.rows.map((row) => ({ migration_name: row.migration_name, finished: row.finished_at !== null }));
+  } finally {
+    await client.end();
+  }
+}
