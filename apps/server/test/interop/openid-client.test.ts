@@ -2,7 +2,15 @@ import * as oidc from 'openid-client';
 import { createDatabase } from '@dex/shared/db';
 import { createClient } from '@dex/shared/domain/clients';
 import { setConnectorConfigs } from '@dex/shared/domain/connectors';
-import { createTestDatabase, type DexProcess, freePort, startDexProcess, type TestDatabase, testProviders, testSecrets } from '@dex/shared/testing';
+import {
+  createTestDatabase,
+  type DexProcess,
+  freePort,
+  startDexProcess,
+  type TestDatabase,
+  testProviders,
+  testSecrets,
+} from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkLogin } from '../support/browserless-login.ts';
 
@@ -26,8 +34,16 @@ describe.each(testProviders(process.env))('openid-client against a live overlord
     adminUrl = `http://127.0.0.1:${adminPort}`;
     issuer = `http://127.0.0.1:${workerPort}/dex`;
     const common = ['--db-url', database.url, '--key-secrets', secrets.keySecretText];
-    overlord = await startDexProcess('overlord', [...common, '--admin-listen', adminUrl, '--admin-api-secret', secrets.adminApiSecret], 'admin API listening');
-    worker = await startDexProcess('worker', [...common, '--listen', `http://127.0.0.1:${workerPort}`, '--issuer', issuer], 'worker listening');
+    overlord = await startDexProcess(
+      'overlord',
+      [...common, '--admin-listen', adminUrl, '--admin-api-secret', secrets.adminApiSecret],
+      'admin API listening',
+    );
+    worker = await startDexProcess(
+      'worker',
+      [...common, '--listen', `http://127.0.0.1:${workerPort}`, '--issuer', issuer],
+      'worker listening',
+    );
   });
 
   afterAll(async () => {
