@@ -22,10 +22,7 @@ export function deriveSchema(text, provider) {
   if (withProvider === text && provider !== 'sqlite') {
     throw new Error('prisma/schema.prisma: the datasource must declare provider = "sqlite"');
   }
-  return withProvider.replace(
-    /output\s*=\s*"[^"]*"/,
-    `output       = ${JSON.stringify(join(outRoot, provider))}`,
-  );
+  return withProvider.replace(/output\s*=\s*"[^"]*"/, `output       = ${JSON.stringify(join(outRoot, provider))}`);
 }
 
 function main() {

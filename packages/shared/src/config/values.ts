@@ -70,7 +70,10 @@ export function zBase64SecretText(bytes: number) {
 
 /** `--key-secrets`: comma-separated base64 of 32 bytes each; the first encrypts, all decrypt. */
 export const zKeySecrets = z.string().transform((text, ctx) => {
-  const parts = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const parts = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   if (parts.length === 0) {
     ctx.addIssue({ code: 'custom', message: 'at least one secret is required' });
     return z.NEVER;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { AppError } from '#errors/index.ts';
+import { AppError, errorReason } from '#errors/index.ts';
 import { type DatabaseProvider, parseDatabaseUrl, redactDatabaseUrl } from './database-url.ts';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
@@ -80,9 +80,8 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
 }
 
 function unreachable(url: string, cause: unknown): AppError {
-  const reason = cause instanceof Error ? cause.message.split('\n').find((line) => line.trim() !== '') : undefined;
   return new AppError('DATABASE_UNREACHABLE', {
-    message: `cannot reach the database at ${redactDatabaseUrl(url)}${reason ? `: ${reason.trim()}` : ''}`,
+    message: `cannot reach the database at ${redactDatabaseUrl(url)}: ${errorReason(cause)}`,
     cause,
   });
 }

@@ -2,9 +2,7 @@ import { AppError } from '#errors/index.ts';
 
 export type DatabaseProvider = 'sqlite' | 'postgresql';
 
-export type DatabaseTarget =
-  | { provider: 'sqlite'; url: string; filename: string }
-  | { provider: 'postgresql'; url: string };
+export type DatabaseTarget = { provider: 'sqlite'; url: string; filename: string } | { provider: 'postgresql'; url: string };
 
 /**
  * Reads a `--db-url`: `file:./path.db` (or `file:/abs/path.db`) is SQLite,

@@ -1,2 +1,3 @@
 export { AppError, isAppError, type AppErrorCode, type AppErrorJson, type AppErrorOptions } from './app-error.ts';
 export { toAppError } from './to-app-error.ts';
+export { errorReason, prismaErrorCode } from './error-reason.ts';

@@ -8,10 +8,7 @@ import { CLIENT_INCLUDE, type ClientRecord, toClientRecord } from './types.ts';
  * timing-safe.
  * @example const client = await authenticateClient(db.prisma, { id, secret });
  */
-export async function authenticateClient(
-  prisma: PrismaDb,
-  credentials: { id: string; secret: string },
-): Promise<ClientRecord | null> {
+export async function authenticateClient(prisma: PrismaDb, credentials: { id: string; secret: string }): Promise<ClientRecord | null> {
   const row = await prisma.client.findUnique({ where: { id: credentials.id }, include: CLIENT_INCLUDE });
   const expected = row?.secretHash ?? sha256Hex('no client');
   const matches = safeEqual(sha256Hex(credentials.secret), expected);

@@ -48,10 +48,7 @@ function isActive(key: { activatesAt: Date; retiresAt: Date | null }, now: Date)
  * with any of the key secrets (KEYS_UNDECRYPTABLE when none fits).
  * @example const { active, published } = await loadKeySet(db.prisma, { secrets });
  */
-export async function loadKeySet(
-  prisma: PrismaDb,
-  options: { secrets: readonly Uint8Array[]; now?: Date },
-): Promise<KeySet> {
+export async function loadKeySet(prisma: PrismaDb, options: { secrets: readonly Uint8Array[]; now?: Date }): Promise<KeySet> {
   const now = options.now ?? new Date();
   const rows = await prisma.signingKey.findMany({ orderBy: { activatesAt: 'desc' } });
   const live = rows.filter((row) => isPublished(row, now));

@@ -18,10 +18,7 @@ export interface VerifyLocalPasswordOptions {
  * `disabled` and `password_expired` are only reported after the password matched.
  * @example const result = await verifyLocalPassword(db.prisma, { email, password });
  */
-export async function verifyLocalPassword(
-  prisma: PrismaDb,
-  options: VerifyLocalPasswordOptions,
-): Promise<LocalLoginResult> {
+export async function verifyLocalPassword(prisma: PrismaDb, options: VerifyLocalPasswordOptions): Promise<LocalLoginResult> {
   const row = await prisma.user.findUnique({
     where: { email: normalizeEmail(options.email) },
     include: { password: true },

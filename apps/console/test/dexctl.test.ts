@@ -1,0 +1,363 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDatabase, type Database, migrateDatabase } from '@dex/shared/db';
+import { findClient } from '@dex/shared/domain/clients';
+import { DEX_VERSION } from '@dex/shared/version';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const BIN = 'apps/console/bin/dexctl.js';
+const PG_SERVER_URL = process.env.DEX_TEST_PG_URL;
+/** Nothing listens on port 1. */
+const UNREACHABLE_URL = 'postgres://127.0.0.1:1/x';
+const STACK_FRAME = /^\s+at /m;
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface RunOptions {
+  env?: Record<string, string>;
+  input?: string;
+}
+
+/** The test runner's environment without any DEXCTL_* variable, plus `extra`. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('DEXCTL_')) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+function execWithInput(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = execFile(
+      file,
+      args,
+      { cwd: REPO_ROOT, env: childEnv(options.env), encoding: 'utf8', timeout: 45_000 },
+      (error, stdout, stderr) => {
+        if (error === null) {
+          resolveRun({ code: 0, stdout, stderr });
+        } else if (typeof error.code === 'number') {
+          resolveRun({ code: error.code, stdout, stderr });
+        } else {
+          reject(error);
+        }
+      },
+    );
+    child.stdin?.end(options.input ?? '');
+  });
+}
+
+/** Runs the real bin, as `npx dexctl` would. */
+function dexctl(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return execWithInput(process.execPath, [BIN, ...args], options);
+}
+
+/** Runs a bash script with `$DEXCTL` set to the command that starts dexctl. */
+function bash(script: string, env: Record<string, string>): Promise<RunResult> {
+  return execWithInput('bash', ['-c', script], { env: { ...env, DEXCTL: `${process.execPath} ${BIN}` } });
+}
+
+interface Target {
+  name: string;
+  /** Creates and migrates a fresh database; returns its URL and a cleanup. */
+  setup(): Promise<{ url: string; teardown(): Promise<void> }>;
+}
+
+const sqliteTarget: Target = {
+  name: 'SQLite',
+  async setup() {
+    const dir = await mkdtemp(join(tmpdir(), 'dexctl-test-'));
+    const url = `file:${join(dir, 'dex.db')}`;
+    await migrateDatabase({ url });
+    return { url, teardown: () => rm(dir, { recursive: true, force: true }) };
+  },
+};
+
+function postgresTarget(serverUrl: string): Target {
+  const onServer = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    name: 'PostgreSQL',
+    async setup() {
+      const name = `dex_test_${randomBytes(8).toString('hex')}`;
+      await onServer(`CREATE DATABASE "${name}"`);
+      const url = new URL(serverUrl);
+      url.pathname = `/${name}`;
+      await migrateDatabase({ url: url.toString() });
+      return { url: url.toString(), teardown: () => onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+    },
+  };
+}
+
+const targets: Target[] = [sqliteTarget, ...(PG_SERVER_URL === undefined ? [] : [postgresTarget(PG_SERVER_URL)])];
+
+describe.each(targets)('dexctl against $name', (target) => {
+  let url: string;
+  let db: Database;
+  let teardown: () => Promise<void>;
+  let workDir: string;
+
+  beforeAll(async () => {
+    ({ url, teardown } = await target.setup());
+    db = await createDatabase({ url });
+    workDir = await mkdtemp(join(tmpdir(), 'dexctl-files-'));
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await teardown?.();
+    if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
+  });
+
+  describe.concurrent('new-client', () => {
+    it('prints the credentials as shell assignments, in dex v0 format', async () => {
+      const result = await dexctl(['--db-url', url, 'new-client', 'http://127.0.0.1:5555/callback', 'https://app.example/cb']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const lines = result.stdout.split('\n');
+      expect(lines).toHaveLength(6);
+      expect(lines[0]).toBe('# Added new client:');
+      expect(lines[1]).toMatch(/^DEX_APP_CLIENT_ID=[A-Za-z0-9_-]{43}@127\.0\.0\.1$/);
+      expect(lines[2]).toMatch(/^DEX_APP_CLIENT_SECRET=[A-Za-z0-9_-]{43}$/);
+      expect(lines.slice(3)).toEqual([
+        'DEX_APP_REDIRECTURL_0=http://127.0.0.1:5555/callback',
+        'DEX_APP_REDIRECTURL_1=https://app.example/cb',
+        '',
+      ]);
+    });
+
+    it('output survives eval in a shell, query strings and quotes included, and the client is stored', async () => {
+      const urls = ['http://127.0.0.1:5555/callback', 'https://app.example/cb?a=1&b=2', "https://app.example/it's?x=$HOME"];
+      const result = await bash(
+        'eval "$($DEXCTL --db-url "$DB" new-client "$U0" "$U1" "$U2")" || exit 9\n' +
+          'printf "%s\\n" "$DEX_APP_CLIENT_ID" "$DEX_APP_CLIENT_SECRET" "$DEX_APP_REDIRECTURL_0" "$DEX_APP_REDIRECTURL_1" "$DEX_APP_REDIRECTURL_2"',
+        { DB: url, U0: urls[0] ?? '', U1: urls[1] ?? '', U2: urls[2] ?? '' },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const [id = '', secret = '', ...redirects] = result.stdout.trimEnd().split('\n');
+      expect(id).toMatch(/@127\.0\.0\.1$/);
+      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(redirects).toEqual(urls);
+
+      const client = await findClient(db.prisma, id);
+      expect(client).not.toBeNull();
+      expect(client?.redirectUris).toEqual(urls);
+      expect(client?.hasSecret).toBe(true);
+    });
+
+    it('refuses a malformed redirect URL with exit 1', async () => {
+      const result = await dexctl(['--db-url', url, 'new-client', 'not a url']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe('Failed creating new client: invalid redirect URI: "not a url" is not an absolute URL\n');
+    });
+
+    it('without a redirect URL exits 2 with its usage', async () => {
+      const result = await dexctl(['--db-url', url, 'new-client']);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('dexctl new-client: needs at least 1 argument, got 0');
+      expect(result.stderr).toContain('Usage: dexctl [flags] new-client REDIRECT_URL...');
+    });
+  });
+
+  describe('connector configs', () => {
+    it('set-connector-configs reads a file and get-connector-configs lists it', async () => {
+      const file = join(workDir, 'connectors.json');
+      await writeFile(
+        file,
+        JSON.stringify([
+          { type: 'local', id: 'local' },
+          { type: 'github', id: 'github', clientID: 'gh-id', clientSecret: 'gh-secret' },
+        ]),
+      );
+      const set = await dexctl(['--db-url', url, 'set-connector-configs', file]);
+      expect(set).toEqual({ code: 0, stdout: 'Saved 2 connector config(s)\n', stderr: '' });
+
+      const get = await dexctl(['--db-url', url, 'get-connector-configs']);
+      expect(get).toEqual({
+        code: 0,
+        stdout: 'Found 2 connector config(s)\n\nID:   local\nType: local\n\nID:   github\nType: github\n',
+        stderr: '',
+      });
+    });
+
+    it('set-connector-configs - reads standard input', async () => {
+      const input = JSON.stringify([
+        { type: 'oidc', id: 'corp', issuerURL: 'https://idp.example', clientID: 'a', clientSecret: 'b' },
+        { type: 'local', id: 'local' },
+        { type: 'uaa', id: 'uaa', clientID: 'c', clientSecret: 'd', serverURL: 'https://uaa.example' },
+      ]);
+      const set = await dexctl(['--db-url', url, 'set-connector-configs', '-'], { input });
+      expect(set).toEqual({ code: 0, stdout: 'Saved 3 connector config(s)\n', stderr: '' });
+
+      const get = await dexctl(['get-connector-configs', '--db-url', url]);
+      expect(get.code).toBe(0);
+      expect(get.stdout).toBe(
+        'Found 3 connector config(s)\n\nID:   corp\nType: oidc\n\nID:   local\nType: local\n\nID:   uaa\nType: uaa\n',
+      );
+    });
+
+    it('a malformed JSON file exits 1 with the reason and changes nothing', async () => {
+      const before = await dexctl(['--db-url', url, 'get-connector-configs']);
+      const file = join(workDir, 'broken.json');
+      await writeFile(file, '[{"type": "local", ');
+      const result = await dexctl(['--db-url', url, 'set-connector-configs', file]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^Unable to read connector configs: .*JSON.*\n$/);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(await dexctl(['--db-url', url, 'get-connector-configs'])).toEqual(before);
+    });
+
+    it('a missing file exits 1 with the reason', async () => {
+      const result = await dexctl(['--db-url', url, 'set-connector-configs', join(workDir, 'missing.json')]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^Unable to read connector configs: ENOENT/);
+    });
+
+    it('an unknown connector type exits 1 and names it', async () => {
+      const input = JSON.stringify([
+        { type: 'local', id: 'local' },
+        { type: 'nope', id: 'x' },
+      ]);
+      const result = await dexctl(['--db-url', url, 'set-connector-configs', '-'], { input });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        'Invalid connector configs: connector #2: unknown connector type "nope" (known: local, oidc, ldap, github, bitbucket, uaa)\n',
+      );
+    });
+
+    it('set-connector-configs needs exactly one argument (exit 2)', async () => {
+      const none = await dexctl(['--db-url', url, 'set-connector-configs']);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('dexctl set-connector-configs: takes exactly 1 argument, got 0');
+      expect(none.stderr).toContain('Usage: dexctl [flags] set-connector-configs FILE|-');
+      const two = await dexctl(['--db-url', url, 'set-connector-configs', 'a.json', 'b.json']);
+      expect(two.code).toBe(2);
+    });
+  });
+
+  describe('--db-url from the environment', () => {
+    it('DEXCTL_DB_URL is read', async () => {
+      const result = await dexctl(['get-connector-configs'], { env: { DEXCTL_DB_URL: url } });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Found \d+ connector config\(s\)\n/);
+    });
+
+    it('the flag beats the environment', async () => {
+      const result = await dexctl(['--db-url', url, 'get-connector-configs'], { env: { DEXCTL_DB_URL: UNREACHABLE_URL } });
+      expect(result.code).toBe(0);
+    });
+  });
+});
+
+describe.concurrent('dexctl without a usable database', () => {
+  it('a database command without --db-url exits 2', async () => {
+    const result = await dexctl(['get-connector-configs']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'dexctl: --db-url flag unset\nRun "dexctl --help" for usage.\n' });
+  });
+
+  it('new-client without --db-url exits 2', async () => {
+    const result = await dexctl(['new-client', 'https://app.example/cb']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('dexctl: --db-url flag unset');
+  });
+
+  it('a malformed --db-url exits 2 and names the flag', async () => {
+    const result = await dexctl(['--db-url', 'mysql://db/dex', 'get-connector-configs']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^dexctl: --db-url: invalid database URL "mysql:\/\/db\/dex"/);
+  });
+
+  it('an unreachable database exits 1 with a message and no stack trace', async () => {
+    const result = await dexctl(['--db-url', UNREACHABLE_URL, 'new-client', 'https://app.example/cb']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^dexctl: cannot reach the database at postgres:\/\/127\.0\.0\.1:1\/x: .+\n$/);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('a database without the dex schema points at dex-overlord', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dexctl-empty-'));
+    try {
+      const url = `file:${join(dir, 'empty.db')}`;
+      // An empty but existing SQLite database, as the overlord would find it before migrating.
+      const empty = await createDatabase({ url });
+      await empty.close();
+      const result = await dexctl(['--db-url', url, 'get-connector-configs']);
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'dexctl: the database has no dex schema yet: start dex-overlord once (it applies migrations)\n',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.concurrent('dexctl usage', () => {
+  it('version prints the dex and node versions', async () => {
+    const result = await dexctl(['version']);
+    expect(result).toEqual({ code: 0, stdout: `dex version ${DEX_VERSION}\nnode version ${process.version}\n`, stderr: '' });
+  });
+
+  it('--help lists the flags and commands', async () => {
+    const result = await dexctl(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: dexctl [flags] COMMAND [args]');
+    expect(result.stdout).toContain('env DEXCTL_DB_URL');
+    for (const command of ['new-client', 'set-connector-configs', 'get-connector-configs', 'version', 'help']) {
+      expect(result.stdout).toContain(`  ${command} `);
+    }
+  });
+
+  it('help COMMAND and COMMAND --help show the command usage', async () => {
+    const viaHelp = await dexctl(['help', 'new-client']);
+    const viaFlag = await dexctl(['new-client', '--help']);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toContain('Usage: dexctl [flags] new-client REDIRECT_URL...');
+    expect(viaFlag).toEqual(viaHelp);
+  });
+
+  it('no command exits 2 with the usage on stderr', async () => {
+    const result = await dexctl([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: dexctl [flags] COMMAND [args]');
+  });
+
+  it('an unknown command or flag exits 2', async () => {
+    const command = await dexctl(['list-clients']);
+    expect(command).toEqual({ code: 2, stdout: '', stderr: 'dexctl: unknown command "list-clients"\nRun "dexctl --help" for usage.\n' });
+    const flag = await dexctl(['--endpoint', 'http://x', 'version']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toBe('dexctl: unknown flag: --endpoint\nRun "dexctl --help" for usage.\n');
+  });
+
+  it('--log-debug is accepted and writes debug lines to stderr only', async () => {
+    const result = await dexctl(['--log-debug', 'version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^dex version /);
+    expect(result.stderr).toContain('dexctl: debug: running version');
+  });
+});
