@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createTestDatabase, DEX_BINS, type DexProcess, freePort, startDexProcess, testProviders, testSecrets } from '@dex/shared/testing';
 import { describe, expect, it } from 'vitest';
@@ -140,7 +141,6 @@ describe.each(testProviders(process.env))('dex-overlord migrations and keys (%s)
 
 async function readMigrations(url: string): Promise<{ migration_name: string; finished: boolean }[]> {
   if (url.startsWith('file:')) {
-    const { default: Database } = await import('better-sqlite3');
     const db = new Database(url.slice('file:'.length), { readonly: true });
     try {
       const rows = db.prepare('SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name').all() as {
