@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from '@playwright/test';
+import type { DexWorkerFixtures } from './fixtures/test.ts';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * End-to-end suite: real dex processes, a real relying party and Debian's Chromium
+ * (`apt-get install chromium`: `npx playwright install` cannot download browsers on these machines).
+ * The environment is read here and nowhere else.
+ */
+export default defineConfig<object, DexWorkerFixtures>({
+  testDir: here('./specs'),
+  outputDir: here('./test-results'),
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 1,
+  fullyParallel: false,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: here('./playwright-report') }]],
+  use: {
+    pgUrl: process.env.DEX_TEST_PG_URL || undefined,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [
+    {
+      name: 'login',
+      testDir: here('./specs/login'),
+      use: { browserName: 'chromium' },
+    },
+  ],
+});
