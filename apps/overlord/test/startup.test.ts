@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createTestDatabase, DEX_BINS, type DexProcess, freePort, startDexProcess, testProviders, testSecrets } from '@dex/shared/testing';
+import { createTestDatabase, DEX_BINS, type Service, freePort, startDexProcess, testProviders, testSecrets } from '@dex/shared/testing';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -92,7 +92,7 @@ describe.each(testProviders(process.env))('dex-overlord migrations and keys (%s)
   it('applies each migration once, keeps one key, and refuses keys it cannot decrypt', async () => {
     const database = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL, migrate: false });
     const secrets = testSecrets();
-    let overlord: DexProcess | undefined;
+    let overlord: Service | undefined;
     try {
       const start = async (keySecret: string) =>
         startDexProcess(

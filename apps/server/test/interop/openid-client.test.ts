@@ -4,7 +4,7 @@ import { createClient } from '@dex/shared/domain/clients';
 import { setConnectorConfigs } from '@dex/shared/domain/connectors';
 import {
   createTestDatabase,
-  type DexProcess,
+  type Service,
   freePort,
   startDexProcess,
   type TestDatabase,
@@ -21,8 +21,8 @@ import { walkLogin } from '../support/browserless-login.ts';
  */
 describe.each(testProviders(process.env))('openid-client against a live overlord and worker (%s)', (provider) => {
   let database: TestDatabase;
-  let overlord: DexProcess | undefined;
-  let worker: DexProcess | undefined;
+  let overlord: Service | undefined;
+  let worker: Service | undefined;
   let issuer: string;
   let adminUrl: string;
   const secrets = testSecrets();

@@ -87,4 +87,4 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export { DEX_BINS, type DexProcess, startDexProcess } from './dex-process.ts';
+export { DEX_BINS, REPO_ROOT, type Service, startDexProcess, startService } from './dex-process.ts';
