@@ -579,8 +579,14 @@ function withDriverErrors(error: unknown, registry: ErrorRegistry): unknown {
 function errorText(error: unknown): string {
   const panic = state.lastPanic;
   state.lastPanic = undefined;
-  const lines = (error instanceof Error ? error.message : String(error)).split('\n');
-  const traceStart = lines.findIndex((line) => /^\s+\d+: \S/.test(line));
+  const message = error instanceof Error ? error.message : String(error);
+  // The adapter's SQLITE_BUSY arrives as an error kind the engine cannot name.
+  if (message.includes('unknown variant `SocketTimeout`')) {
+    return 'the database is busy: another process held its write lock for longer than the busy timeout';
+  }
+  const lines = message.split('\n');
+  // Cut the Rust span trace and any JavaScript stack frames the wasm glue appended.
+  const traceStart = lines.findIndex((line) => /^\s+\d+: \S/.test(line) || /^\s+at \S/.test(line));
   const text = (traceStart === -1 ? lines : lines.slice(0, traceStart)).join('\n').trim();
   return panic === undefined ? text : `${text} (engine panic: ${panic})`;
 }

@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { DEX_BINS, testSecrets } from '@dex/shared/testing';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+async function workerExit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [DEX_BINS.worker, ...args], {
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+describe('dex-worker start-up errors', () => {
+  const { keySecretText } = testSecrets();
+  const base = ['--db-url', 'file:/tmp/dex-worker-never-created/dex.db', '--key-secrets', keySecretText];
+
+  it('prints usage for --help', async () => {
+    const result = await workerExit(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: dex-worker');
+    expect(result.stdout).toContain('DEX_WORKER_ISSUER');
+  });
+
+  it.each([
+    [['--frobnicate'], 'dex-worker: unknown flag: --frobnicate'],
+    [['--key-secrets', keySecretText], 'dex-worker: --db-url: is required'],
+    [[...base, '--issuer', 'ftp://example.com/dex'], 'dex-worker: --issuer: "ftp://example.com/dex" must use http or https'],
+    [[...base, '--issuer', 'https://example.com/dex?x=1'], 'dex-worker: --issuer: must not have a query or fragment'],
+    [[...base, '--listen', 'http://127.0.0.1:5556/dex'], 'dex-worker: --listen: must not have a path (the issuer path prefixes routes)'],
+    [[...base, '--listen', 'https://127.0.0.1:5556'], 'dex-worker: --listen: https needs --tls-cert-file and --tls-key-file'],
+    [[...base, '--id-token-ttl', '0s'], 'dex-worker: --id-token-ttl: "0s" is not a duration (examples: 24h, 30m, 1h30m)'],
+    [['--db-url', 'file:/tmp/x.db', '--key-secrets', 'not base64!'], 'dex-worker: --key-secrets: secret #1: not valid base64'],
+  ])('exits 2 naming the flag: %j', async (args, message) => {
+    const result = await workerExit(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(message);
+    expect(result.stderr).toContain('Run "dex-worker --help" for usage.');
+  });
+
+  it('exits 1 with one line when the database is unreachable', async () => {
+    const result = await workerExit(['--db-url', 'postgresql://dex:s3cret@127.0.0.1:1/dex', '--key-secrets', keySecretText]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "dex-worker: cannot reach the database at postgresql://dex:***@127.0.0.1:1/dex: Can't reach database server at 127.0.0.1:1\n",
+    );
+  });
+});
