@@ -1,112 +1,25 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createDatabase, type Database, migrateDatabase } from '@dex/shared/db';
+import { join } from 'node:path';
+import { createDatabase, type Database } from '@dex/shared/db';
 import { findClient } from '@dex/shared/domain/clients';
 import { DEX_VERSION } from '@dex/shared/version';
-import pg from 'pg';
+import { createTestDatabase, DEX_BINS, type RunCommandOptions, runBin, runCommand, testProviders } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = 'apps/console/bin/dexctl.js';
 const PG_SERVER_URL = process.env.DEX_TEST_PG_URL;
 /** Nothing listens on port 1. */
 const UNREACHABLE_URL = 'postgres://127.0.0.1:1/x';
 const STACK_FRAME = /^\s+at /m;
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** Runs the real bin, as `npx dexctl` would, with a clean environment (no DEXCTL_* leaks in). */
+const dexctl = (args: readonly string[], options: RunCommandOptions = {}) => runBin('dexctl', args, options);
 
-interface RunOptions {
-  env?: Record<string, string>;
-  input?: string;
-}
+/** Runs a bash script with `$DEXCTL` set to the command that starts dexctl (`--norc`: bash reads ~/.bashrc when its stdin is a socket, as Node's pipes are). */
+const bash = (script: string, env: Record<string, string>) =>
+  runCommand('bash', ['--norc', '-c', script], { env: { ...env, DEXCTL: `${process.execPath} ${DEX_BINS.dexctl}` } });
 
-/** The test runner's environment without any DEXCTL_* variable, plus `extra`. */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('DEXCTL_')) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
-function execWithInput(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-  return new Promise((resolveRun, reject) => {
-    const child = execFile(
-      file,
-      args,
-      { cwd: REPO_ROOT, env: childEnv(options.env), encoding: 'utf8', timeout: 45_000 },
-      (error, stdout, stderr) => {
-        if (error === null) {
-          resolveRun({ code: 0, stdout, stderr });
-        } else if (typeof error.code === 'number') {
-          resolveRun({ code: error.code, stdout, stderr });
-        } else {
-          reject(error);
-        }
-      },
-    );
-    child.stdin?.end(options.input ?? '');
-  });
-}
-
-/** Runs the real bin, as `npx dexctl` would. */
-function dexctl(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return execWithInput(process.execPath, [BIN, ...args], options);
-}
-
-/** Runs a bash script with `$DEXCTL` set to the command that starts dexctl. */
-function bash(script: string, env: Record<string, string>): Promise<RunResult> {
-  return execWithInput('bash', ['-c', script], { env: { ...env, DEXCTL: `${process.execPath} ${BIN}` } });
-}
-
-interface Target {
-  name: string;
-  /** Creates and migrates a fresh database; returns its URL and a cleanup. */
-  setup(): Promise<{ url: string; teardown(): Promise<void> }>;
-}
-
-const sqliteTarget: Target = {
-  name: 'SQLite',
-  async setup() {
-    const dir = await mkdtemp(join(tmpdir(), 'dexctl-test-'));
-    const url = `file:${join(dir, 'dex.db')}`;
-    await migrateDatabase({ url });
-    return { url, teardown: () => rm(dir, { recursive: true, force: true }) };
-  },
-};
-
-function postgresTarget(serverUrl: string): Target {
-  const onServer = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  return {
-    name: 'PostgreSQL',
-    async setup() {
-      const name = `dex_test_${randomBytes(8).toString('hex')}`;
-      await onServer(`CREATE DATABASE "${name}"`);
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      await migrateDatabase({ url: url.toString() });
-      return { url: url.toString(), teardown: () => onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-    },
-  };
-}
-
-const targets: Target[] = [sqliteTarget, ...(PG_SERVER_URL === undefined ? [] : [postgresTarget(PG_SERVER_URL)])];
+const targets = testProviders(process.env).map((provider) => ({ name: provider === 'sqlite' ? 'SQLite' : 'PostgreSQL', provider }));
 
 describe.each(targets)('dexctl against $name', (target) => {
   let url: string;
@@ -115,7 +28,9 @@ describe.each(targets)('dexctl against $name', (target) => {
   let workDir: string;
 
   beforeAll(async () => {
-    ({ url, teardown } = await target.setup());
+    const database = await createTestDatabase(target.provider, PG_SERVER_URL === undefined ? {} : { pgUrl: PG_SERVER_URL });
+    ({ url } = database);
+    teardown = database.drop;
     db = await createDatabase({ url });
     workDir = await mkdtemp(join(tmpdir(), 'dexctl-files-'));
   });

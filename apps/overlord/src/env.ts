@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import {
   type FlagSpec,
-  formatUsage,
-  parseArgs,
+  type Invocation,
   parseConfig,
-  usageError,
+  readInvocation,
   zBase64SecretText,
   zBooleanFlag,
   zDbUrl,
@@ -60,32 +59,22 @@ export interface OverlordConfig {
   logDebug: boolean;
 }
 
-export type OverlordInvocation =
-  | { kind: 'run'; config: Readonly<OverlordConfig> }
-  | { kind: 'help'; text: string }
-  | { kind: 'version'; text: string };
-
 /**
  * Reads the overlord's flags and `DEX_OVERLORD_*` variables once, at boot (the only place
  * that reads the environment). Throws INVALID_CONFIG naming the flag.
  */
-export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): OverlordInvocation {
-  const args = parseArgs({ specs: FLAGS, argv, envPrefix: ENV_PREFIX, env });
-  if (args.help) {
-    return {
-      kind: 'help',
-      text: formatUsage({
-        program: PROGRAM,
-        synopsis: '[flags]',
-        description: 'Applies migrations, rotates signing keys, collects garbage and serves the admin API.',
-        envPrefix: ENV_PREFIX,
-        specs: FLAGS,
-      }),
-    };
-  }
-  if (args.values.version === 'true') return { kind: 'version', text: `dex version ${DEX_VERSION}\nnode version ${process.version}\n` };
-  if (args.positionals.length > 0) throw usageError(`unexpected argument: ${args.positionals[0]}`);
-  const flags = parseConfig(ZOverlordFlags, args.values);
+export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Invocation<Readonly<OverlordConfig>> {
+  const invocation = readInvocation({
+    program: PROGRAM,
+    description: 'Applies migrations, rotates signing keys, collects garbage and serves the admin API.',
+    envPrefix: ENV_PREFIX,
+    specs: FLAGS,
+    argv,
+    env,
+    versionText: `dex version ${DEX_VERSION}\nnode version ${process.version}\n`,
+  });
+  if (invocation.kind !== 'run') return invocation;
+  const flags = parseConfig(ZOverlordFlags, invocation.config);
   return {
     kind: 'run',
     config: Object.freeze({

@@ -2,7 +2,7 @@ import { type Database, createDatabase, migrateDatabase, redactDatabaseUrl } fro
 import { ensureActiveSigningKey } from '@dex/shared/domain/keys';
 import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
-import { exitCodeFor, formatFatal, runUntilSignal } from '@dex/shared/process';
+import { runServerCli } from '@dex/shared/process';
 import { createAdminApp } from './app.ts';
 import { type OverlordConfig, PROGRAM, readOverlordConfig } from './env.ts';
 
@@ -56,19 +56,6 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
 }
 
 /** The `dex-overlord` command. Resolves with the exit status. */
-export async function runOverlordCli(argv: readonly string[]): Promise<number> {
-  const fatal = (error: unknown) => process.stderr.write(formatFatal(PROGRAM, error));
-  let invocation: ReturnType<typeof readOverlordConfig>;
-  try {
-    invocation = readOverlordConfig(argv);
-  } catch (error) {
-    fatal(error);
-    return exitCodeFor(error);
-  }
-  if (invocation.kind !== 'run') {
-    process.stdout.write(invocation.text);
-    return 0;
-  }
-  const { config } = invocation;
-  return runUntilSignal(() => startOverlord(config), fatal);
+export function runOverlordCli(argv: readonly string[]): Promise<number> {
+  return runServerCli({ program: PROGRAM, read: () => readOverlordConfig(argv), start: (config) => startOverlord(config) });
 }

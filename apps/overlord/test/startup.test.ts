@@ -1,25 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createTestDatabase, DEX_BINS, type Service, freePort, startDexProcess, testProviders, testSecrets } from '@dex/shared/testing';
+import { createTestDatabase, freePort, runBin, type Service, startDexProcess, testProviders, testSecrets } from '@dex/shared/testing';
 import { describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
-
-async function overlordExit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [DEX_BINS.overlord, ...args], {
-      env: { PATH: process.env.PATH ?? '' },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const overlordExit = (args: string[]) => runBin('overlord', args);
 
 describe('dex-overlord start-up errors', () => {
   const secrets = testSecrets();
@@ -70,21 +55,17 @@ describe('dex-overlord start-up errors', () => {
   });
 
   it('reads flags from DEX_OVERLORD_* variables, flags winning', async () => {
-    const { stdout, stderr } = await run(process.execPath, [DEX_BINS.overlord, '--bogus=1'], {
-      env: { PATH: process.env.PATH ?? '', DEX_OVERLORD_DB_URL: 'nonsense' },
-    }).catch((error: { stdout: string; stderr: string }) => error);
-    expect(stdout).toBe('');
-    expect(stderr).toContain('unknown flag: --bogus');
-    const fromEnv = await run(process.execPath, [DEX_BINS.overlord], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DEX_OVERLORD_DB_URL: 'nonsense',
-        DEX_OVERLORD_KEY_SECRETS: secrets.keySecretText,
-        DEX_OVERLORD_ADMIN_API_SECRET: secrets.adminApiSecret,
-      },
-    }).catch((error: { code: number; stderr: string }) => error);
-    expect((fromEnv as { code: number }).code).toBe(2);
-    expect((fromEnv as { stderr: string }).stderr).toContain('--db-url: invalid database URL "nonsense"');
+    const env = {
+      DEX_OVERLORD_DB_URL: 'from-env',
+      DEX_OVERLORD_KEY_SECRETS: secrets.keySecretText,
+      DEX_OVERLORD_ADMIN_API_SECRET: secrets.adminApiSecret,
+    };
+    const fromEnv = await runBin('overlord', [], { env });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('--db-url: invalid database URL "from-env"');
+    const flagWins = await runBin('overlord', ['--db-url', 'from-flag'], { env });
+    expect(flagWins.code).toBe(2);
+    expect(flagWins.stderr).toContain('--db-url: invalid database URL "from-flag"');
   });
 });
 

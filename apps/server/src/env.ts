@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import {
   type FlagSpec,
-  formatUsage,
-  parseArgs,
+  type Invocation,
   parseConfig,
+  readInvocation,
   usageError,
   zBooleanFlag,
   zDbUrl,
@@ -57,32 +57,22 @@ export interface WorkerConfig {
   logDebug: boolean;
 }
 
-export type WorkerInvocation =
-  | { kind: 'run'; config: Readonly<WorkerConfig> }
-  | { kind: 'help'; text: string }
-  | { kind: 'version'; text: string };
-
 /**
  * Reads the worker's flags and `DEX_WORKER_*` variables once, at boot (the only place that
  * reads the environment). Throws INVALID_CONFIG naming the flag.
  */
-export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WorkerInvocation {
-  const args = parseArgs({ specs: FLAGS, argv, envPrefix: ENV_PREFIX, env });
-  if (args.help) {
-    return {
-      kind: 'help',
-      text: formatUsage({
-        program: PROGRAM,
-        synopsis: '[flags]',
-        description: 'Serves the OpenID Connect provider: discovery, /auth, /token, /keys and the login pages.',
-        envPrefix: ENV_PREFIX,
-        specs: FLAGS,
-      }),
-    };
-  }
-  if (args.values.version === 'true') return { kind: 'version', text: `dex version ${DEX_VERSION}\nnode version ${process.version}\n` };
-  if (args.positionals.length > 0) throw usageError(`unexpected argument: ${args.positionals[0]}`);
-  const flags = parseConfig(ZWorkerFlags, args.values);
+export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Invocation<Readonly<WorkerConfig>> {
+  const invocation = readInvocation({
+    program: PROGRAM,
+    description: 'Serves the OpenID Connect provider: discovery, /auth, /token, /keys and the login pages.',
+    envPrefix: ENV_PREFIX,
+    specs: FLAGS,
+    argv,
+    env,
+    versionText: `dex version ${DEX_VERSION}\nnode version ${process.version}\n`,
+  });
+  if (invocation.kind !== 'run') return invocation;
+  const flags = parseConfig(ZWorkerFlags, invocation.config);
   const issuer = flags.issuer;
   if (issuer.search !== '' || issuer.hash !== '') throw usageError('--issuer: must not have a query or fragment');
   if (flags.listen.pathname !== '/') throw usageError('--listen: must not have a path (the issuer path prefixes routes)');

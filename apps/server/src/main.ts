@@ -1,7 +1,7 @@
 import { createDatabase, type Database } from '@dex/shared/db';
 import { listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
-import { exitCodeFor, formatFatal, runUntilSignal } from '@dex/shared/process';
+import { runServerCli } from '@dex/shared/process';
 import { createWorkerApp } from './app.ts';
 import { PROGRAM, readWorkerConfig, type WorkerConfig } from './env.ts';
 
@@ -62,19 +62,6 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
 }
 
 /** The `dex-worker` command. Resolves with the exit status. */
-export async function runWorkerCli(argv: readonly string[]): Promise<number> {
-  const fatal = (error: unknown) => process.stderr.write(formatFatal(PROGRAM, error));
-  let invocation: ReturnType<typeof readWorkerConfig>;
-  try {
-    invocation = readWorkerConfig(argv);
-  } catch (error) {
-    fatal(error);
-    return exitCodeFor(error);
-  }
-  if (invocation.kind !== 'run') {
-    process.stdout.write(invocation.text);
-    return 0;
-  }
-  const { config } = invocation;
-  return runUntilSignal(() => startWorker(config), fatal);
+export function runWorkerCli(argv: readonly string[]): Promise<number> {
+  return runServerCli({ program: PROGRAM, read: () => readWorkerConfig(argv), start: (config) => startWorker(config) });
 }

@@ -1,22 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { DEX_BINS, testSecrets } from '@dex/shared/testing';
+import { runBin, testSecrets } from '@dex/shared/testing';
 import { describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
-
-async function workerExit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [DEX_BINS.worker, ...args], {
-      env: { PATH: process.env.PATH ?? '' },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const workerExit = (args: string[]) => runBin('worker', args);
 
 describe('dex-worker start-up errors', () => {
   const { keySecretText } = testSecrets();

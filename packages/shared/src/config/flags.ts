@@ -128,3 +128,40 @@ export function formatUsage(options: {
 export function usageError(message: string): AppError {
   return new AppError('INVALID_CONFIG', { message });
 }
+
+/** What a server program was asked to do: print text (help, version) or run with its flags. */
+export type Invocation<T> = { kind: 'run'; config: T } | { kind: 'help' | 'version'; text: string };
+
+export interface ReadInvocationOptions {
+  program: string;
+  description: string;
+  envPrefix: string;
+  specs: readonly FlagSpec[];
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** The version line(s) `--version` prints. */
+  versionText: string;
+}
+
+/**
+ * The common front of `dex-worker` and `dex-overlord`: `--help` prints usage, `--version`
+ * the version, positional arguments are refused, and otherwise the raw flag values are
+ * returned for the program's schema.
+ * @example const invocation = readInvocation({ program: 'dex-worker', ... });
+ */
+export function readInvocation(options: ReadInvocationOptions): Invocation<Readonly<Record<string, string>>> {
+  const args = parseArgs({ specs: options.specs, argv: options.argv, envPrefix: options.envPrefix, env: options.env });
+  if (args.help) {
+    const text = formatUsage({
+      program: options.program,
+      synopsis: '[flags]',
+      description: options.description,
+      envPrefix: options.envPrefix,
+      specs: options.specs,
+    });
+    return { kind: 'help', text };
+  }
+  if (args.values.version === 'true') return { kind: 'version', text: options.versionText };
+  if (args.positionals.length > 0) throw usageError(`unexpected argument: ${args.positionals[0]}`);
+  return { kind: 'run', config: args.values };
+}

@@ -1,4 +1,15 @@
-export { envName, formatUsage, parseArgs, usageError, type FlagSpec, type ParseArgsOptions, type ParsedArgs } from './flags.ts';
+export {
+  envName,
+  formatUsage,
+  type Invocation,
+  parseArgs,
+  type ParseArgsOptions,
+  type ParsedArgs,
+  readInvocation,
+  type ReadInvocationOptions,
+  usageError,
+  type FlagSpec,
+} from './flags.ts';
 export {
   decodeBase64Secret,
   parseConfig,

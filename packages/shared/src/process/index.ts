@@ -60,3 +60,30 @@ export async function runUntilSignal(start: () => Promise<Stoppable>, onFatal: (
     process.off('SIGTERM', onSignal);
   }
 }
+
+/**
+ * The whole of a server command (`dex-worker`, `dex-overlord`): read the invocation, print
+ * help or version, or start and run until a signal; every failure is one line on stderr and
+ * an exit status (2 usage, 1 runtime). Resolves with the status.
+ * @example process.exitCode = await runServerCli({ program: 'dex-worker', read: () => readWorkerConfig(argv), start: startWorker });
+ */
+export async function runServerCli<C>(options: {
+  program: string;
+  read: () => { kind: 'run'; config: C } | { kind: 'help' | 'version'; text: string };
+  start: (config: C) => Promise<Stoppable>;
+}): Promise<number> {
+  const fatal = (error: unknown) => process.stderr.write(formatFatal(options.program, error));
+  let invocation: ReturnType<typeof options.read>;
+  try {
+    invocation = options.read();
+  } catch (error) {
+    fatal(error);
+    return exitCodeFor(error);
+  }
+  if (invocation.kind !== 'run') {
+    process.stdout.write(invocation.text);
+    return 0;
+  }
+  const { config } = invocation;
+  return runUntilSignal(() => options.start(config), fatal);
+}
