@@ -2,6 +2,17 @@ import { testProviders } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
+/** Polls `probe` until it returns a value (at most 5 s), for changes other processes make. */
+async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('the expected change did not happen within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe.each(testProviders(process.env))('authorization endpoint RFC6749 §4.1.1 (%s)', (provider) => {
   let stack: WorkerStack;
   let client: { id: string; secret: string; redirectUri: string };
@@ -141,11 +152,11 @@ describe.each(testProviders(process.env))('authorization endpoint RFC6749 §4.1.
       { type: 'local', id: 'staff' },
     ]);
     try {
-      // Connector changes are picked up without a restart (checked at most once a second).
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
-      const response = await auth(valid());
-      expect(response.status).toBe(200);
-      const page = await response.text();
+      // Connector changes reach the running worker without a restart (it checks at most once a second).
+      const page = await eventually(async () => {
+        const response = await auth(valid());
+        return response.status === 200 ? response.text() : undefined;
+      });
       const ids = [...page.matchAll(/id="connector-([^"]+)" href="([^"]+)"/g)].map((m) => m[1]);
       expect(ids).toEqual(['local', 'staff']);
       expect(page).toContain('connector_id=staff');
@@ -153,7 +164,7 @@ describe.each(testProviders(process.env))('authorization endpoint RFC6749 §4.1.
       expect(chosen.headers.get('location')).toMatch(/^\/dex\/auth\/staff\/login\?session=/);
     } finally {
       await stack.setConnectors([{ type: 'local', id: 'local' }]);
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await eventually(async () => ((await auth(valid())).status === 302 ? true : undefined));
     }
   });
 });
