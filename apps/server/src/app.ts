@@ -3,6 +3,7 @@ import type { Database } from '@dex/shared/db';
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
 import { logHttpError, requestContext } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
+import type { WorkerConfig } from './env.ts';
 import { ConnectorRegistry } from './connectors/connector-registry.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
@@ -11,17 +12,14 @@ import { authorizeHandler } from './oidc/authorize.ts';
 import { createCompleteLogin } from './oidc/complete-login.ts';
 import { providerMetadata } from './oidc/discovery.ts';
 import { KeyCache } from './oidc/key-cache.ts';
+import { AccessTokenKeys } from './oidc/tokens.ts';
 import { tokenHandler } from './oidc/token.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 
 export interface WorkerAppDeps {
   db: Database;
   logger: Logger;
-  issuer: string;
-  issuerName: string;
-  keySecrets: readonly Uint8Array[];
-  idTokenTtlMs: number;
-  refreshTokenTtlMs: number;
+  config: Readonly<WorkerConfig>;
 }
 
 export interface WorkerApp {
@@ -35,22 +33,25 @@ export interface WorkerApp {
  * route lives under the issuer's path, as in dex v0.6.
  */
 export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
-  const issuerUrl = new URL(deps.issuer);
+  const { config } = deps;
+  const issuer = config.issuer;
+  const issuerUrl = new URL(issuer);
   const issuerPath = issuerUrl.pathname.replace(/\/$/, '');
   const prisma = deps.db.prisma;
   const renderError = (res: Response, status: number, title: string, message: string) => {
     res
       .status(status)
       .type('html')
-      .send(renderErrorPage({ issuerName: deps.issuerName, title, message }));
+      .send(renderErrorPage({ issuerName: config.issuerName, title, message }));
   };
 
-  const keys = new KeyCache({ prisma, secrets: deps.keySecrets, logger: deps.logger });
+  const accessTokens = new AccessTokenKeys(config.keySecrets);
+  const keys = new KeyCache({ prisma, secrets: config.keySecrets, logger: deps.logger });
   const context: ConnectorContext = {
-    issuerName: deps.issuerName,
+    issuerName: config.issuerName,
     issuerPath,
     secureCookies: issuerUrl.protocol === 'https:',
-    completeLogin: createCompleteLogin({ prisma, issuer: deps.issuer, renderError }),
+    completeLogin: createCompleteLogin({ prisma, issuer: issuer, renderError }),
     renderError,
   };
   const loginLimits = {
@@ -66,7 +67,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const form = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 });
 
   router.get('/.well-known/openid-configuration', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=86400').json(providerMetadata(deps.issuer));
+    res.set('Cache-Control', 'public, max-age=86400').json(providerMetadata(issuer));
   });
 
   router.get('/keys', async (_req, res) => {
@@ -81,7 +82,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       renderError(res, 405, 'Method not allowed', 'Use GET or POST.');
       return;
     }
-    await authorizeHandler({ prisma, issuer: deps.issuer, issuerPath, issuerName: deps.issuerName, connectors, renderError })(req, res);
+    await authorizeHandler({ prisma, issuer: issuer, issuerPath, issuerName: config.issuerName, connectors, renderError })(req, res);
   });
 
   router.all('/auth/:connectorId/*subPath', form, async (req, res) => {
@@ -97,7 +98,15 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   router.post(
     '/token',
     form,
-    tokenHandler({ prisma, issuer: deps.issuer, keys, idTokenTtlMs: deps.idTokenTtlMs, refreshTokenTtlMs: deps.refreshTokenTtlMs }),
+    tokenHandler({
+      prisma,
+      issuer,
+      keys,
+      accessTokens,
+      idTokenTtlMs: config.idTokenTtlMs,
+      refreshTokenTtlMs: config.refreshTokenTtlMs,
+      refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
+    }),
   );
   router.all('/token', (_req, res) => {
     res.set('Allow', 'POST').status(405).json({ error: 'invalid_request', error_description: 'the token endpoint accepts POST only' });

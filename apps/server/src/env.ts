@@ -25,7 +25,8 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'tls-key-file', description: 'TLS private key (PEM) for an https --listen address.' },
   { name: 'issuer-name', defaultText: 'dex', description: 'Name shown on the login pages.' },
   { name: 'id-token-ttl', defaultText: '1h', description: 'Lifetime of ID and access tokens (dex v0 used 12h).' },
-  { name: 'refresh-token-ttl', defaultText: '720h', description: 'Absolute lifetime of a refresh token.' },
+  { name: 'refresh-token-ttl', defaultText: '720h', description: 'Absolute lifetime of a refresh token family (30 days).' },
+  { name: 'refresh-token-idle-ttl', defaultText: '168h', description: 'A refresh token unused for this long expires (7 days).' },
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
 ];
@@ -40,6 +41,7 @@ const ZWorkerFlags = z.object({
   'issuer-name': z.string().min(1).default('dex'),
   'id-token-ttl': zDuration.default(3_600_000),
   'refresh-token-ttl': zDuration.default(720 * 3_600_000),
+  'refresh-token-idle-ttl': zDuration.default(168 * 3_600_000),
   'log-debug': zBooleanFlag.default(false),
 });
 
@@ -54,6 +56,7 @@ export interface WorkerConfig {
   issuerName: string;
   idTokenTtlMs: number;
   refreshTokenTtlMs: number;
+  refreshTokenIdleTtlMs: number;
   logDebug: boolean;
 }
 
@@ -91,6 +94,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       issuerName: flags['issuer-name'],
       idTokenTtlMs: flags['id-token-ttl'],
       refreshTokenTtlMs: flags['refresh-token-ttl'],
+      refreshTokenIdleTtlMs: flags['refresh-token-idle-ttl'],
       logDebug: flags['log-debug'],
     }),
   };

@@ -27,15 +27,7 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
   const db = await createDatabase({ url: config.dbUrl });
   try {
     await db.ping();
-    const { app, keys } = createWorkerApp({
-      db,
-      logger,
-      issuer: config.issuer,
-      issuerName: config.issuerName,
-      keySecrets: config.keySecrets,
-      idTokenTtlMs: config.idTokenTtlMs,
-      refreshTokenTtlMs: config.refreshTokenTtlMs,
-    });
+    const { app, keys } = createWorkerApp({ db, logger, config });
     const keySet = await keys.get();
     if (keySet.active === null) logger.warn('no active signing key yet: start dex-overlord, which creates it');
     const http = await listenOn({

@@ -1,44 +1,69 @@
 import type { Request } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
-import { authenticateClient, type ClientRecord } from '@dex/shared/domain/clients';
+import { authenticateClient, type ClientRecord, findClient } from '@dex/shared/domain/clients';
 import { OAuthError } from './oauth-error.ts';
+
+/** How a client proved who it is at the token endpoint. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface AuthenticatedClient {
+  client: ClientRecord;
+  method: ClientAuthMethod;
+}
+
+type Credentials = { id: string; secret: string; method: 'client_secret_basic' | 'client_secret_post' } | { id: string; method: 'none' };
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64 (dex v0.3.0+ unescapes them). */
 function formDecode(value: string): string {
   return decodeURIComponent(value.replaceAll('+', ' '));
 }
 
-/** The credentials a token request carries, and how (`client_secret_basic` or `client_secret_post`). */
-export function readClientCredentials(req: Request): { id: string; secret: string } {
+function bodyString(req: Request, name: string): string | undefined {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  if (Array.isArray(value)) throw new OAuthError('invalid_request', `parameter ${name} was given more than once`);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The credentials a request carries: Basic header, form post, or only a client_id (`none`). */
+export function readClientCredentials(req: Request): Credentials {
   const header = req.get('authorization');
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const postId = typeof body.client_id === 'string' ? body.client_id : undefined;
-  const postSecret = typeof body.client_secret === 'string' ? body.client_secret : undefined;
-  if (header !== undefined && /^basic /i.test(header)) {
-    if (postSecret !== undefined) {
-      throw new OAuthError('invalid_request', 'client authentication must use only one method');
-    }
-    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const postId = bodyString(req, 'client_id');
+  const postSecret = bodyString(req, 'client_secret');
+  if (header !== undefined && /^basic\s/i.test(header)) {
+    if (postSecret !== undefined) throw new OAuthError('invalid_request', 'client authentication must use only one method');
+    const encoded = header.slice(6).trim();
+    const decoded = /^[A-Za-z0-9+/]*={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
     if (colon === -1) throw new OAuthError('invalid_client', 'malformed Basic credentials');
+    let id: string;
+    let secret: string;
     try {
-      const id = formDecode(decoded.slice(0, colon));
-      const secret = formDecode(decoded.slice(colon + 1));
-      if (postId !== undefined && postId !== id) throw new OAuthError('invalid_request', 'client_id does not match the Basic credentials');
-      return { id, secret };
-    } catch (error) {
-      if (error instanceof OAuthError) throw error;
+      id = formDecode(decoded.slice(0, colon));
+      secret = formDecode(decoded.slice(colon + 1));
+    } catch {
       throw new OAuthError('invalid_client', 'malformed Basic credentials');
     }
+    if (postId !== undefined && postId !== id) throw new OAuthError('invalid_request', 'client_id does not match the Basic credentials');
+    return { id, secret, method: 'client_secret_basic' };
   }
-  if (postId !== undefined && postSecret !== undefined) return { id: postId, secret: postSecret };
+  if (postId !== undefined && postSecret !== undefined) return { id: postId, secret: postSecret, method: 'client_secret_post' };
+  if (postId !== undefined && postId !== '') return { id: postId, method: 'none' };
   throw new OAuthError('invalid_client', 'client authentication is required');
 }
 
-/** Authenticates the client of a token request; `invalid_client` (401) for any failure. */
-export async function requireClient(prisma: PrismaDb, req: Request): Promise<ClientRecord> {
+/**
+ * Authenticates the client of a token, revocation or introspection request. Confidential
+ * clients need their secret; a public client may present only its client_id (`none`) where
+ * `allowNone` says so. Every failure is `invalid_client` (401).
+ */
+export async function requireClient(prisma: PrismaDb, req: Request, options: { allowNone: boolean }): Promise<AuthenticatedClient> {
   const credentials = readClientCredentials(req);
+  if (credentials.method === 'none') {
+    const client = options.allowNone ? await findClient(prisma, credentials.id) : null;
+    if (client === null || !client.public) throw new OAuthError('invalid_client', 'client authentication failed');
+    return { client, method: 'none' };
+  }
   const client = await authenticateClient(prisma, credentials);
   if (client === null) throw new OAuthError('invalid_client', 'client authentication failed');
-  return client;
+  return { client, method: credentials.method };
 }

@@ -22,7 +22,7 @@ export function providerMetadata(issuer: string): Record<string, unknown> {
     id_token_signing_alg_values_supported: ['RS256'],
     scopes_supported: [...SUPPORTED_SCOPES],
     claims_supported: CLAIMS_SUPPORTED,
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     request_parameter_supported: false,

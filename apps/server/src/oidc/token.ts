@@ -1,20 +1,29 @@
 import type { Request, Response } from 'express';
 import { safeEqual, sha256Digest } from '@dex/shared/crypto';
 import type { PrismaDb } from '@dex/shared/db';
-import { issueRefreshToken, redeemAuthCode, revokeTokensOfAuthSession } from '@dex/shared/domain/auth';
-import { findUserById } from '@dex/shared/domain/users';
+import {
+  issueRefreshToken,
+  redeemAuthCode,
+  revokeTokensOfAuthSession,
+  revokeUserRefreshTokens,
+  rotateRefreshToken,
+} from '@dex/shared/domain/auth';
+import type { ActiveSigningKey } from '@dex/shared/domain/keys';
+import { findUserById, type UserRecord } from '@dex/shared/domain/users';
 import type { Logger } from '@dex/shared/logging';
 import { requireClient } from './client-auth.ts';
-import { signTokens } from './id-token.ts';
 import type { KeyCache } from './key-cache.ts';
 import { OAuthError } from './oauth-error.ts';
+import { type AccessTokenKeys, signClientIdToken, signIdToken } from './tokens.ts';
 
 export interface TokenDeps {
   prisma: PrismaDb;
   issuer: string;
   keys: KeyCache;
+  accessTokens: AccessTokenKeys;
   idTokenTtlMs: number;
   refreshTokenTtlMs: number;
+  refreshTokenIdleTtlMs: number;
 }
 
 type GrantHandler = (req: Request, deps: TokenDeps, log: Logger) => Promise<Record<string, unknown>>;
@@ -27,9 +36,59 @@ function param(req: Request, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+async function activeKey(deps: TokenDeps): Promise<ActiveSigningKey> {
+  const keySet = await deps.keys.get();
+  if (keySet.active === null) throw new OAuthError('temporarily_unavailable', 'no signing key is available yet', 503);
+  return keySet.active;
+}
+
+/** The access token, ID token and (with offline_access) refresh token of a user grant. */
+async function userTokenResponse(
+  deps: TokenDeps,
+  grant: {
+    user: UserRecord;
+    clientId: string;
+    scopes: readonly string[];
+    nonce?: string | null;
+    authTime: Date | null;
+    refreshToken?: string;
+  },
+): Promise<Record<string, unknown>> {
+  const now = Date.now();
+  const key = await activeKey(deps);
+  const accessToken = await deps.accessTokens.sign({
+    issuer: deps.issuer,
+    subject: grant.user.id,
+    clientId: grant.clientId,
+    scopes: grant.scopes,
+    ttlMs: deps.idTokenTtlMs,
+    now,
+  });
+  const idToken = await signIdToken({
+    issuer: deps.issuer,
+    key,
+    user: grant.user,
+    clientId: grant.clientId,
+    scopes: grant.scopes,
+    accessToken,
+    ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
+    authTime: grant.authTime,
+    ttlMs: deps.idTokenTtlMs,
+    now,
+  });
+  return {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: Math.floor(deps.idTokenTtlMs / 1000),
+    id_token: idToken,
+    scope: grant.scopes.join(' '),
+    ...(grant.refreshToken === undefined ? {} : { refresh_token: grant.refreshToken }),
+  };
+}
+
 /** `grant_type=authorization_code` (RFC 6749 §4.1.3 with PKCE, RFC 7636 §4.6). */
 const authorizationCode: GrantHandler = async (req, deps, log) => {
-  const client = await requireClient(deps.prisma, req);
+  const { client } = await requireClient(deps.prisma, req, { allowNone: true });
   const code = param(req, 'code');
   if (code === undefined) throw new OAuthError('invalid_request', 'missing required parameter: code');
   const redeemed = await redeemAuthCode(deps.prisma, code);
@@ -56,37 +115,103 @@ const authorizationCode: GrantHandler = async (req, deps, log) => {
   }
   const user = session.userId === null ? null : await findUserById(deps.prisma, session.userId);
   if (user === null || user.disabled) throw new OAuthError('invalid_grant', 'the user is unknown or disabled');
-  const keySet = await deps.keys.get();
-  if (keySet.active === null) throw new OAuthError('temporarily_unavailable', 'no signing key is available yet', 503);
-  const tokens = await signTokens({
-    issuer: deps.issuer,
-    key: keySet.active,
-    subject: { user, clientId: client.id, scopes: session.scopes, nonce: session.nonce, authTime: session.authTime },
-    ttlMs: deps.idTokenTtlMs,
+  const refreshToken = session.scopes.includes('offline_access')
+    ? await issueRefreshToken(deps.prisma, {
+        userId: user.id,
+        clientId: client.id,
+        connectorId: session.connectorId ?? '',
+        scopes: session.scopes,
+        authSessionId: session.id,
+        ...(session.authTime === null ? {} : { authTime: session.authTime }),
+        ttlMs: deps.refreshTokenTtlMs,
+      })
+    : undefined;
+  return userTokenResponse(deps, {
+    user,
+    clientId: client.id,
+    scopes: session.scopes,
+    nonce: session.nonce,
+    authTime: session.authTime,
+    ...(refreshToken === undefined ? {} : { refreshToken }),
   });
-  const body: Record<string, unknown> = {
-    access_token: tokens.accessToken,
-    token_type: 'Bearer',
-    expires_in: tokens.expiresIn,
-    id_token: tokens.idToken,
-    scope: session.scopes.join(' '),
-  };
-  if (session.scopes.includes('offline_access')) {
-    body.refresh_token = await issueRefreshToken(deps.prisma, {
-      userId: user.id,
-      clientId: client.id,
-      connectorId: session.connectorId ?? '',
-      scopes: session.scopes,
-      authSessionId: session.id,
-      ...(session.authTime === null ? {} : { authTime: session.authTime }),
-      ttlMs: deps.refreshTokenTtlMs,
-    });
+};
+
+/**
+ * `grant_type=refresh_token` (RFC 6749 §6): the token rotates on every use; presenting a
+ * rotated token revokes its whole family; `scope` may narrow but never widen; a disabled
+ * user's tokens stop working (and are revoked).
+ */
+const refreshToken: GrantHandler = async (req, deps, log) => {
+  const { client } = await requireClient(deps.prisma, req, { allowNone: true });
+  const token = param(req, 'refresh_token');
+  if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: refresh_token');
+  const requested = param(req, 'scope')
+    ?.split(' ')
+    .filter((s) => s !== '');
+  const result = await rotateRefreshToken(deps.prisma, {
+    token,
+    clientId: client.id,
+    idleTtlMs: deps.refreshTokenIdleTtlMs,
+    ...(requested === undefined ? {} : { scopes: requested }),
+  });
+  if (result.status === 'reused') {
+    log.warn({ clientId: client.id, revoked: result.revoked }, 'rotated refresh token reused; its family is revoked');
+    throw new OAuthError('invalid_grant', 'the refresh token was already used');
   }
-  return body;
+  if (result.status === 'scope_exceeded') throw new OAuthError('invalid_scope', `scope exceeds what was granted: ${result.scope}`);
+  if (result.status === 'invalid') {
+    throw new OAuthError('invalid_grant', result.reason === 'expired' ? 'the refresh token expired' : 'the refresh token is invalid');
+  }
+  const scopes = result.current.scopes;
+  const user = await findUserById(deps.prisma, result.current.userId);
+  if (user === null || user.disabled) {
+    if (user !== null) await revokeUserRefreshTokens(deps.prisma, user.id);
+    throw new OAuthError('invalid_grant', 'the user is unknown or disabled');
+  }
+  return userTokenResponse(deps, {
+    user,
+    clientId: client.id,
+    scopes,
+    authTime: result.current.authTime,
+    ...(scopes.includes('offline_access') ? { refreshToken: result.token } : {}),
+  });
+};
+
+/** `grant_type=client_credentials` (RFC 6749 §4.4): confidential clients only; dex v0's ID token too. */
+const clientCredentials: GrantHandler = async (req, deps) => {
+  const { client } = await requireClient(deps.prisma, req, { allowNone: false });
+  if (client.public) throw new OAuthError('unauthorized_client', 'public clients cannot use client_credentials');
+  const scopes = param(req, 'scope')
+    ?.split(' ')
+    .filter((s) => s !== '') ?? ['openid'];
+  const unknown = scopes.find((scope) => scope !== 'openid');
+  if (unknown !== undefined) throw new OAuthError('invalid_scope', `unsupported scope for client_credentials: ${unknown}`);
+  const now = Date.now();
+  const key = await activeKey(deps);
+  const accessToken = await deps.accessTokens.sign({
+    issuer: deps.issuer,
+    subject: client.id,
+    clientId: client.id,
+    scopes,
+    ttlMs: deps.idTokenTtlMs,
+    now,
+  });
+  const idToken = await signClientIdToken({ issuer: deps.issuer, key, clientId: client.id, ttlMs: deps.idTokenTtlMs, now });
+  return {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: Math.floor(deps.idTokenTtlMs / 1000),
+    id_token: idToken,
+    scope: scopes.join(' '),
+  };
 };
 
 /** The grant types this worker serves; anything else is `unsupported_grant_type`. */
-const GRANTS: ReadonlyMap<string, GrantHandler> = new Map([['authorization_code', authorizationCode]]);
+const GRANTS: ReadonlyMap<string, GrantHandler> = new Map([
+  ['authorization_code', authorizationCode],
+  ['refresh_token', refreshToken],
+  ['client_credentials', clientCredentials],
+]);
 
 export const SUPPORTED_GRANT_TYPES: readonly string[] = [...GRANTS.keys()];
 

@@ -190,7 +190,7 @@ describe('discovery and keys', () => {
     expect(metadata.jwks_uri).toBe(`${stack.issuer}/keys`);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     expect(metadata.response_types_supported).toEqual(['code']);
-    expect(metadata.grant_types_supported).toEqual(['authorization_code']);
+    expect(metadata.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials']);
   });
 
   it('serves public keys only, unpadded, with a cache lifetime', async () => {

@@ -1,14 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { testProviders } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { walkLogin } from '../support/browserless-login.ts';
+import { loginForCode, type TestClient, tokenRequest } from '../support/flows.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
-
-const pkcePair = () => {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-};
 
 describe.each(testProviders(process.env))('authorization code flow (%s)', (provider) => {
   let stack: WorkerStack;
@@ -19,37 +13,9 @@ describe.each(testProviders(process.env))('authorization code flow (%s)', (provi
     await stack?.stop();
   });
 
-  async function login(options: { scope?: string; pkce?: boolean } = {}) {
-    const client = await stack.addClient();
-    const user = await stack.addUser();
-    const { verifier, challenge } = pkcePair();
-    const auth = new URL(`${stack.issuer}/auth`);
-    auth.search = new URLSearchParams({
-      client_id: client.id,
-      redirect_uri: client.redirectUri,
-      response_type: 'code',
-      scope: options.scope ?? 'openid email profile',
-      state: 'st-123',
-      nonce: 'n-456',
-      ...(options.pkce === false ? {} : { code_challenge: challenge, code_challenge_method: 'S256' }),
-    }).toString();
-    const walk = await walkLogin(auth.toString(), { login: user.email, password: user.password });
-    expect(walk.status).toBe(302);
-    const callback = new URL(walk.location ?? '');
-    expect(callback.origin + callback.pathname).toBe(client.redirectUri);
-    return { client, user, verifier, callback };
-  }
-
-  function exchange(client: { id: string; secret: string; redirectUri: string }, params: Record<string, string>) {
-    return fetch(`${stack.issuer}/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`).toString('base64')}`,
-      },
-      body: new URLSearchParams({ grant_type: 'authorization_code', redirect_uri: client.redirectUri, ...params }),
-    });
-  }
+  const login = (options: { scope?: string; pkce?: boolean } = {}) => loginForCode(stack, options);
+  const exchange = (client: TestClient, params: Record<string, string>) =>
+    tokenRequest(stack, client, { grant_type: 'authorization_code', redirect_uri: client.redirectUri, ...params });
 
   it('returns code, state and iss, and the code yields a verifiable ID token', async () => {
     const { client, user, verifier, callback } = await login();

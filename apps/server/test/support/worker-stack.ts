@@ -5,6 +5,7 @@ import { ensureActiveSigningKey } from '@dex/shared/domain/keys';
 import { createUser, type UserRecord } from '@dex/shared/domain/users';
 import { createLogger } from '@dex/shared/logging';
 import { createTestDatabase, freePort, type TestDatabase, testSecrets } from '@dex/shared/testing';
+import type { WorkerConfig } from '../../src/env.ts';
 import { type RunningWorker, startWorker } from '../../src/main.ts';
 
 export interface WorkerStack {
@@ -28,7 +29,7 @@ let counter = 0;
  * A worker started in-process on port 0 against a fresh, migrated database, with an active
  * signing key (what the overlord would have made) and the local connector configured.
  */
-export async function startWorkerStack(provider: 'sqlite' | 'postgresql'): Promise<WorkerStack> {
+export async function startWorkerStack(provider: 'sqlite' | 'postgresql', overrides: Partial<WorkerConfig> = {}): Promise<WorkerStack> {
   const testDb: TestDatabase = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
   const secrets = testSecrets();
   const db = await createDatabase({ url: testDb.url });
@@ -45,7 +46,9 @@ export async function startWorkerStack(provider: 'sqlite' | 'postgresql'): Promi
       issuerName: 'dex',
       idTokenTtlMs: 3_600_000,
       refreshTokenTtlMs: 24 * 3_600_000,
+      refreshTokenIdleTtlMs: 3_600_000,
       logDebug: false,
+      ...overrides,
     },
     { logger: createLogger({ name: 'dex-worker', silent: true }) },
   ).catch(async (error: unknown) => {

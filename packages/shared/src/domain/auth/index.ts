@@ -10,4 +10,15 @@ export {
   type IdentifyAuthSessionOptions,
   type RedeemCodeResult,
 } from './auth-session.ts';
-export { issueRefreshToken, revokeTokensOfAuthSession, type IssueRefreshTokenOptions } from './refresh-tokens.ts';
+export {
+  findActiveRefreshToken,
+  issueRefreshToken,
+  type IssueRefreshTokenOptions,
+  type RefreshTokenRecord,
+  revokeRefreshToken,
+  revokeTokensOfAuthSession,
+  revokeUserRefreshTokens,
+  rotateRefreshToken,
+  type RotateRefreshTokenOptions,
+  type RotateRefreshTokenResult,
+} from './refresh-tokens.ts';

@@ -2,6 +2,45 @@ import { randomUUID } from 'node:crypto';
 import { randomToken, sha256Hex } from '#crypto/index.ts';
 import type { PrismaDb } from '#db/create-database.ts';
 
+/** A stored refresh token as the token endpoint needs it (no hash). */
+export interface RefreshTokenRecord {
+  id: string;
+  familyId: string;
+  userId: string;
+  clientId: string;
+  connectorId: string;
+  scopes: string[];
+  authTime: Date | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+interface RefreshTokenRow {
+  id: string;
+  familyId: string;
+  userId: string;
+  clientId: string;
+  connectorId: string;
+  scopes: string;
+  authTime: Date | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
+  return {
+    id: row.id,
+    familyId: row.familyId,
+    userId: row.userId,
+    clientId: row.clientId,
+    connectorId: row.connectorId,
+    scopes: row.scopes === '' ? [] : row.scopes.split(' '),
+    authTime: row.authTime,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+  };
+}
+
 export interface IssueRefreshTokenOptions {
   userId: string;
   clientId: string;
@@ -52,5 +91,124 @@ export async function revokeTokensOfAuthSession(prisma: PrismaDb, authSessionId:
     where: { familyId: { in: families }, revokedAt: null },
     data: { revokedAt: now },
   });
+  return result.count;
+}
+
+export type RotateRefreshTokenResult =
+  | { status: 'ok'; token: string; previous: RefreshTokenRecord; current: RefreshTokenRecord }
+  /** Unknown, expired (absolute or idle), revoked, or issued to another client. */
+  | { status: 'invalid'; reason: 'unknown' | 'expired' | 'revoked' | 'wrong_client' }
+  /** A token that was already rotated came back: its whole family is now revoked. */
+  | { status: 'reused'; revoked: number; record: RefreshTokenRecord }
+  /** The requested scopes exceed the granted ones; the token was not spent. */
+  | { status: 'scope_exceeded'; scope: string };
+
+export interface RotateRefreshTokenOptions {
+  token: string;
+  clientId: string;
+  /** A token unused for this long is expired, whatever its absolute expiry. */
+  idleTtlMs: number;
+  /** Scopes for the new token: a subset of the granted ones (default: all of them). */
+  scopes?: readonly string[];
+  now?: Date;
+}
+
+/**
+ * Spends a refresh token and issues its successor in the same family (rotation). The old
+ * token is marked rotated with a compare-and-set, so two concurrent uses cannot both win.
+ * Presenting a rotated token again revokes the whole family (OAuth 2.0 Security BCP §4.14).
+ * The successor keeps the family's absolute expiry.
+ * @example const result = await rotateRefreshToken(db.prisma, { token, clientId, idleTtlMs });
+ */
+export async function rotateRefreshToken(prisma: PrismaDb, options: RotateRefreshTokenOptions): Promise<RotateRefreshTokenResult> {
+  const now = options.now ?? new Date();
+  const row = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256Hex(options.token) } });
+  if (row === null) return { status: 'invalid', reason: 'unknown' };
+  if (row.clientId !== options.clientId) return { status: 'invalid', reason: 'wrong_client' };
+  if (row.revokedAt !== null) return { status: 'invalid', reason: 'revoked' };
+  if (row.rotatedAt !== null) {
+    const revoked = await revokeFamily(prisma, row.familyId, now);
+    return { status: 'reused', revoked, record: toRecord(row) };
+  }
+  const idleSince = (row.lastUsedAt ?? row.createdAt).getTime();
+  if (row.expiresAt.getTime() <= now.getTime() || idleSince + options.idleTtlMs <= now.getTime()) {
+    return { status: 'invalid', reason: 'expired' };
+  }
+  const granted = row.scopes === '' ? [] : row.scopes.split(' ');
+  const widened = options.scopes?.find((scope) => !granted.includes(scope));
+  if (widened !== undefined) return { status: 'scope_exceeded', scope: widened };
+  const scopes = options.scopes ?? granted;
+  const token = randomToken(32);
+  const id = randomUUID();
+  const created = await prisma.$transaction(async (tx) => {
+    const spent = await tx.refreshToken.updateMany({
+      where: { id: row.id, rotatedAt: null, revokedAt: null },
+      data: { rotatedAt: now, lastUsedAt: now },
+    });
+    if (spent.count !== 1) return null;
+    return tx.refreshToken.create({
+      data: {
+        id,
+        tokenHash: sha256Hex(token),
+        familyId: row.familyId,
+        parentId: row.id,
+        userId: row.userId,
+        clientId: row.clientId,
+        connectorId: row.connectorId,
+        scopes: scopes.join(' '),
+        authSessionId: row.authSessionId,
+        authTime: row.authTime,
+        createdAt: now,
+        expiresAt: row.expiresAt,
+      },
+    });
+  });
+  if (created === null) {
+    // Another request rotated it between our read and our write: that is a reuse too.
+    const revoked = await revokeFamily(prisma, row.familyId, now);
+    return { status: 'reused', revoked, record: toRecord(row) };
+  }
+  return { status: 'ok', token, previous: toRecord(row), current: toRecord(created) };
+}
+
+async function revokeFamily(prisma: PrismaDb, familyId: string, now: Date): Promise<number> {
+  const result = await prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
+  return result.count;
+}
+
+/**
+ * Revokes the family of a refresh token presented by its client (RFC 7009). Unknown tokens
+ * and tokens of other clients are ignored, as the RFC asks (the response is the same).
+ * @returns how many tokens were revoked.
+ * @example await revokeRefreshToken(db.prisma, { token, clientId })
+ */
+export async function revokeRefreshToken(prisma: PrismaDb, options: { token: string; clientId: string; now?: Date }): Promise<number> {
+  const row = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256Hex(options.token) } });
+  if (row === null || row.clientId !== options.clientId) return 0;
+  return revokeFamily(prisma, row.familyId, options.now ?? new Date());
+}
+
+/**
+ * The live refresh token a client presents, for introspection: null when it is unknown,
+ * rotated, revoked or expired.
+ * @example const record = await findActiveRefreshToken(db.prisma, { token, idleTtlMs });
+ */
+export async function findActiveRefreshToken(
+  prisma: PrismaDb,
+  options: { token: string; idleTtlMs: number; now?: Date },
+): Promise<RefreshTokenRecord | null> {
+  const now = (options.now ?? new Date()).getTime();
+  const row = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256Hex(options.token) } });
+  if (row === null || row.revokedAt !== null || row.rotatedAt !== null) return null;
+  if (row.expiresAt.getTime() <= now || (row.lastUsedAt ?? row.createdAt).getTime() + options.idleTtlMs <= now) return null;
+  return toRecord(row);
+}
+
+/**
+ * Revokes every refresh token of a user (disabling a user, "log out everywhere").
+ * @example await revokeUserRefreshTokens(db.prisma, userId)
+ */
+export async function revokeUserRefreshTokens(prisma: PrismaDb, userId: string, now = new Date()): Promise<number> {
+  const result = await prisma.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
   return result.count;
 }

@@ -1,0 +1,148 @@
+import { hkdfSync, randomUUID } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { sha256Digest } from '@dex/shared/crypto';
+import type { ActiveSigningKey } from '@dex/shared/domain/keys';
+import type { UserRecord } from '@dex/shared/domain/users';
+import { CROSS_CLIENT_PREFIX } from './checks/check-scope.ts';
+
+/**
+ * The audience of an ID token (reference §7.9): the client itself, unless cross-client
+ * scopes name other clients; then exactly those (the requester only if it names itself),
+ * with `azp` set to the requester.
+ */
+export function audienceFor(clientId: string, scopes: readonly string[]): { aud: string | string[]; azp?: string } {
+  const audiences = scopes.filter((s) => s.startsWith(CROSS_CLIENT_PREFIX)).map((s) => s.slice(CROSS_CLIENT_PREFIX.length));
+  if (audiences.length === 0) return { aud: clientId };
+  const [only] = audiences;
+  return { aud: audiences.length === 1 && only !== undefined ? only : audiences, azp: clientId };
+}
+
+/** `at_hash` (OIDC Core §3.1.3.6): left half of the SHA-256 of the access token, base64url. */
+export function atHash(accessToken: string): string {
+  const digest = sha256Digest(accessToken);
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/**
+ * Access tokens are for this provider's own endpoints (userinfo, introspection), so they are
+ * MACed rather than signed: a JWT with HS256 under a key derived (HKDF-SHA256) from each key
+ * secret. Any worker can verify them, relying parties treat them as opaque, resource servers
+ * use introspection; and a token grant costs one RSA signature (the ID token), not two.
+ */
+export class AccessTokenKeys {
+  readonly #keys: readonly Uint8Array[];
+
+  constructor(keySecrets: readonly Uint8Array[]) {
+    this.#keys = keySecrets.map((secret) => new Uint8Array(hkdfSync('sha256', secret, new Uint8Array(0), 'dex access token v1', 32)));
+    if (this.#keys.length === 0) throw new Error('AccessTokenKeys needs at least one key secret');
+  }
+
+  /** Issues an access token for a user (`sub` = user id) or a client (`sub` = client id). */
+  async sign(options: {
+    issuer: string;
+    subject: string;
+    clientId: string;
+    scopes: readonly string[];
+    ttlMs: number;
+    now: number;
+  }): Promise<string> {
+    const [key] = this.#keys;
+    if (key === undefined) throw new Error('no access token key');
+    return new SignJWT({ client_id: options.clientId, scope: options.scopes.join(' '), jti: randomUUID() })
+      .setProtectedHeader({ alg: 'HS256', typ: ACCESS_TOKEN_TYP })
+      .setIssuer(options.issuer)
+      .setSubject(options.subject)
+      .setAudience(options.clientId)
+      .setIssuedAt(Math.floor(options.now / 1000))
+      .setExpirationTime(Math.floor((options.now + options.ttlMs) / 1000))
+      .sign(key);
+  }
+
+  /** Verifies an access token (MAC under any key secret, issuer, expiry); null when it is not valid. */
+  async verify(token: string, issuer: string): Promise<AccessTokenClaims | null> {
+    for (const key of this.#keys) {
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer, typ: ACCESS_TOKEN_TYP, algorithms: ['HS256'] });
+        if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string') return null;
+        return {
+          sub: payload.sub,
+          clientId: payload.client_id,
+          scopes: typeof payload.scope === 'string' && payload.scope !== '' ? payload.scope.split(' ') : [],
+          iat: payload.iat ?? 0,
+          exp: payload.exp ?? 0,
+          jti: typeof payload.jti === 'string' ? payload.jti : '',
+        };
+      } catch {
+        // wrong key or invalid token: try the next secret
+      }
+    }
+    return null;
+  }
+}
+
+export interface AccessTokenClaims {
+  sub: string;
+  clientId: string;
+  scopes: string[];
+  iat: number;
+  exp: number;
+  jti: string;
+}
+
+export interface IdTokenOptions {
+  issuer: string;
+  key: ActiveSigningKey;
+  user: UserRecord;
+  clientId: string;
+  scopes: readonly string[];
+  accessToken: string;
+  nonce?: string | null;
+  authTime?: Date | null;
+  ttlMs: number;
+  now: number;
+}
+
+/**
+ * Signs an ID token: claims as reference §7.8 (`name`, `email`, `email_verified` as a
+ * boolean), plus `auth_time`, `at_hash` and, for cross-client requests, `azp`.
+ */
+export async function signIdToken(options: IdTokenOptions): Promise<string> {
+  const { user } = options;
+  const { aud, azp } = audienceFor(options.clientId, options.scopes);
+  const claims: Record<string, unknown> = { at_hash: atHash(options.accessToken), name: user.displayName };
+  if (user.email !== '') {
+    claims.email = user.email;
+    claims.email_verified = user.emailVerified;
+  }
+  if (options.nonce) claims.nonce = options.nonce;
+  if (options.authTime) claims.auth_time = Math.floor(options.authTime.getTime() / 1000);
+  if (azp !== undefined) claims.azp = azp;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: options.key.alg, kid: options.key.kid, typ: 'JWT' })
+    .setIssuer(options.issuer)
+    .setSubject(user.id)
+    .setAudience(aud)
+    .setIssuedAt(Math.floor(options.now / 1000))
+    .setExpirationTime(Math.floor((options.now + options.ttlMs) / 1000))
+    .sign(options.key.privateKey);
+}
+
+/** dex v0's client-credentials ID token: `sub` = `aud` = client id, `name` = client id. */
+export async function signClientIdToken(options: {
+  issuer: string;
+  key: ActiveSigningKey;
+  clientId: string;
+  ttlMs: number;
+  now: number;
+}): Promise<string> {
+  return new SignJWT({ name: options.clientId })
+    .setProtectedHeader({ alg: options.key.alg, kid: options.key.kid, typ: 'JWT' })
+    .setIssuer(options.issuer)
+    .setSubject(options.clientId)
+    .setAudience(options.clientId)
+    .setIssuedAt(Math.floor(options.now / 1000))
+    .setExpirationTime(Math.floor((options.now + options.ttlMs) / 1000))
+    .sign(options.key.privateKey);
+}

@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { walkLogin } from './browserless-login.ts';
+import type { WorkerStack } from './worker-stack.ts';
+
+export interface TestClient {
+  id: string;
+  secret: string;
+  redirectUri: string;
+}
+
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** `Authorization: Basic` for a client, form-urlencoding both parts as RFC 6749 §2.3.1 says. */
+export function basicAuth(client: { id: string; secret: string }): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`).toString('base64')}`;
+}
+
+/** POSTs a form to the token endpoint with the client's Basic credentials (unless `auth` is false). */
+export function tokenRequest(stack: WorkerStack, client: TestClient | null, params: Record<string, string>): Promise<Response> {
+  return fetch(`${stack.issuer}/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(client === null ? {} : { authorization: basicAuth(client) }),
+    },
+    body: new URLSearchParams(params),
+  });
+}
+
+/**
+ * Logs a fresh user in through the real pages for a client and returns the callback URL
+ * (with `code`), the PKCE verifier and the parties.
+ */
+export async function loginForCode(
+  stack: WorkerStack,
+  options: { scope?: string; client?: TestClient; pkce?: boolean } = {},
+): Promise<{ client: TestClient; user: Awaited<ReturnType<WorkerStack['addUser']>>; verifier: string; callback: URL }> {
+  const client = options.client ?? (await stack.addClient());
+  const user = await stack.addUser();
+  const { verifier, challenge } = pkcePair();
+  const auth = new URL(`${stack.issuer}/auth`);
+  auth.search = new URLSearchParams({
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
+    response_type: 'code',
+    scope: options.scope ?? 'openid email profile',
+    state: 'st-123',
+    nonce: 'n-456',
+    ...(options.pkce === false ? {} : { code_challenge: challenge, code_challenge_method: 'S256' }),
+  }).toString();
+  const walk = await walkLogin(auth.toString(), { login: user.email, password: user.password });
+  if (walk.status !== 302 || walk.location === null) throw new Error(`login did not redirect: ${walk.status} ${walk.body.slice(0, 300)}`);
+  return { client, user, verifier, callback: new URL(walk.location) };
+}
+
+/** A full code flow: returns the token response body. */
+export async function obtainTokens(
+  stack: WorkerStack,
+  options: { scope?: string; client?: TestClient } = {},
+): Promise<{ client: TestClient; user: Awaited<ReturnType<WorkerStack['addUser']>>; tokens: Record<string, string | number> }> {
+  const { client, user, verifier, callback } = await loginForCode(stack, options);
+  const response = await tokenRequest(stack, client, {
+    grant_type: 'authorization_code',
+    code: callback.searchParams.get('code') ?? '',
+    code_verifier: verifier,
+    redirect_uri: client.redirectUri,
+  });
+  if (response.status !== 200) throw new Error(`code exchange failed: ${response.status} ${await response.text()}`);
+  return { client, user, tokens: (await response.json()) as Record<string, string | number> };
+}
