@@ -1,5 +1,6 @@
 import express, { type Express, type Response } from 'express';
 import type { Database } from '@dex/shared/db';
+import { findBrowserSession } from '@dex/shared/domain/auth';
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
 import { logHttpError, requestContext } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
@@ -8,8 +9,10 @@ import { ConnectorRegistry } from './connectors/connector-registry.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
 import { FailureRateLimiter } from './http/rate-limit.ts';
+import { readSessionCookie } from './http/session-cookie.ts';
 import { authorizeHandler } from './oidc/authorize.ts';
-import { createCompleteLogin } from './oidc/complete-login.ts';
+import { type CompleteLoginDeps, createCompleteLogin, issueCode } from './oidc/complete-login.ts';
+import { logoutHandler } from './oidc/logout.ts';
 import { providerMetadata } from './oidc/discovery.ts';
 import { KeyCache } from './oidc/key-cache.ts';
 import { AccessTokenKeys } from './oidc/tokens.ts';
@@ -47,11 +50,24 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
 
   const accessTokens = new AccessTokenKeys(config.keySecrets);
   const keys = new KeyCache({ prisma, secrets: config.keySecrets, logger: deps.logger });
+  const cookie = { path: issuerPath === '' ? '/' : issuerPath, secure: issuerUrl.protocol === 'https:' };
+  const loginDeps: CompleteLoginDeps = {
+    prisma,
+    issuer,
+    issuerName: config.issuerName,
+    ssoSessionTtlMs: config.ssoSessionTtlMs,
+    cookie,
+    renderError,
+  };
+  const readBrowserSession = async (req: express.Request) => {
+    const value = readSessionCookie(req);
+    return value === undefined ? null : findBrowserSession(prisma, value);
+  };
   const context: ConnectorContext = {
     issuerName: config.issuerName,
     issuerPath,
-    secureCookies: issuerUrl.protocol === 'https:',
-    completeLogin: createCompleteLogin({ prisma, issuer: issuer, renderError }),
+    secureCookies: cookie.secure,
+    completeLogin: createCompleteLogin(loginDeps),
     renderError,
   };
   const loginLimits = {
@@ -76,13 +92,27 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     res.set('Cache-Control', `public, max-age=${maxAge}, must-revalidate`).json({ keys: keySet.published });
   });
 
+  const authorize = authorizeHandler({
+    prisma,
+    issuer,
+    issuerPath,
+    issuerName: config.issuerName,
+    connectors,
+    renderError,
+    ...(config.ssoSessionTtlMs === null ? {} : { readBrowserSession }),
+    issueCode: (res, session, login) => issueCode(loginDeps, res, session, login),
+  });
+  const logout = logoutHandler({ prisma, issuer, issuerName: config.issuerName, issuerPath, keys, cookie, renderError });
+  router.get('/logout', logout);
+  router.post('/logout', form, logout);
+
   router.all('/auth', form, async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'POST') {
       res.set('Allow', 'GET, POST');
       renderError(res, 405, 'Method not allowed', 'Use GET or POST.');
       return;
     }
-    await authorizeHandler({ prisma, issuer: issuer, issuerPath, issuerName: config.issuerName, connectors, renderError })(req, res);
+    await authorize(req, res);
   });
 
   router.all('/auth/:connectorId/*subPath', form, async (req, res) => {

@@ -27,6 +27,13 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'id-token-ttl', defaultText: '1h', description: 'Lifetime of ID and access tokens (dex v0 used 12h).' },
   { name: 'refresh-token-ttl', defaultText: '720h', description: 'Absolute lifetime of a refresh token family (30 days).' },
   { name: 'refresh-token-idle-ttl', defaultText: '168h', description: 'A refresh token unused for this long expires (7 days).' },
+  { name: 'sso-session-ttl', defaultText: '24h', description: 'How long a browser stays logged in (single sign-on) after a login.' },
+  {
+    name: 'disable-sso',
+    boolean: true,
+    defaultText: 'false',
+    description: 'Ask for a login on every authorization request (no browser sessions).',
+  },
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
 ];
@@ -42,6 +49,8 @@ const ZWorkerFlags = z.object({
   'id-token-ttl': zDuration.default(3_600_000),
   'refresh-token-ttl': zDuration.default(720 * 3_600_000),
   'refresh-token-idle-ttl': zDuration.default(168 * 3_600_000),
+  'sso-session-ttl': zDuration.default(24 * 3_600_000),
+  'disable-sso': zBooleanFlag.default(false),
   'log-debug': zBooleanFlag.default(false),
 });
 
@@ -57,6 +66,8 @@ export interface WorkerConfig {
   idTokenTtlMs: number;
   refreshTokenTtlMs: number;
   refreshTokenIdleTtlMs: number;
+  /** Lifetime of single sign-on browser sessions; null when SSO is off. */
+  ssoSessionTtlMs: number | null;
   logDebug: boolean;
 }
 
@@ -95,6 +106,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       idTokenTtlMs: flags['id-token-ttl'],
       refreshTokenTtlMs: flags['refresh-token-ttl'],
       refreshTokenIdleTtlMs: flags['refresh-token-idle-ttl'],
+      ssoSessionTtlMs: flags['disable-sso'] ? null : flags['sso-session-ttl'],
       logDebug: flags['log-debug'],
     }),
   };

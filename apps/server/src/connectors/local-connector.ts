@@ -57,7 +57,11 @@ export function createLocalConnector(config: { id: string }, context: ConnectorC
     id: config.id,
     type: 'local',
     displayName: 'Email',
-    loginUrl: (session) => `${loginPath}?session=${encodeURIComponent(session.id)}`,
+    loginUrl: (session, hints) => {
+      const query = new URLSearchParams({ session: session.id });
+      if (hints.loginHint !== undefined && hints.loginHint !== '') query.set('login_hint', hints.loginHint.slice(0, 254));
+      return `${loginPath}?${query.toString()}`;
+    },
     async handle(subPath, req, res) {
       if (subPath !== 'login') {
         context.renderError(res, 404, 'Not found', 'There is no such page.');
@@ -66,7 +70,8 @@ export function createLocalConnector(config: { id: string }, context: ConnectorC
       if (req.method === 'GET') {
         const sessionId = typeof req.query.session === 'string' ? req.query.session : '';
         if ((await loadSession(sessionId)) === null) return expired(res);
-        renderForm(req, res, 200, sessionId, {});
+        const hint = typeof req.query.login_hint === 'string' ? req.query.login_hint : undefined;
+        renderForm(req, res, 200, sessionId, hint === undefined ? {} : { login: hint });
         return;
       }
       if (req.method !== 'POST') {

@@ -12,8 +12,8 @@ export interface Connector {
   readonly type: TConnectorConfig['type'];
   /** Shown on the chooser page ("Log in with <displayName>"). */
   readonly displayName: string;
-  /** Where `/auth` sends the browser once the authorization session exists. */
-  loginUrl(session: AuthSessionRecord): string;
+  /** Where `/auth` sends the browser once the authorization session exists (`login_hint` pre-fills the form). */
+  loginUrl(session: AuthSessionRecord, hints: { loginHint?: string | undefined }): string;
   /** Handles `<issuer>/auth/<id>/<subPath>`; answers 404 for paths it does not know. */
   handle(subPath: string, req: Request, res: Response): Promise<void>;
 }

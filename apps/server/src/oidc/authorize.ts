@@ -1,15 +1,17 @@
 import type { Request, Response } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
-import { createAuthSession } from '@dex/shared/domain/auth';
+import { type AuthSessionRecord, type BrowserSessionRecord, createAuthSession } from '@dex/shared/domain/auth';
 import { findClient } from '@dex/shared/domain/clients';
 import type { ConnectorRegistry } from '#connectors/connector-registry.ts';
 import { renderChooserPage } from '#pages/chooser-page.ts';
 import { type AuthorizeCheck, AuthorizeError, type AuthorizeParams, type AuthorizeRequest } from './checks/authorize-request.ts';
 import { checkClient } from './checks/check-client.ts';
 import { checkPkce } from './checks/check-pkce.ts';
+import { checkPrompt } from './checks/check-prompt.ts';
 import { checkRedirectUri } from './checks/check-redirect-uri.ts';
 import { checkResponseType } from './checks/check-response-type.ts';
 import { checkScope } from './checks/check-scope.ts';
+import type { IdentifiedLogin } from './complete-login.ts';
 import { redirectWithParams } from './redirect.ts';
 
 /**
@@ -17,7 +19,7 @@ import { redirectWithParams } from './redirect.ts';
  * two fail with an error page; once the redirect URI is trusted, failures go back to the
  * client as `?error=`.
  */
-const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [checkClient, checkRedirectUri, checkResponseType, checkScope, checkPkce];
+const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [checkClient, checkRedirectUri, checkResponseType, checkScope, checkPkce, checkPrompt];
 
 export interface AuthorizeDeps {
   prisma: PrismaDb;
@@ -26,6 +28,9 @@ export interface AuthorizeDeps {
   issuerName: string;
   connectors: ConnectorRegistry;
   renderError(res: Response, status: number, title: string, message: string): void;
+  /** The browser's live single sign-on session, when SSO is on. */
+  readBrowserSession?: (req: Request) => Promise<BrowserSessionRecord | null>;
+  issueCode(res: Response, session: AuthSessionRecord, login: IdentifiedLogin): Promise<void>;
 }
 
 /** Reads the request's parameters (query for GET, form for POST); a repeated one is an error. */
@@ -63,6 +68,41 @@ export function authorizeHandler(deps: AuthorizeDeps) {
     }
     const { client, redirectUri, scopes } = request;
     if (client === undefined || redirectUri === undefined || scopes === undefined) throw new Error('authorize checks incomplete');
+    const sessionOptions = {
+      clientId: client.id,
+      redirectUri,
+      scopes,
+      ...(params.state === undefined ? {} : { clientState: params.state }),
+      ...(params.nonce === undefined || params.nonce === '' ? {} : { nonce: params.nonce }),
+      ...(request.codeChallenge === undefined ? {} : { codeChallenge: request.codeChallenge }),
+      ...(request.codeChallengeMethod === undefined ? {} : { codeChallengeMethod: request.codeChallengeMethod }),
+    };
+
+    // Single sign-on: a browser session that is recent enough completes the request at once.
+    const prompts = request.prompts ?? new Set<string>();
+    const sso = deps.readBrowserSession === undefined ? null : await deps.readBrowserSession(req);
+    const mustAuthenticate = prompts.has('login') || prompts.has('select_account');
+    const tooOld =
+      sso !== null && request.maxAgeSeconds !== undefined && Date.now() - sso.authTime.getTime() > request.maxAgeSeconds * 1000;
+    if (sso !== null && !mustAuthenticate && !tooOld) {
+      const session = await createAuthSession(deps.prisma, { ...sessionOptions, connectorId: sso.connectorId });
+      await deps.issueCode(res, session, {
+        userId: sso.userId,
+        connectorId: sso.connectorId,
+        identity: sso.identity,
+        authTime: sso.authTime,
+      });
+      return;
+    }
+    if (prompts.has('none')) {
+      redirectWithParams(res, redirectUri, {
+        error: 'login_required',
+        error_description: sso === null ? 'the user is not logged in' : 'the login is older than max_age',
+        state: params.state,
+        iss: deps.issuer,
+      });
+      return;
+    }
 
     const connectors = await deps.connectors.list();
     const chosenId = params.connector_id;
@@ -99,16 +139,7 @@ export function authorizeHandler(deps: AuthorizeDeps) {
       );
       return;
     }
-    const session = await createAuthSession(deps.prisma, {
-      clientId: client.id,
-      redirectUri,
-      scopes,
-      connectorId: connector.id,
-      ...(params.state === undefined ? {} : { clientState: params.state }),
-      ...(params.nonce === undefined || params.nonce === '' ? {} : { nonce: params.nonce }),
-      ...(request.codeChallenge === undefined ? {} : { codeChallenge: request.codeChallenge }),
-      ...(request.codeChallengeMethod === undefined ? {} : { codeChallengeMethod: request.codeChallengeMethod }),
-    });
-    res.redirect(302, connector.loginUrl(session));
+    const session = await createAuthSession(deps.prisma, { ...sessionOptions, connectorId: connector.id });
+    res.redirect(302, connector.loginUrl(session, { loginHint: params.login_hint }));
   };
 }

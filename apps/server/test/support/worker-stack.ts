@@ -47,6 +47,7 @@ export async function startWorkerStack(provider: 'sqlite' | 'postgresql', overri
       idTokenTtlMs: 3_600_000,
       refreshTokenTtlMs: 24 * 3_600_000,
       refreshTokenIdleTtlMs: 3_600_000,
+      ssoSessionTtlMs: 3_600_000,
       logDebug: false,
       ...overrides,
     },

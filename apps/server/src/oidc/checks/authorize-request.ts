@@ -14,6 +14,10 @@ export interface AuthorizeRequest {
   audiences?: string[];
   codeChallenge?: string;
   codeChallengeMethod?: string;
+  /** `prompt` values (OIDC Core §3.1.2.1). */
+  prompts?: ReadonlySet<string>;
+  /** `max_age` in seconds, when given. */
+  maxAgeSeconds?: number;
 }
 
 /**

@@ -22,3 +22,4 @@ export {
   type RotateRefreshTokenOptions,
   type RotateRefreshTokenResult,
 } from './refresh-tokens.ts';
+export { type BrowserSessionRecord, createBrowserSession, endBrowserSession, findBrowserSession } from './browser-sessions.ts';

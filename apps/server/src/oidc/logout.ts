@@ -1,0 +1,82 @@
+import type { Request, Response } from 'express';
+import type { PrismaDb } from '@dex/shared/db';
+import { endBrowserSession } from '@dex/shared/domain/auth';
+import { findClient } from '@dex/shared/domain/clients';
+import { hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
+import { clearSessionCookie, readSessionCookie, type SessionCookieOptions } from '#http/session-cookie.ts';
+import { renderLoggedOutPage, renderLogoutConfirmPage } from '#pages/logout-page.ts';
+import type { KeyCache } from './key-cache.ts';
+import { redirectWithParams } from './redirect.ts';
+import { verifyOwnIdToken } from './verify-id-token.ts';
+
+export interface LogoutDeps {
+  prisma: PrismaDb;
+  issuer: string;
+  issuerName: string;
+  issuerPath: string;
+  keys: KeyCache;
+  cookie: SessionCookieOptions;
+  renderError(res: Response, status: number, title: string, message: string): void;
+}
+
+const FORWARDED = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client_id'] as const;
+
+/**
+ * `GET|POST <issuer>/logout` (OIDC RP-Initiated Logout 1.0): ends the browser's single
+ * sign-on session. With a valid `id_token_hint` it happens at once; without one the user
+ * confirms first (a CSRF-protected form), so a third-party page cannot log users out. The
+ * browser is sent to `post_logout_redirect_uri` only when it exactly matches a redirect URI
+ * registered by the client named by the hint or `client_id`: never an open redirect.
+ */
+export function logoutHandler(deps: LogoutDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const source = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown> | undefined;
+    const params: Record<string, string> = {};
+    for (const name of FORWARDED) {
+      const value = source?.[name];
+      if (value === undefined) continue;
+      if (typeof value !== 'string')
+        return deps.renderError(res, 400, 'Invalid request', `The parameter "${name}" was given more than once.`);
+      if (value !== '') params[name] = value;
+    }
+
+    let hintedClient: string | undefined;
+    let hintValid = false;
+    if (params.id_token_hint !== undefined) {
+      const claims = await verifyOwnIdToken(params.id_token_hint, { keys: deps.keys, issuer: deps.issuer });
+      if (claims === null) return deps.renderError(res, 400, 'Invalid request', 'The logout request carries an invalid id_token_hint.');
+      hintValid = true;
+      hintedClient = typeof claims.azp === 'string' ? claims.azp : typeof claims.aud === 'string' ? claims.aud : claims.aud?.[0];
+    }
+    if (params.client_id !== undefined && hintedClient !== undefined && params.client_id !== hintedClient) {
+      return deps.renderError(res, 400, 'Invalid request', 'client_id does not match the id_token_hint.');
+    }
+    const clientId = params.client_id ?? hintedClient;
+    let redirectTo: string | undefined;
+    if (params.post_logout_redirect_uri !== undefined) {
+      const client = clientId === undefined ? null : await findClient(deps.prisma, clientId);
+      if (client === null || !client.redirectUris.includes(params.post_logout_redirect_uri)) {
+        return deps.renderError(res, 400, 'Invalid request', 'post_logout_redirect_uri is not registered for this client.');
+      }
+      redirectTo = params.post_logout_redirect_uri;
+    }
+
+    const confirmed = req.method === 'POST' && (req.body as Record<string, unknown>).confirm === 'yes' && hasValidCsrfToken(req);
+    if (!hintValid && !confirmed) {
+      const csrfToken = issueCsrfToken(req, res, { path: deps.cookie.path, secure: deps.cookie.secure });
+      res
+        .type('html')
+        .send(renderLogoutConfirmPage({ issuerName: deps.issuerName, postUrl: `${deps.issuerPath}/logout`, csrfToken, fields: params }));
+      return;
+    }
+
+    const cookie = readSessionCookie(req);
+    if (cookie !== undefined) await endBrowserSession(deps.prisma, cookie);
+    clearSessionCookie(res, deps.cookie);
+    if (redirectTo !== undefined) {
+      redirectWithParams(res, redirectTo, { state: params.state });
+      return;
+    }
+    res.type('html').send(renderLoggedOutPage({ issuerName: deps.issuerName }));
+  };
+}
