@@ -8,16 +8,23 @@ import type { WorkerConfig } from './env.ts';
 import { ConnectorRegistry } from './connectors/connector-registry.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
+import { WorkerMetrics } from './http/metrics.ts';
 import { FailureRateLimiter } from './http/rate-limit.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
 import { authorizeHandler } from './oidc/authorize.ts';
 import { type CompleteLoginDeps, createCompleteLogin, issueCode } from './oidc/complete-login.ts';
 import { logoutHandler } from './oidc/logout.ts';
 import { providerMetadata } from './oidc/discovery.ts';
+import { oauthJsonErrors } from './oidc/protocol-errors.ts';
+import { introspectionHandler } from './oidc/introspection.ts';
 import { KeyCache } from './oidc/key-cache.ts';
+import { revocationHandler } from './oidc/revocation.ts';
 import { AccessTokenKeys } from './oidc/tokens.ts';
+import { registrationHandler } from './oidc/registration.ts';
 import { tokenHandler } from './oidc/token.ts';
+import { userinfoHandler } from './oidc/userinfo.ts';
 import { renderErrorPage } from './pages/error-page.ts';
+import { PAGE_CSP } from './pages/html.ts';
 
 export interface WorkerAppDeps {
   db: Database;
@@ -27,6 +34,7 @@ export interface WorkerAppDeps {
 
 export interface WorkerApp {
   app: Express;
+  metrics: WorkerMetrics;
   keys: KeyCache;
   connectors: ConnectorRegistry;
 }
@@ -48,6 +56,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       .send(renderErrorPage({ issuerName: config.issuerName, title, message }));
   };
 
+  const metrics = new WorkerMetrics();
   const accessTokens = new AccessTokenKeys(config.keySecrets);
   const keys = new KeyCache({ prisma, secrets: config.keySecrets, logger: deps.logger });
   const cookie = { path: issuerPath === '' ? '/' : issuerPath, secure: issuerUrl.protocol === 'https:' };
@@ -72,6 +81,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   };
   const loginLimits = {
     prisma,
+    metrics,
     perAccount: new FailureRateLimiter({ max: 10, windowMs: 15 * 60_000 }),
     perAddress: new FailureRateLimiter({ max: 100, windowMs: 15 * 60_000 }),
   };
@@ -83,14 +93,18 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const form = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 });
 
   router.get('/.well-known/openid-configuration', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=86400').json(providerMetadata(issuer));
+    res.set('Cache-Control', 'public, max-age=86400').json(providerMetadata(issuer, { registration: config.enableClientRegistration }));
   });
 
-  router.get('/keys', async (_req, res) => {
-    const keySet = await keys.get();
-    const maxAge = keys.cacheSeconds();
-    res.set('Cache-Control', `public, max-age=${maxAge}, must-revalidate`).json({ keys: keySet.published });
-  });
+  router.get(
+    '/keys',
+    async (_req: express.Request, res: Response) => {
+      const keySet = await keys.get();
+      const maxAge = keys.cacheSeconds();
+      res.set('Cache-Control', `public, max-age=${maxAge}, must-revalidate`).json({ keys: keySet.published });
+    },
+    oauthJsonErrors,
+  );
 
   const authorize = authorizeHandler({
     prisma,
@@ -136,21 +150,52 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       idTokenTtlMs: config.idTokenTtlMs,
       refreshTokenTtlMs: config.refreshTokenTtlMs,
       refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
+      metrics,
     }),
+    oauthJsonErrors,
   );
   router.all('/token', (_req, res) => {
     res.set('Allow', 'POST').status(405).json({ error: 'invalid_request', error_description: 'the token endpoint accepts POST only' });
   });
+  router.all('/token/revoke', form, revocationHandler({ prisma, issuer, accessTokens }));
+  router.all(
+    '/token/introspect',
+    form,
+    introspectionHandler({ prisma, issuer, accessTokens, refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs }),
+  );
+  router.all('/userinfo', form, userinfoHandler({ prisma, issuer, accessTokens }));
+
+  if (config.enableClientRegistration) {
+    router.post('/registration', express.json({ limit: '16kb' }), registrationHandler({ prisma }), oauthJsonErrors);
+  }
 
   router.get('/health', async (_req, res) => {
-    try {
-      await deps.db.ping();
-      const keySet = await keys.get();
-      if (keySet.active === null) throw new Error('no active signing key');
-      res.json({ status: 'ok' });
-    } catch (error) {
-      res.status(503).json({ status: 'error', message: error instanceof Error ? error.message : 'unhealthy' });
+    const checks: Record<string, string> = {};
+    const probe = async (name: string, check: () => Promise<void>) => {
+      try {
+        await check();
+        checks[name] = 'ok';
+      } catch (error) {
+        checks[name] = error instanceof Error ? error.message : 'unhealthy';
+      }
+    };
+    await probe('database', () => deps.db.ping());
+    await probe('signing_key', async () => {
+      if ((await keys.get()).active === null) throw new Error('no active signing key');
+    });
+    if (checks.database === 'ok') {
+      for (const connector of await connectors.list())
+        await probe(`connector:${connector.id}`, () => connector.checkHealth?.() ?? Promise.resolve());
     }
+    const healthy = Object.values(checks).every((value) => value === 'ok');
+    res
+      .status(healthy ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: healthy ? 'ok' : 'error', checks });
+  });
+
+  router.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4; charset=utf-8').set('Cache-Control', 'no-store').send(metrics.render());
   });
 
   const app = express();
@@ -158,8 +203,19 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   app.set('query parser', 'simple');
   app.set('trust proxy', false);
   app.use(requestContext(deps.logger));
-  app.use((_req, res, next) => {
-    res.set('X-Content-Type-Options', 'nosniff').set('X-Frame-Options', 'DENY').set('Referrer-Policy', 'no-referrer');
+  app.use((req, res, next) => {
+    res
+      .set('X-Content-Type-Options', 'nosniff')
+      .set('X-Frame-Options', 'DENY')
+      .set('Referrer-Policy', 'no-referrer')
+      .set('Content-Security-Policy', PAGE_CSP);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      // The matched route pattern, never the raw path (which would carry ids and explode the label set).
+      const route = req.route === undefined ? 'unmatched' : `${req.baseUrl}${String(req.route.path)}`;
+      metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics.latency.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
     next();
   });
   app.use(issuerPath === '' ? '/' : issuerPath, router);
@@ -169,13 +225,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   app.use((error: unknown, _req: express.Request, res: Response, _next: express.NextFunction) => {
     const appError = logHttpError(error, res);
     if (res.headersSent) return;
-    if (res.req.path.endsWith('/token') || res.req.path.endsWith('/keys')) {
-      res
-        .status(appError.status)
-        .json({ error: appError.status >= 500 ? 'server_error' : 'invalid_request', error_description: appError.userMessage });
-      return;
-    }
     renderError(res, appError.status, appError.status >= 500 ? 'Server error' : 'Bad request', appError.userMessage);
   });
-  return { app, keys, connectors };
+  return { app, keys, connectors, metrics };
 }

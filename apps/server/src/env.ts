@@ -34,6 +34,12 @@ const FLAGS: readonly FlagSpec[] = [
     defaultText: 'false',
     description: 'Ask for a login on every authorization request (no browser sessions).',
   },
+  {
+    name: 'enable-client-registration',
+    boolean: true,
+    defaultText: 'false',
+    description: 'Serve OAuth 2.0 Dynamic Client Registration (RFC 7591) at <issuer>/registration, open to anyone.',
+  },
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
 ];
@@ -51,6 +57,7 @@ const ZWorkerFlags = z.object({
   'refresh-token-idle-ttl': zDuration.default(168 * 3_600_000),
   'sso-session-ttl': zDuration.default(24 * 3_600_000),
   'disable-sso': zBooleanFlag.default(false),
+  'enable-client-registration': zBooleanFlag.default(false),
   'log-debug': zBooleanFlag.default(false),
 });
 
@@ -68,6 +75,7 @@ export interface WorkerConfig {
   refreshTokenIdleTtlMs: number;
   /** Lifetime of single sign-on browser sessions; null when SSO is off. */
   ssoSessionTtlMs: number | null;
+  enableClientRegistration: boolean;
   logDebug: boolean;
 }
 
@@ -107,6 +115,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       refreshTokenTtlMs: flags['refresh-token-ttl'],
       refreshTokenIdleTtlMs: flags['refresh-token-idle-ttl'],
       ssoSessionTtlMs: flags['disable-sso'] ? null : flags['sso-session-ttl'],
+      enableClientRegistration: flags['enable-client-registration'],
       logDebug: flags['log-debug'],
     }),
   };

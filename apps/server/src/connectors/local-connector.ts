@@ -3,6 +3,7 @@ import { findAuthSession } from '@dex/shared/domain/auth';
 import type { PrismaDb } from '@dex/shared/db';
 import { verifyLocalPassword } from '@dex/shared/domain/users';
 import { hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
+import type { WorkerMetrics } from '#http/metrics.ts';
 import type { FailureRateLimiter } from '#http/rate-limit.ts';
 import { renderPasswordPage } from '#pages/password-page.ts';
 import type { Connector, ConnectorContext } from './types.ts';
@@ -17,6 +18,7 @@ export interface LocalConnectorDeps {
   perAccount: FailureRateLimiter;
   /** Failed logins per client address. */
   perAddress: FailureRateLimiter;
+  metrics: WorkerMetrics;
 }
 
 /**
@@ -95,10 +97,12 @@ export function createLocalConnector(config: { id: string }, context: ConnectorC
       const accountKey = login.toLowerCase();
       const addressKey = req.socket.remoteAddress ?? 'unknown';
       if (deps.perAccount.isBlocked(accountKey) || deps.perAddress.isBlocked(addressKey)) {
+        deps.metrics.logins.inc({ connector: config.id, outcome: 'rate_limited' });
         renderForm(req, res, 429, sessionId, { login, error: TOO_MANY });
         return;
       }
       const result = await verifyLocalPassword(deps.prisma, { email: login, password });
+      deps.metrics.logins.inc({ connector: config.id, outcome: result.ok ? 'success' : result.reason });
       if (!result.ok) {
         if (result.reason === 'invalid_credentials') {
           deps.perAccount.recordFailure(accountKey);

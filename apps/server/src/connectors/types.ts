@@ -14,6 +14,8 @@ export interface Connector {
   readonly displayName: string;
   /** Where `/auth` sends the browser once the authorization session exists (`login_hint` pre-fills the form). */
   loginUrl(session: AuthSessionRecord, hints: { loginHint?: string | undefined }): string;
+  /** Resolves when the connector can log users in (upstream reachable, ...); rejects with the reason. */
+  checkHealth?(): Promise<void>;
   /** Handles `<issuer>/auth/<id>/<subPath>`; answers 404 for paths it does not know. */
   handle(subPath: string, req: Request, res: Response): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
 import { authenticateClient, type ClientRecord, findClient } from '@dex/shared/domain/clients';
+import { formParam } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
 
 /** How a client proved who it is at the token endpoint. */
@@ -18,17 +19,11 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replaceAll('+', ' '));
 }
 
-function bodyString(req: Request, name: string): string | undefined {
-  const value = (req.body as Record<string, unknown> | undefined)?.[name];
-  if (Array.isArray(value)) throw new OAuthError('invalid_request', `parameter ${name} was given more than once`);
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** The credentials a request carries: Basic header, form post, or only a client_id (`none`). */
 export function readClientCredentials(req: Request): Credentials {
   const header = req.get('authorization');
-  const postId = bodyString(req, 'client_id');
-  const postSecret = bodyString(req, 'client_secret');
+  const postId = formParam(req, 'client_id');
+  const postSecret = formParam(req, 'client_secret');
   if (header !== undefined && /^basic\s/i.test(header)) {
     if (postSecret !== undefined) throw new OAuthError('invalid_request', 'client authentication must use only one method');
     const encoded = header.slice(6).trim();
@@ -47,7 +42,7 @@ export function readClientCredentials(req: Request): Credentials {
     return { id, secret, method: 'client_secret_basic' };
   }
   if (postId !== undefined && postSecret !== undefined) return { id: postId, secret: postSecret, method: 'client_secret_post' };
-  if (postId !== undefined && postId !== '') return { id: postId, method: 'none' };
+  if (postId !== undefined) return { id: postId, method: 'none' };
   throw new OAuthError('invalid_client', 'client authentication is required');
 }
 

@@ -9,13 +9,17 @@ const CLAIMS_SUPPORTED = ['iss', 'sub', 'aud', 'iat', 'exp', 'auth_time', 'nonce
  * Built from the configured issuer, never from request headers, so a TLS-terminating proxy
  * cannot change it.
  */
-export function providerMetadata(issuer: string): Record<string, unknown> {
+export function providerMetadata(issuer: string, options: { registration: boolean }): Record<string, unknown> {
   return {
     issuer,
     authorization_endpoint: `${issuer}/auth`,
     token_endpoint: `${issuer}/token`,
+    userinfo_endpoint: `${issuer}/userinfo`,
+    revocation_endpoint: `${issuer}/token/revoke`,
+    introspection_endpoint: `${issuer}/token/introspect`,
     jwks_uri: `${issuer}/keys`,
     end_session_endpoint: `${issuer}/logout`,
+    ...(options.registration ? { registration_endpoint: `${issuer}/registration` } : {}),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: SUPPORTED_GRANT_TYPES,
@@ -24,6 +28,8 @@ export function providerMetadata(issuer: string): Record<string, unknown> {
     scopes_supported: [...SUPPORTED_SCOPES],
     claims_supported: CLAIMS_SUPPORTED,
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     request_parameter_supported: false,

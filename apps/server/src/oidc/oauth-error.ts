@@ -1,4 +1,4 @@
-/** Error codes of RFC 6749 §4.1.2.1 and §5.2 (and OIDC Core §3.1.2.6) the worker emits. */
+/** Error codes of RFC 6749 §4.1.2.1 and §5.2 (and OIDC Core §3.1.2.6, RFC 6750, RFC 7009) the worker emits. */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -10,7 +10,12 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'login_required'
   | 'server_error'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  /** RFC 6750 §3.1 (userinfo): 401 and 403, passed explicitly. */
+  | 'invalid_token'
+  | 'insufficient_scope'
+  /** RFC 7009 §2.2.1 (revocation). */
+  | 'unsupported_token_type';
 
 /**
  * A protocol error, rendered as `{error, error_description}` at the token endpoint and as

@@ -12,8 +12,11 @@ import type { ActiveSigningKey } from '@dex/shared/domain/keys';
 import { findUserById, type UserRecord } from '@dex/shared/domain/users';
 import type { Logger } from '@dex/shared/logging';
 import { requireClient } from './client-auth.ts';
+import type { WorkerMetrics } from '#http/metrics.ts';
 import type { KeyCache } from './key-cache.ts';
+import { formParam, isFormRequest } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
+import { toOAuthError } from './protocol-errors.ts';
 import { type AccessTokenKeys, signClientIdToken, signIdToken } from './tokens.ts';
 
 export interface TokenDeps {
@@ -24,17 +27,12 @@ export interface TokenDeps {
   idTokenTtlMs: number;
   refreshTokenTtlMs: number;
   refreshTokenIdleTtlMs: number;
+  metrics: WorkerMetrics;
 }
 
 type GrantHandler = (req: Request, deps: TokenDeps, log: Logger) => Promise<Record<string, unknown>>;
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
-
-function param(req: Request, name: string): string | undefined {
-  const value = (req.body as Record<string, unknown> | undefined)?.[name];
-  if (Array.isArray(value)) throw new OAuthError('invalid_request', `parameter ${name} was given more than once`);
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 async function activeKey(deps: TokenDeps): Promise<ActiveSigningKey> {
   const keySet = await deps.keys.get();
@@ -89,7 +87,7 @@ async function userTokenResponse(
 /** `grant_type=authorization_code` (RFC 6749 §4.1.3 with PKCE, RFC 7636 §4.6). */
 const authorizationCode: GrantHandler = async (req, deps, log) => {
   const { client } = await requireClient(deps.prisma, req, { allowNone: true });
-  const code = param(req, 'code');
+  const code = formParam(req, 'code');
   if (code === undefined) throw new OAuthError('invalid_request', 'missing required parameter: code');
   const redeemed = await redeemAuthCode(deps.prisma, code);
   if (redeemed.status === 'replayed') {
@@ -100,11 +98,11 @@ const authorizationCode: GrantHandler = async (req, deps, log) => {
   if (redeemed.status !== 'ok') throw new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
   const session = redeemed.session;
   if (session.clientId !== client.id) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
-  const redirectUri = param(req, 'redirect_uri');
+  const redirectUri = formParam(req, 'redirect_uri');
   if (redirectUri !== undefined && redirectUri !== session.redirectUri) {
     throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
   }
-  const verifier = param(req, 'code_verifier');
+  const verifier = formParam(req, 'code_verifier');
   if (session.codeChallenge !== null) {
     if (verifier === undefined) throw new OAuthError('invalid_grant', 'missing code_verifier');
     if (!VERIFIER.test(verifier) || !safeEqual(sha256Digest(verifier).toString('base64url'), session.codeChallenge)) {
@@ -143,9 +141,9 @@ const authorizationCode: GrantHandler = async (req, deps, log) => {
  */
 const refreshToken: GrantHandler = async (req, deps, log) => {
   const { client } = await requireClient(deps.prisma, req, { allowNone: true });
-  const token = param(req, 'refresh_token');
+  const token = formParam(req, 'refresh_token');
   if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: refresh_token');
-  const requested = param(req, 'scope')
+  const requested = formParam(req, 'scope')
     ?.split(' ')
     .filter((s) => s !== '');
   const result = await rotateRefreshToken(deps.prisma, {
@@ -181,7 +179,7 @@ const refreshToken: GrantHandler = async (req, deps, log) => {
 const clientCredentials: GrantHandler = async (req, deps) => {
   const { client } = await requireClient(deps.prisma, req, { allowNone: false });
   if (client.public) throw new OAuthError('unauthorized_client', 'public clients cannot use client_credentials');
-  const scopes = param(req, 'scope')
+  const scopes = formParam(req, 'scope')
     ?.split(' ')
     .filter((s) => s !== '') ?? ['openid'];
   const unknown = scopes.find((scope) => scope !== 'openid');
@@ -219,19 +217,22 @@ export const SUPPORTED_GRANT_TYPES: readonly string[] = [...GRANTS.keys()];
 export function tokenHandler(deps: TokenDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
+    let label = 'other';
     try {
-      if (!req.is('application/x-www-form-urlencoded')) {
+      if (!isFormRequest(req)) {
         throw new OAuthError('invalid_request', 'the token request must be application/x-www-form-urlencoded');
       }
-      const grantType = param(req, 'grant_type');
+      const grantType = formParam(req, 'grant_type');
       if (grantType === undefined) throw new OAuthError('invalid_request', 'missing required parameter: grant_type');
       const grant = GRANTS.get(grantType);
       if (grant === undefined) throw new OAuthError('unsupported_grant_type', `unsupported grant_type: ${grantType}`);
+      label = grantType;
       res.json(await grant(req, deps, res.locals.log as Logger));
+      deps.metrics.grants.inc({ grant_type: label, outcome: 'ok' });
     } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      if (error.error === 'invalid_client') res.set('WWW-Authenticate', 'Basic realm="dex", charset="UTF-8"');
-      res.status(error.status).json(error.toJSON());
+      const oauthError = toOAuthError(error, res);
+      deps.metrics.grants.inc({ grant_type: label, outcome: oauthError.error });
+      throw oauthError;
     }
   };
 }

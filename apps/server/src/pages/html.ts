@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: string): string {
   return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
@@ -41,6 +43,21 @@ button,.button{display:block;width:100%;margin-top:1.25rem;padding:.65rem;font:i
 ul.connectors{list-style:none;padding:0;margin:0}ul.connectors li+li{margin-top:.75rem}
 .error{color:var(--err);font-weight:600}
 `;
+
+/**
+ * The Content-Security-Policy of every page: nothing but this one stylesheet (allowed by its
+ * hash), no scripts, no framing (clickjacking), no plugins, no <base> tricks.
+ * `form-action` is left open on purpose: browsers apply it to the redirect that follows a
+ * login POST, which must reach the client's redirect URI.
+ */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  "img-src 'self' data:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join('; ');
 
 /** The page frame shared by every screen of the worker. */
 export function layout(options: { title: string; issuerName: string; body: SafeHtml }): string {

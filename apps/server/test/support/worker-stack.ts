@@ -48,6 +48,7 @@ export async function startWorkerStack(provider: 'sqlite' | 'postgresql', overri
       refreshTokenTtlMs: 24 * 3_600_000,
       refreshTokenIdleTtlMs: 3_600_000,
       ssoSessionTtlMs: 3_600_000,
+      enableClientRegistration: false,
       logDebug: false,
       ...overrides,
     },

@@ -4,11 +4,20 @@ import { locals } from './request-context.ts';
 
 /** Normalises an error reaching Express's terminal handler (body parser errors included). */
 export function normalizeHttpError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
   if (typeof error === 'object' && error !== null && 'type' in error) {
     const type = (error as { type: unknown }).type;
     if (type === 'entity.parse.failed') return toAppErrorBadRequest('malformed JSON body');
-    if (type === 'entity.too.large') return toAppErrorBadRequest('request body too large');
+    if (type === 'entity.too.large') return new AppError('BAD_REQUEST', { message: 'request body too large', status: 413 });
     if (type === 'encoding.unsupported' || type === 'charset.unsupported') return toAppErrorBadRequest('unsupported body encoding');
+  }
+  // Other client errors from Express and its parsers (http-errors: `status` 4xx), such as a
+  // path parameter that is not valid percent-encoding.
+  if (typeof error === 'object' && error !== null && 'status' in error) {
+    const status = (error as { status: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return new AppError('BAD_REQUEST', { message: status === 400 ? 'malformed request' : 'request refused', status, cause: error });
+    }
   }
   return toAppError(error);
 }

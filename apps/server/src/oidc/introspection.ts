@@ -1,0 +1,122 @@
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { PrismaDb } from '@dex/shared/db';
+import { findActiveRefreshToken } from '@dex/shared/domain/auth';
+import type { ClientRecord } from '@dex/shared/domain/clients';
+import { findUserById } from '@dex/shared/domain/users';
+import { findAccessTokenSubject } from './access-token-subject.ts';
+import { requireClient } from './client-auth.ts';
+import { formParam, isFormRequest } from './form-param.ts';
+import { OAuthError } from './oauth-error.ts';
+import { oauthJsonErrors } from './protocol-errors.ts';
+import type { AccessTokenKeys } from './tokens.ts';
+
+/** What the introspection endpoint needs from the worker. */
+export interface IntrospectionDeps {
+  prisma: PrismaDb;
+  issuer: string;
+  accessTokens: AccessTokenKeys;
+  /** A refresh token unused for this long is expired (`--refresh-token-idle-ttl`). */
+  refreshTokenIdleTtlMs: number;
+}
+
+/** The claims of an active token (RFC 7662 §2.2), or null when this kind does not know it. */
+type Introspector = (token: string, requester: ClientRecord, deps: IntrospectionDeps) => Promise<Record<string, unknown> | null>;
+
+const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/**
+ * An access token is active while its MAC, issuer and expiry verify and its subject lives
+ * (an enabled user, or for client-credentials tokens the client). Any authenticated
+ * confidential client may ask, as resource servers do.
+ */
+const introspectAccessToken: Introspector = async (token, _requester, deps) => {
+  const claims = await deps.accessTokens.verify(token, deps.issuer);
+  if (claims === null || (await findAccessTokenSubject(deps.prisma, claims)) === null) return null;
+  return {
+    active: true,
+    scope: claims.scopes.join(' '),
+    client_id: claims.clientId,
+    sub: claims.sub,
+    exp: claims.exp,
+    iat: claims.iat,
+    iss: deps.issuer,
+    token_type: 'Bearer',
+    aud: claims.clientId,
+    jti: claims.jti,
+  };
+};
+
+/**
+ * A refresh token is active while it is neither rotated, revoked nor expired and its user
+ * is enabled; only the client it was issued to may learn that. A live token has never
+ * been used (using one rotates it), so its idle expiry counts from its creation.
+ */
+const introspectRefreshToken: Introspector = async (token, requester, deps) => {
+  const record = await findActiveRefreshToken(deps.prisma, { token, idleTtlMs: deps.refreshTokenIdleTtlMs });
+  if (record === null || record.clientId !== requester.id) return null;
+  const user = await findUserById(deps.prisma, record.userId);
+  if (user === null || user.disabled) return null;
+  const idleExpiry = record.createdAt.getTime() + deps.refreshTokenIdleTtlMs;
+  return {
+    active: true,
+    scope: record.scopes.join(' '),
+    client_id: record.clientId,
+    sub: record.userId,
+    exp: seconds(new Date(Math.min(record.expiresAt.getTime(), idleExpiry))),
+    iat: seconds(record.createdAt),
+    iss: deps.issuer,
+    token_type: 'refresh_token',
+  };
+};
+
+/** The token types this server introspects, in the order it tries them without a hint. */
+const INTROSPECTORS: ReadonlyMap<string, Introspector> = new Map([
+  ['access_token', introspectAccessToken],
+  ['refresh_token', introspectRefreshToken],
+]);
+
+/**
+ * The hinted type first, then the others: a wrong or unknown hint only costs a lookup
+ * (RFC 7662 §2.1: the server MUST extend its search across all supported types).
+ */
+function introspectorsFor(hint: string | undefined): Introspector[] {
+  const hinted = hint === undefined ? undefined : INTROSPECTORS.get(hint);
+  const all = [...INTROSPECTORS.values()];
+  return hinted === undefined ? all : [hinted, ...all.filter((introspector) => introspector !== hinted)];
+}
+
+/**
+ * `POST <issuer>/token/introspect` (RFC 7662) for authenticated confidential clients; a
+ * public client is `invalid_client`. Every token that is not active (unknown, expired,
+ * revoked, another client's refresh token, a disabled user's) is the same `{active:false}`
+ * (§2.2), so the answer reveals nothing more.
+ */
+async function introspect(req: Request, res: Response, deps: IntrospectionDeps): Promise<void> {
+  res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
+  if (req.method !== 'POST') {
+    res.set('Allow', 'POST');
+    throw new OAuthError('invalid_request', 'the introspection endpoint accepts POST only', 405);
+  }
+  if (!isFormRequest(req)) throw new OAuthError('invalid_request', 'the introspection request must be application/x-www-form-urlencoded');
+  const { client } = await requireClient(deps.prisma, req, { allowNone: false });
+  if (client.public) throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
+  const token = formParam(req, 'token');
+  if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
+  for (const introspector of introspectorsFor(formParam(req, 'token_type_hint'))) {
+    const active = await introspector(token, client, deps);
+    if (active !== null) {
+      res.json(active);
+      return;
+    }
+  }
+  res.json({ active: false });
+}
+
+/**
+ * The introspection route's stack after the form parser: the handler, then the error
+ * handler that renders its failures (and the parser's) as RFC 6749 §5.2 JSON.
+ * @example router.all('/token/introspect', form, introspectionHandler({ prisma, issuer, accessTokens, refreshTokenIdleTtlMs }));
+ */
+export function introspectionHandler(deps: IntrospectionDeps): [RequestHandler, ErrorRequestHandler] {
+  return [(req, res) => introspect(req, res, deps), oauthJsonErrors];
+}
