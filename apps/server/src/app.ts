@@ -82,8 +82,8 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const loginLimits = {
     prisma,
     metrics,
-    perAccount: new FailureRateLimiter({ max: 10, windowMs: 15 * 60_000 }),
-    perAddress: new FailureRateLimiter({ max: 100, windowMs: 15 * 60_000 }),
+    perAccount: new FailureRateLimiter({ max: config.loginLimits.perAccount, windowMs: config.loginLimits.windowMs }),
+    perAddress: new FailureRateLimiter({ max: config.loginLimits.perAddress, windowMs: config.loginLimits.windowMs }),
   };
   const build = (config: TConnectorConfig, ctx: ConnectorContext): Connector | null =>
     config.type === 'local' ? createLocalConnector(config, ctx, loginLimits) : null;

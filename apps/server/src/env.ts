@@ -35,6 +35,17 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'Ask for a login on every authorization request (no browser sessions).',
   },
   {
+    name: 'login-max-failures',
+    defaultText: '10',
+    description: 'Failed password logins per account before it is locked out for --login-lockout.',
+  },
+  {
+    name: 'login-max-failures-per-ip',
+    defaultText: '100',
+    description: 'Failed password logins per client address before it is locked out.',
+  },
+  { name: 'login-lockout', defaultText: '15m', description: 'How long the failure counts last, and so a lockout.' },
+  {
     name: 'enable-client-registration',
     boolean: true,
     defaultText: 'false',
@@ -43,6 +54,12 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
 ];
+
+/** A positive whole number flag. */
+const zPositiveInt = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/, 'must be a positive whole number')
+  .transform(Number);
 
 const ZWorkerFlags = z.object({
   listen: zHttpUrl.default(new URL('http://127.0.0.1:5556')),
@@ -58,6 +75,9 @@ const ZWorkerFlags = z.object({
   'sso-session-ttl': zDuration.default(24 * 3_600_000),
   'disable-sso': zBooleanFlag.default(false),
   'enable-client-registration': zBooleanFlag.default(false),
+  'login-max-failures': zPositiveInt.default(10),
+  'login-max-failures-per-ip': zPositiveInt.default(100),
+  'login-lockout': zDuration.default(15 * 60_000),
   'log-debug': zBooleanFlag.default(false),
 });
 
@@ -76,6 +96,8 @@ export interface WorkerConfig {
   /** Lifetime of single sign-on browser sessions; null when SSO is off. */
   ssoSessionTtlMs: number | null;
   enableClientRegistration: boolean;
+  /** Failed-login limits: per account, per client address, and the window (= lockout). */
+  loginLimits: { perAccount: number; perAddress: number; windowMs: number };
   logDebug: boolean;
 }
 
@@ -116,6 +138,11 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       refreshTokenIdleTtlMs: flags['refresh-token-idle-ttl'],
       ssoSessionTtlMs: flags['disable-sso'] ? null : flags['sso-session-ttl'],
       enableClientRegistration: flags['enable-client-registration'],
+      loginLimits: {
+        perAccount: flags['login-max-failures'],
+        perAddress: flags['login-max-failures-per-ip'],
+        windowMs: flags['login-lockout'],
+      },
       logDebug: flags['log-debug'],
     }),
   };

@@ -67,6 +67,22 @@ describe.each(testProviders(process.env))('local connector password login (%s)',
     expect(blocked.body).toContain('Too many failed logins');
   });
 
+  it('rate limits repeated failures from one client address across accounts', async () => {
+    const limited = await startWorkerStack(provider, { loginLimits: { perAccount: 100, perAddress: 3, windowMs: 60_000 } });
+    try {
+      const limitedClient = await limited.addClient();
+      const url = `${limited.issuer}/auth?${new URLSearchParams({ client_id: limitedClient.id, response_type: 'code', scope: 'openid' })}`;
+      for (let i = 0; i < 3; i++) {
+        expect((await walkLogin(url, { login: `nobody${i}@example.com`, password: 'wrong-password' })).status).toBe(401);
+      }
+      const user = await limited.addUser();
+      const blocked = await walkLogin(url, { login: user.email, password: user.password });
+      expect(blocked.status).toBe(429);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('does not accept a login for a session that was already used', async () => {
     const user = await stack.addUser();
     const first = await fetch(authUrl(), { redirect: 'manual' });

@@ -49,6 +49,7 @@ export async function startWorkerStack(provider: 'sqlite' | 'postgresql', overri
       refreshTokenIdleTtlMs: 3_600_000,
       ssoSessionTtlMs: 3_600_000,
       enableClientRegistration: false,
+      loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
       logDebug: false,
       ...overrides,
     },
