@@ -1,0 +1,488 @@
+/**
+ * `npm run bench`: measures the dex worker side by side with oidc-provider on this machine.
+ *
+ * 1. The machine's signing rate on one core (RS256, ES256 for reference): the ceiling for
+ *    any endpoint that signs one JWT per request on a single-threaded server.
+ * 2. Requests/s and latency of discovery, JWKS, client_credentials and refresh_token against
+ *    a live dex-worker (SQLite, and PostgreSQL when DEX_BENCH_PG_URL is set).
+ * 3. The same against oidc-provider (its in-memory adapter).
+ * 4. Ratios: dex / oidc-provider per endpoint, and refresh grants/s / RS256 signatures/s.
+ *
+ * Flags (or DEX_BENCH_* variables, see env.ts): --connections N (16), --duration S (5),
+ * --warmup S (1), --sign-duration S (2), --profile (profile the worker's refresh grant
+ * instead, see README), --profile-out FILE.
+ */
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTestDatabase, type TestDatabase } from '@dex/shared/testing';
+import { killAllChildren } from './child-process.ts';
+import { type DexTarget, startDex } from './dex-service.ts';
+import { readBenchEnv } from './env.ts';
+import { type LoadOptions, type LoadResult, type LoadScenario, runLoad } from './load.ts';
+import { type OidcProviderTarget, startOidcProvider } from './oidc-provider-service.ts';
+import { summarizeProfile } from './profile-summary.ts';
+import { refreshBreakdown } from './refresh-breakdown.ts';
+import { describeTokenAnswer, percent, table } from './report.ts';
+import {
+  clientCredentialsScenario,
+  discoveryScenario,
+  type EndpointName,
+  jwksScenario,
+  refreshTokenScenario,
+  type ScenarioTarget,
+} from './scenarios.ts';
+import { measureSignRate, type SignRate } from './sign-rate.ts';
+
+/** Refresh grants/s over RS256 signatures/s (one core) that the worker should reach. */
+const REFRESH_TARGET = 0.6;
+
+interface EndpointResult extends LoadResult {
+  /** `dex (sqlite)`, `dex (postgresql)` or `oidc-provider`. */
+  target: string;
+  endpoint: EndpointName;
+  /** What one answer looked like (token forms, or body size). */
+  answer: string;
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const print = (line = '') => process.stdout.write(`${line}\n`);
+
+// ---------------------------------------------------------------------------------------
+// Settings and cleanup
+
+const env = readBenchEnv();
+const { values: flags } = parseArgs({
+  options: {
+    connections: { type: 'string', default: env.connections ?? '16' },
+    duration: { type: 'string', default: env.duration ?? '5' },
+    warmup: { type: 'string', default: env.warmup ?? '1' },
+    'sign-duration': { type: 'string', default: env.signDuration ?? '2' },
+    profile: { type: 'boolean', default: env.profile },
+    'profile-out': { type: 'string' },
+  },
+});
+
+function positive(name: string, text: string | undefined): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name}: expected a positive number, got ${text}`);
+  return value;
+}
+
+const connections = Math.round(positive('connections', flags.connections));
+const load: Omit<LoadOptions, 'origin'> = {
+  connections,
+  warmupMs: positive('warmup', flags.warmup) * 1000,
+  durationMs: positive('duration', flags.duration) * 1000,
+};
+const signDurationMs = positive('sign-duration', flags['sign-duration']) * 1000;
+const startedAt = performance.now();
+const loadAtStart = loadavg()[0] ?? Number.NaN;
+
+/** Aborted on Ctrl-C: load runs end and nothing new starts. */
+const interrupt = new AbortController();
+function checkInterrupted(): void {
+  if (interrupt.signal.aborted) throw new Error('interrupted');
+}
+
+/** Everything to undo, last first: servers, scratch databases, the temp directory. */
+const cleanups: (() => Promise<void> | void)[] = [];
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const undo of cleanups.reverse()) {
+      try {
+        await undo();
+      } catch (error) {
+        say(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`\n${signal}: stopping the servers and removing temp files`);
+    interrupt.abort();
+    void cleanup().finally(() => {
+      killAllChildren();
+      process.exit(130);
+    });
+  });
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'dex-bench-'));
+cleanups.push(() => rmSync(workDir, { recursive: true, force: true }));
+
+// ---------------------------------------------------------------------------------------
+// Measuring
+
+/** Runs one scenario after a single probe request that must answer 2xx (it also tells what the answer looks like). */
+async function measure<State>(
+  targetName: string,
+  endpoint: EndpointName,
+  server: { origin: string; pid: number },
+  scenario: LoadScenario<State>,
+  probe: boolean,
+): Promise<EndpointResult> {
+  const { origin } = server;
+  checkInterrupted();
+  let answer = '';
+  if (probe) {
+    const request = scenario.request(scenario.init(0));
+    const response = await fetch(`${origin}${request.path}`, {
+      method: request.method,
+      headers: request.headers ?? {},
+      ...(request.body === undefined ? {} : { body: request.body }),
+    });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`${targetName} ${endpoint}: the probe request answered ${response.status}: ${body.slice(0, 300)}`);
+    answer = endpoint.startsWith('client_credentials') ? describeTokenAnswer(body) : `${body.length} B JSON`;
+  }
+  say(`  ${targetName}: ${endpoint} (${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s, ${connections} connections)`);
+  const result = await runLoad(scenario, { ...load, origin, serverPid: server.pid, signal: interrupt.signal });
+  if (result.sampleBody !== undefined) answer = describeTokenAnswer(result.sampleBody);
+  checkInterrupted();
+  if (result.failed > 0 || result.stoppedConnections > 0) {
+    say(`    ${result.failed} failed, ${result.stoppedConnections} chains stopped; first failure: ${result.firstFailure ?? '?'}`);
+  }
+  return { ...result, target: targetName, endpoint, answer };
+}
+
+/** Logs in `count` times through the worker's pages (a few at a time) for `count` refresh token families. */
+async function dexRefreshTokens(dex: DexTarget, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  const parallel = 4;
+  for (let i = 0; i < count; i += parallel) {
+    const batch = Math.min(parallel, count - i);
+    tokens.push(...(await Promise.all(Array.from({ length: batch }, () => dex.newRefreshToken()))));
+  }
+  return tokens;
+}
+
+interface DexBackend {
+  provider: 'sqlite' | 'postgresql';
+  dbUrl: string;
+}
+
+/** SQLite in the temp directory, and a scratch PostgreSQL database when DEX_BENCH_PG_URL is set. */
+async function dexBackends(): Promise<DexBackend[]> {
+  const backends: DexBackend[] = [{ provider: 'sqlite', dbUrl: `file:${join(workDir, 'dex.db')}` }];
+  if (env.pgUrl !== undefined) {
+    const db: TestDatabase = await createTestDatabase('postgresql', { pgUrl: env.pgUrl, migrate: false });
+    cleanups.push(() => db.drop());
+    backends.push({ provider: 'postgresql', dbUrl: db.url });
+  }
+  return backends;
+}
+
+async function benchDex(backend: DexBackend): Promise<EndpointResult[]> {
+  const name = `dex (${backend.provider})`;
+  checkInterrupted();
+  say(`starting dex-overlord and dex-worker on ${backend.provider}`);
+  const dex = await startDex({ dbUrl: backend.dbUrl, workDir, label: backend.provider });
+  cleanups.push(() => dex.stop());
+  try {
+    say(`  logging in ${connections} times for refresh tokens`);
+    const tokens = await dexRefreshTokens(dex, connections);
+    const target: ScenarioTarget = dex;
+    const server = { origin: dex.origin, pid: dex.worker.pid };
+    return [
+      await measure(name, 'discovery', server, discoveryScenario(target), true),
+      await measure(name, 'jwks', server, jwksScenario(target), true),
+      await measure(name, 'client_credentials', server, clientCredentialsScenario(target), true),
+      await measure(name, 'refresh_token', server, refreshTokenScenario(target, tokens), false),
+    ];
+  } finally {
+    await dex.stop();
+  }
+}
+
+async function benchOidcProvider(): Promise<EndpointResult[]> {
+  const name = 'oidc-provider';
+  checkInterrupted();
+  say('starting oidc-provider');
+  const op: OidcProviderTarget = await startOidcProvider({ workDir });
+  cleanups.push(() => op.stop());
+  try {
+    const target: ScenarioTarget = { basePath: '', clientId: op.clientId, clientSecret: op.clientSecret };
+    const jwtBody = `grant_type=client_credentials&scope=api&resource=${encodeURIComponent(op.jwtResource)}`;
+    const server = { origin: op.origin, pid: op.server.pid };
+    return [
+      await measure(name, 'discovery', server, discoveryScenario(target), true),
+      await measure(name, 'jwks', server, jwksScenario(target), true),
+      await measure(name, 'client_credentials', server, clientCredentialsScenario(target), true),
+      await measure(
+        name,
+        'client_credentials_jwt',
+        server,
+        clientCredentialsScenario(target, { name: 'client_credentials_jwt', body: jwtBody }),
+        true,
+      ),
+      await measure(name, 'refresh_token', server, refreshTokenScenario(target, await op.newRefreshTokens(connections)), false),
+    ];
+  } finally {
+    await op.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Profile mode: where does the worker's time go in the refresh grant?
+
+async function profileRefresh(): Promise<void> {
+  const profileDir = join(workDir, 'profile');
+  const dbUrl = `file:${join(workDir, 'dex.db')}`;
+  say('profile mode: dex-worker (sqlite) under --cpu-prof, refresh_token only');
+  const dex = await startDex({ dbUrl, workDir, label: 'sqlite', workerNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+  cleanups.push(() => dex.stop());
+  const tokens = await dexRefreshTokens(dex, connections);
+  const server = { origin: dex.origin, pid: dex.worker.pid };
+  const result = await measure('dex (sqlite, profiled)', 'refresh_token', server, refreshTokenScenario(dex, tokens), false);
+  await dex.stop(); // the profile is written when the worker exits
+  const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error(`the worker wrote no profile in ${profileDir}`);
+  const summary = summarizeProfile(join(profileDir, file), result.windowMicros);
+  if (flags['profile-out'] !== undefined) copyFileSync(join(profileDir, file), flags['profile-out']);
+
+  print(
+    `refresh_token under the profiler: ${result.rps.toFixed(0)} req/s (p50 ${result.p50Ms.toFixed(1)} ms); profiling slows the worker down.`,
+  );
+  print(
+    `${summary.samples} samples in the measured window${summary.windowed ? '' : ' (could not line up the window: whole profile)'}; ` +
+      `the worker was idle ${summary.idlePercent.toFixed(1)}% of it. Shares below are of the busy samples.`,
+  );
+  print();
+  print(
+    table(
+      ['self time by area', 'share'],
+      summary.byArea.map((line) => [line.what, `${line.percent.toFixed(1)}%`]),
+    ),
+  );
+  print();
+  print(
+    table(
+      ['self time by function', 'share'],
+      summary.topSelf.map((line) => [line.what, `${line.percent.toFixed(1)}%`]),
+    ),
+  );
+
+  say('timing the steps of the refresh grant one by one (no HTTP)');
+  const steps = await refreshBreakdown({ dbUrl: `file:${join(workDir, 'breakdown.db')}` });
+  print();
+  print(
+    `The refresh grant's steps, called back to back in the bench process on a scratch SQLite database ` +
+      `(the worker under load spent ${result.serverCpuMsPerRequest.toFixed(2)} ms CPU per grant, profiler included):`,
+  );
+  print(
+    table(
+      ['step', 'CPU ms', 'wall ms', 'SQL statements'],
+      steps.map((step) => [step.step, step.cpuMs, step.wallMs, String(Math.round(step.statements * 10) / 10)]),
+    ),
+  );
+  if (flags['profile-out'] !== undefined) print(`\nprofile written to ${flags['profile-out']} (open it in Chrome DevTools)`);
+}
+
+// ---------------------------------------------------------------------------------------
+// The report
+
+function report(signBefore: SignRate, signAfter: SignRate, es256: SignRate, results: EndpointResult[]): void {
+  const rs256 = (signBefore.perSecond + signAfter.perSecond) / 2;
+  print();
+  print(`dex-worker vs oidc-provider on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, node ${process.version}`);
+  print(
+    `${connections} keep-alive connections per endpoint, ${load.warmupMs / 1000} s warm-up then ${load.durationMs / 1000} s measured; ` +
+      'req/s counts 2xx answers completed in the measured window.',
+  );
+  print(
+    'server CPU: share of one core the server process used in the window (near 100% = the server is the bottleneck); ' +
+      'CPU ms/req: its CPU time per answer (steadier than req/s on a busy machine); client CPU: the load generator.',
+  );
+  print(
+    `1-minute load average: ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]?.toFixed(2) ?? '?'} at the end (above ~1 means other work shared the cores).`,
+  );
+  print(
+    'Caveat: the load generator (this process) and the server under test share the 2 cores; each server is one Node process ' +
+      '(one core for JavaScript; jose signs via WebCrypto on the thread pool, so server CPU can pass 100%). ' +
+      'Figures hold for this machine and setup only: run it twice and compare.',
+  );
+  if (results.some((r) => r.target.includes('postgresql'))) {
+    print('With PostgreSQL, "server CPU" is the worker process only: the database server\'s own CPU time is not in it.');
+  }
+  print();
+  print(
+    table(
+      ['signing on one core (crypto.sign in a loop)', 'sig/s'],
+      [
+        ['RS256 (RSA-2048) before the servers ran', signBefore.perSecond],
+        ['RS256 (RSA-2048) after the servers ran', signAfter.perSecond],
+        ['RS256 mean (the reference below)', rs256],
+        ['ES256 (P-256), for reference', es256.perSecond],
+      ],
+    ),
+  );
+  print();
+  print(
+    table(
+      ['target', 'endpoint', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'CPU ms/req', 'client CPU', 'failed', 'answer'],
+      results.map((r) => [
+        r.target,
+        r.endpoint,
+        r.rps,
+        r.p50Ms,
+        r.p99Ms,
+        percent(r.serverCpu),
+        r.serverCpuMsPerRequest,
+        percent(r.clientCpu),
+        r.failed + (r.stoppedConnections > 0 ? ` (${r.stoppedConnections} chains stopped)` : ''),
+        r.answer,
+      ]),
+    ),
+  );
+
+  const find = (target: string, endpoint: EndpointName) => results.find((r) => r.target === target && r.endpoint === endpoint);
+  const dexTargets = [...new Set(results.map((r) => r.target).filter((t) => t.startsWith('dex')))];
+  /** Which oidc-provider row each dex endpoint compares with, and why. */
+  const pairs: [EndpointName, EndpointName, string][] = [
+    ['discovery', 'discovery', ''],
+    ['jwks', 'jwks', ''],
+    ['client_credentials', 'client_credentials_jwt', 'both sign one RS256 JWT'],
+    ['client_credentials', 'client_credentials', 'oidc-provider: opaque token, no signature'],
+    ['refresh_token', 'refresh_token', 'both sign one RS256 ID token and rotate'],
+  ];
+  const ratios: { target: string; endpoint: string; versus: string; dexRps: number; oidcProviderRps: number; ratio: number }[] = [];
+  for (const target of dexTargets) {
+    for (const [dexEndpoint, opEndpoint] of pairs) {
+      const dex = find(target, dexEndpoint);
+      const op = find('oidc-provider', opEndpoint);
+      if (dex === undefined || op === undefined) continue;
+      ratios.push({ target, endpoint: dexEndpoint, versus: opEndpoint, dexRps: dex.rps, oidcProviderRps: op.rps, ratio: dex.rps / op.rps });
+    }
+  }
+  print();
+  print(
+    table(
+      ['dex target', 'dex endpoint', 'vs oidc-provider', 'dex req/s', 'oidc-provider req/s', 'dex / oidc-provider', 'note'],
+      ratios.map((r) => [
+        r.target,
+        r.endpoint,
+        r.versus,
+        r.dexRps,
+        r.oidcProviderRps,
+        `${r.ratio.toFixed(2)}×`,
+        pairs.find(([d, o]) => d === r.endpoint && o === r.versus)?.[2] ?? '',
+      ]),
+    ),
+  );
+
+  /**
+   * The 60% target: refresh grants/s over RS256 signatures/s on one core. A refresh grant
+   * signs one RS256 ID token, so 100% would mean everything else in it were free. Beside it,
+   * from CPU time, which the neighbours' load disturbs less: the share of a grant's server
+   * CPU time that one RS256 signature accounts for ((1 / RS256 rate) / CPU ms per grant).
+   * The two differ because jose signs through WebCrypto, on libuv's thread pool: a server
+   * may use more than one core.
+   */
+  const refreshVsSign = [...dexTargets, 'oidc-provider'].flatMap((target) => {
+    const refresh = find(target, 'refresh_token');
+    if (refresh === undefined) return [];
+    const ratio = refresh.rps / rs256;
+    const signatureCpuMs = 1000 / rs256;
+    return [
+      {
+        target,
+        refreshRps: refresh.rps,
+        rs256PerSecond: rs256,
+        ratio,
+        targetMet: ratio >= REFRESH_TARGET,
+        cpuMsPerGrant: refresh.serverCpuMsPerRequest,
+        signatureShareOfCpu: signatureCpuMs / refresh.serverCpuMsPerRequest,
+      },
+    ];
+  });
+  print();
+  print(
+    table(
+      [
+        'refresh grants/s ÷ RS256 signatures/s (one core)',
+        'refresh/s',
+        'RS256/s',
+        'ratio',
+        `target ≥ ${percent(REFRESH_TARGET)}`,
+        'CPU ms/grant',
+        'RS256 share of it',
+      ],
+      refreshVsSign.map((r) => [
+        r.target,
+        r.refreshRps,
+        r.rs256PerSecond,
+        percent(r.ratio),
+        r.target.startsWith('dex') ? (r.targetMet ? 'met' : 'NOT met') : '(reference)',
+        r.cpuMsPerGrant,
+        percent(r.signatureShareOfCpu),
+      ]),
+    ),
+  );
+  print(
+    `RS256 share: one signature costs ${(1000 / rs256).toFixed(3)} ms of CPU; the rest of a grant's CPU time is HTTP, client ` +
+      'authentication, storage, the access token and logging. Where it goes: DEX_BENCH_PROFILE=1 npm run bench (README).',
+  );
+  const elapsedMs = performance.now() - startedAt;
+  print();
+  print(`bench took ${(elapsedMs / 1000).toFixed(0)} s`);
+  print(
+    JSON.stringify({
+      bench: 'dex-worker-vs-oidc-provider',
+      node: process.version,
+      cpus: cpus().length,
+      loadavg1: { start: loadAtStart, end: loadavg()[0] },
+      connections,
+      warmupMs: load.warmupMs,
+      durationMs: load.durationMs,
+      signPerSecond: { rs256Before: signBefore.perSecond, rs256After: signAfter.perSecond, rs256, es256: es256.perSecond },
+      results: results.map((r) => ({
+        target: r.target,
+        endpoint: r.endpoint,
+        rps: r.rps,
+        p50Ms: r.p50Ms,
+        p99Ms: r.p99Ms,
+        ok: r.ok,
+        failed: r.failed,
+        serverCpu: r.serverCpu,
+        serverCpuMsPerRequest: r.serverCpuMsPerRequest,
+        clientCpu: r.clientCpu,
+        stoppedConnections: r.stoppedConnections,
+        answer: r.answer,
+      })),
+      ratios,
+      refreshVsSign,
+      refreshTarget: REFRESH_TARGET,
+      elapsedMs,
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  if (flags.profile) {
+    await profileRefresh();
+    return;
+  }
+  say(`signing rates (${signDurationMs / 1000} s RS256, ${signDurationMs / 2000} s ES256)`);
+  const signBefore = measureSignRate('RS256', signDurationMs);
+  const es256 = measureSignRate('ES256', signDurationMs / 2);
+  const results: EndpointResult[] = [];
+  for (const backend of await dexBackends()) results.push(...(await benchDex(backend)));
+  results.push(...(await benchOidcProvider()));
+  say('signing rate again (RS256), with the servers stopped');
+  const signAfter = measureSignRate('RS256', signDurationMs);
+  report(signBefore, signAfter, es256, results);
+}
+
+try {
+  await main();
+} catch (error) {
+  process.exitCode = 1;
+  if (!interrupt.signal.aborted) say(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+} finally {
+  await cleanup();
+}
