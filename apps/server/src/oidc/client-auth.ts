@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
-import { authenticateClient, type ClientRecord, findClient } from '@dex/shared/domain/clients';
+import { authenticateClient, type ClientSummary, findClient } from '@dex/shared/domain/clients';
 import { formParam } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
 
@@ -8,7 +8,7 @@ import { OAuthError } from './oauth-error.ts';
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
 export interface AuthenticatedClient {
-  client: ClientRecord;
+  client: ClientSummary;
   method: ClientAuthMethod;
 }
 

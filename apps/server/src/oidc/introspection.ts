@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
 import { findActiveRefreshToken } from '@dex/shared/domain/auth';
-import type { ClientRecord } from '@dex/shared/domain/clients';
+import type { ClientSummary } from '@dex/shared/domain/clients';
 import { findUserById } from '@dex/shared/domain/users';
 import { findAccessTokenSubject } from './access-token-subject.ts';
 import { requireClient } from './client-auth.ts';
@@ -20,7 +20,7 @@ export interface IntrospectionDeps {
 }
 
 /** The claims of an active token (RFC 7662 §2.2), or null when this kind does not know it. */
-type Introspector = (token: string, requester: ClientRecord, deps: IntrospectionDeps) => Promise<Record<string, unknown> | null>;
+type Introspector = (token: string, requester: ClientSummary, deps: IntrospectionDeps) => Promise<Record<string, unknown> | null>;
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
@@ -30,7 +30,7 @@ const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
  * confidential client may ask, as resource servers do.
  */
 const introspectAccessToken: Introspector = async (token, _requester, deps) => {
-  const claims = await deps.accessTokens.verify(token, deps.issuer);
+  const claims = deps.accessTokens.verify(token, deps.issuer);
   if (claims === null || (await findAccessTokenSubject(deps.prisma, claims)) === null) return null;
   return {
     active: true,

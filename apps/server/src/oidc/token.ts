@@ -54,7 +54,7 @@ async function userTokenResponse(
 ): Promise<Record<string, unknown>> {
   const now = Date.now();
   const key = await activeKey(deps);
-  const accessToken = await deps.accessTokens.sign({
+  const accessToken = deps.accessTokens.sign({
     issuer: deps.issuer,
     subject: grant.user.id,
     clientId: grant.clientId,
@@ -161,9 +161,9 @@ const refreshToken: GrantHandler = async (req, deps, log) => {
     throw new OAuthError('invalid_grant', result.reason === 'expired' ? 'the refresh token expired' : 'the refresh token is invalid');
   }
   const scopes = result.current.scopes;
-  const user = await findUserById(deps.prisma, result.current.userId);
-  if (user === null || user.disabled) {
-    if (user !== null) await revokeUserRefreshTokens(deps.prisma, user.id);
+  const { user } = result;
+  if (user.disabled) {
+    await revokeUserRefreshTokens(deps.prisma, user.id);
     throw new OAuthError('invalid_grant', 'the user is unknown or disabled');
   }
   return userTokenResponse(deps, {
@@ -186,7 +186,7 @@ const clientCredentials: GrantHandler = async (req, deps) => {
   if (unknown !== undefined) throw new OAuthError('invalid_scope', `unsupported scope for client_credentials: ${unknown}`);
   const now = Date.now();
   const key = await activeKey(deps);
-  const accessToken = await deps.accessTokens.sign({
+  const accessToken = deps.accessTokens.sign({
     issuer: deps.issuer,
     subject: client.id,
     clientId: client.id,

@@ -1,5 +1,5 @@
-import { hkdfSync, randomUUID } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { sha256Digest } from '@dex/shared/crypto';
 import type { ActiveSigningKey } from '@dex/shared/domain/keys';
 import type { UserRecord } from '@dex/shared/domain/users';
@@ -24,61 +24,73 @@ export function atHash(accessToken: string): string {
 }
 
 const ACCESS_TOKEN_TYP = 'at+jwt';
+/** The one header this provider puts on access tokens, encoded once. */
+const ACCESS_TOKEN_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: ACCESS_TOKEN_TYP })).toString('base64url');
 
 /**
  * Access tokens are for this provider's own endpoints (userinfo, introspection), so they are
  * MACed rather than signed: a JWT with HS256 under a key derived (HKDF-SHA256) from each key
  * secret. Any worker can verify them, relying parties treat them as opaque, resource servers
  * use introspection; and a token grant costs one RSA signature (the ID token), not two.
+ * The JWT is built with node:crypto directly: it runs on every token request.
  */
 export class AccessTokenKeys {
-  readonly #keys: readonly Uint8Array[];
+  readonly #keys: readonly Buffer[];
 
   constructor(keySecrets: readonly Uint8Array[]) {
-    this.#keys = keySecrets.map((secret) => new Uint8Array(hkdfSync('sha256', secret, new Uint8Array(0), 'dex access token v1', 32)));
+    this.#keys = keySecrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, new Uint8Array(0), 'dex access token v1', 32)));
     if (this.#keys.length === 0) throw new Error('AccessTokenKeys needs at least one key secret');
   }
 
   /** Issues an access token for a user (`sub` = user id) or a client (`sub` = client id). */
-  async sign(options: {
-    issuer: string;
-    subject: string;
-    clientId: string;
-    scopes: readonly string[];
-    ttlMs: number;
-    now: number;
-  }): Promise<string> {
+  sign(options: { issuer: string; subject: string; clientId: string; scopes: readonly string[]; ttlMs: number; now: number }): string {
     const [key] = this.#keys;
     if (key === undefined) throw new Error('no access token key');
-    return new SignJWT({ client_id: options.clientId, scope: options.scopes.join(' '), jti: randomUUID() })
-      .setProtectedHeader({ alg: 'HS256', typ: ACCESS_TOKEN_TYP })
-      .setIssuer(options.issuer)
-      .setSubject(options.subject)
-      .setAudience(options.clientId)
-      .setIssuedAt(Math.floor(options.now / 1000))
-      .setExpirationTime(Math.floor((options.now + options.ttlMs) / 1000))
-      .sign(key);
+    const iat = Math.floor(options.now / 1000);
+    const payload = Buffer.from(
+      JSON.stringify({
+        iss: options.issuer,
+        sub: options.subject,
+        aud: options.clientId,
+        client_id: options.clientId,
+        scope: options.scopes.join(' '),
+        jti: randomUUID(),
+        iat,
+        exp: Math.floor((options.now + options.ttlMs) / 1000),
+      }),
+    ).toString('base64url');
+    const input = `${ACCESS_TOKEN_HEADER}.${payload}`;
+    return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
   }
 
   /** Verifies an access token (MAC under any key secret, issuer, expiry); null when it is not valid. */
-  async verify(token: string, issuer: string): Promise<AccessTokenClaims | null> {
-    for (const key of this.#keys) {
-      try {
-        const { payload } = await jwtVerify(token, key, { issuer, typ: ACCESS_TOKEN_TYP, algorithms: ['HS256'] });
-        if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string') return null;
-        return {
-          sub: payload.sub,
-          clientId: payload.client_id,
-          scopes: typeof payload.scope === 'string' && payload.scope !== '' ? payload.scope.split(' ') : [],
-          iat: payload.iat ?? 0,
-          exp: payload.exp ?? 0,
-          jti: typeof payload.jti === 'string' ? payload.jti : '',
-        };
-      } catch {
-        // wrong key or invalid token: try the next secret
-      }
+  verify(token: string, issuer: string, now = Date.now()): AccessTokenClaims | null {
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts[0] !== ACCESS_TOKEN_HEADER) return null;
+    const input = `${parts[0]}.${parts[1]}`;
+    const mac = Buffer.from(parts[2] ?? '', 'base64url');
+    const valid = this.#keys.some((key) => {
+      const expected = createHmac('sha256', key).update(input).digest();
+      return expected.length === mac.length && timingSafeEqual(expected, mac);
+    });
+    if (!valid) return null;
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return null;
     }
-    return null;
+    const { sub, client_id: clientId, scope, iat, exp, jti } = payload;
+    if (payload.iss !== issuer || typeof sub !== 'string' || typeof clientId !== 'string' || typeof exp !== 'number') return null;
+    if (exp * 1000 <= now) return null;
+    return {
+      sub,
+      clientId,
+      scopes: typeof scope === 'string' && scope !== '' ? scope.split(' ') : [],
+      iat: typeof iat === 'number' ? iat : 0,
+      exp,
+      jti: typeof jti === 'string' ? jti : '',
+    };
   }
 }
 

@@ -70,7 +70,7 @@ async function userinfo(req: Request, res: Response, deps: UserinfoDeps): Promis
     res.set('WWW-Authenticate', `Bearer realm="${REALM}"`).status(401).end();
     return;
   }
-  const claims = await deps.accessTokens.verify(token, deps.issuer);
+  const claims = deps.accessTokens.verify(token, deps.issuer);
   if (claims === null) throw bearerError('invalid_token', 'the access token is invalid or expired');
   const subject = await findAccessTokenSubject(deps.prisma, claims);
   if (subject === null) throw bearerError('invalid_token', 'the user is unknown or disabled');

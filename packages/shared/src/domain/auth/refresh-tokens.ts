@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { randomToken, sha256Hex } from '#crypto/index.ts';
 import type { PrismaDb } from '#db/create-database.ts';
+import { toUserRecord, type UserRecord } from '../users/types.ts';
 
 /** A stored refresh token as the token endpoint needs it (no hash). */
 export interface RefreshTokenRecord {
@@ -95,7 +96,7 @@ export async function revokeTokensOfAuthSession(prisma: PrismaDb, authSessionId:
 }
 
 export type RotateRefreshTokenResult =
-  | { status: 'ok'; token: string; previous: RefreshTokenRecord; current: RefreshTokenRecord }
+  | { status: 'ok'; token: string; previous: RefreshTokenRecord; current: RefreshTokenRecord; user: UserRecord }
   /** Unknown, expired (absolute or idle), revoked, or issued to another client. */
   | { status: 'invalid'; reason: 'unknown' | 'expired' | 'revoked' | 'wrong_client' }
   /** A token that was already rotated came back: its whole family is now revoked. */
@@ -122,7 +123,7 @@ export interface RotateRefreshTokenOptions {
  */
 export async function rotateRefreshToken(prisma: PrismaDb, options: RotateRefreshTokenOptions): Promise<RotateRefreshTokenResult> {
   const now = options.now ?? new Date();
-  const row = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256Hex(options.token) } });
+  const row = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256Hex(options.token) }, include: { user: true } });
   if (row === null) return { status: 'invalid', reason: 'unknown' };
   if (row.clientId !== options.clientId) return { status: 'invalid', reason: 'wrong_client' };
   if (row.revokedAt !== null) return { status: 'invalid', reason: 'revoked' };
@@ -139,36 +140,34 @@ export async function rotateRefreshToken(prisma: PrismaDb, options: RotateRefres
   if (widened !== undefined) return { status: 'scope_exceeded', scope: widened };
   const scopes = options.scopes ?? granted;
   const token = randomToken(32);
-  const id = randomUUID();
-  const created = await prisma.$transaction(async (tx) => {
-    const spent = await tx.refreshToken.updateMany({
-      where: { id: row.id, rotatedAt: null, revokedAt: null },
-      data: { rotatedAt: now, lastUsedAt: now },
-    });
-    if (spent.count !== 1) return null;
-    return tx.refreshToken.create({
-      data: {
-        id,
-        tokenHash: sha256Hex(token),
-        familyId: row.familyId,
-        parentId: row.id,
-        userId: row.userId,
-        clientId: row.clientId,
-        connectorId: row.connectorId,
-        scopes: scopes.join(' '),
-        authSessionId: row.authSessionId,
-        authTime: row.authTime,
-        createdAt: now,
-        expiresAt: row.expiresAt,
-      },
-    });
+  // No transaction: the successor is written first, then the old token is spent with a
+  // compare-and-set. If the set loses (a concurrent use), the family, successor included, is
+  // revoked; if the process dies in between, the unspent old token simply stays valid.
+  const created = await prisma.refreshToken.create({
+    data: {
+      id: randomUUID(),
+      tokenHash: sha256Hex(token),
+      familyId: row.familyId,
+      parentId: row.id,
+      userId: row.userId,
+      clientId: row.clientId,
+      connectorId: row.connectorId,
+      scopes: scopes.join(' '),
+      authSessionId: row.authSessionId,
+      authTime: row.authTime,
+      createdAt: now,
+      expiresAt: row.expiresAt,
+    },
   });
-  if (created === null) {
-    // Another request rotated it between our read and our write: that is a reuse too.
+  const spent = await prisma.refreshToken.updateMany({
+    where: { id: row.id, rotatedAt: null, revokedAt: null },
+    data: { rotatedAt: now, lastUsedAt: now },
+  });
+  if (spent.count !== 1) {
     const revoked = await revokeFamily(prisma, row.familyId, now);
     return { status: 'reused', revoked, record: toRecord(row) };
   }
-  return { status: 'ok', token, previous: toRecord(row), current: toRecord(created) };
+  return { status: 'ok', token, previous: toRecord(row), current: toRecord(created), user: toUserRecord(row.user) };
 }
 
 async function revokeFamily(prisma: PrismaDb, familyId: string, now: Date): Promise<number> {

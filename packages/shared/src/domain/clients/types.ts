@@ -1,5 +1,13 @@
+/** What an authenticated client request needs to know about its client. */
+export interface ClientSummary {
+  id: string;
+  name: string;
+  admin: boolean;
+  public: boolean;
+}
+
 /** A client as the rest of the code sees it (the secret hash stays in the store). */
-export interface ClientRecord {
+export interface ClientRecord extends ClientSummary {
   id: string;
   name: string;
   logoUri: string | null;
