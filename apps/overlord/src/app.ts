@@ -12,6 +12,9 @@ export interface AdminAppDeps {
   logger: Logger;
   adminApiSecret: string;
   localConnectorId: string;
+  /** Key secrets (the first encrypts) and the key period, for rotating keys on demand. */
+  keySecrets: readonly Uint8Array[];
+  keyPeriodMs: number;
 }
 
 /**

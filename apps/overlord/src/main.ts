@@ -36,7 +36,14 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
     await db.ping();
     const kid = await ensureActiveSigningKey(db.prisma, { secrets: config.keySecrets });
     if (kid !== null) logger.info({ kid }, 'generated the first signing key');
-    const app = createAdminApp({ db, logger, adminApiSecret: config.adminApiSecret, localConnectorId: config.localConnectorId });
+    const app = createAdminApp({
+      db,
+      logger,
+      adminApiSecret: config.adminApiSecret,
+      localConnectorId: config.localConnectorId,
+      keySecrets: config.keySecrets,
+      keyPeriodMs: config.keyPeriodMs,
+    });
     http = await listenOn({ listen: config.adminListen, handler: app });
   } catch (error) {
     await db.close();

@@ -7,3 +7,12 @@ export {
   type KeySet,
   type SigningKeyView,
 } from './signing-keys.ts';
+export {
+  keyState,
+  nextRotationAt,
+  type RotationOptions,
+  type RotationResult,
+  rotateSigningKeys,
+  rotateSigningKeysNow,
+  type SigningKeyState,
+} from './rotate-signing-keys.ts';
