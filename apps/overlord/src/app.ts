@@ -6,6 +6,7 @@ import { jsonErrorHandler, requestContext } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
 import { adminRoutes } from './admin-api/admin-routes.ts';
 import { requireAdminSecret } from './admin-api/require-admin-secret.ts';
+import type { OverlordMetrics } from './metrics.ts';
 
 export interface AdminAppDeps {
   db: Database;
@@ -15,6 +16,10 @@ export interface AdminAppDeps {
   /** Key secrets (the first encrypts) and the key period, for rotating keys on demand. */
   keySecrets: readonly Uint8Array[];
   keyPeriodMs: number;
+  /** Browser origins allowed to call the admin API (CORS); none by default. */
+  consoleOrigins?: readonly string[];
+  /** Served at `/metrics` (behind the admin secret) when given. */
+  metrics?: OverlordMetrics;
 }
 
 /**
@@ -41,6 +46,13 @@ export function createAdminApp(deps: AdminAppDeps): Express {
       res.status(503).json(body);
     }
   });
+
+  const metrics = deps.metrics;
+  if (metrics !== undefined) {
+    app.get('/metrics', requireAdminSecret(deps.adminApiSecret), (_req, res) => {
+      res.type('text/plain; version=0.0.4; charset=utf-8').set('Cache-Control', 'no-store').send(metrics.render());
+    });
+  }
 
   app.use('/api', requireAdminSecret(deps.adminApiSecret), express.json({ limit: '100kb' }));
   app.use(adminRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));

@@ -30,6 +30,16 @@ const FLAGS: readonly FlagSpec[] = [
     name: 'admin-api-secret',
     description: 'base64 of 128 random bytes, sent by callers as the Authorization header. Required: there is no unauthenticated mode.',
   },
+  { name: 'key-alg', defaultText: 'RS256', description: 'Algorithm of new signing keys: RS256 or ES256.' },
+  {
+    name: 'leader-lease-ttl',
+    defaultText: '15s',
+    description: 'How long the leadership of the periodic jobs lasts without renewal; a standby takes over within about this long.',
+  },
+  {
+    name: 'console-origins',
+    description: 'Comma-separated origins (https://admin.example) allowed to call the admin API from a browser (CORS).',
+  },
   { name: 'local-connector', defaultText: 'local', description: 'Connector id of the local identities of admin users.' },
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
@@ -43,6 +53,30 @@ const ZOverlordFlags = z.object({
   'gc-interval': zDuration.default(3_600_000),
   'admin-listen': zHttpUrl.default(new URL('http://127.0.0.1:5557')),
   'admin-api-secret': zBase64SecretText(ADMIN_API_SECRET_BYTES),
+  'key-alg': z.enum(['RS256', 'ES256']).default('RS256'),
+  'leader-lease-ttl': zDuration.default(15_000),
+  'console-origins': z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const origins = text
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== '');
+      for (const origin of origins) {
+        let url: URL | undefined;
+        try {
+          url = new URL(origin);
+        } catch {
+          url = undefined;
+        }
+        if (url === undefined || url.origin !== origin) {
+          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path)` });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    }),
   'local-connector': z.string().min(1).default('local'),
   'log-debug': zBooleanFlag.default(false),
 });
@@ -56,6 +90,12 @@ export interface OverlordConfig {
   adminListen: URL;
   adminApiSecret: string;
   localConnectorId: string;
+  /** Algorithm of new signing keys (default RS256). */
+  keyAlg?: 'RS256' | 'ES256';
+  /** Leadership lease of the periodic jobs (default 15 s). */
+  leaderLeaseTtlMs?: number;
+  /** Browser origins allowed to call the admin API (default none). */
+  consoleOrigins?: readonly string[];
   logDebug: boolean;
 }
 
@@ -86,6 +126,9 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
       adminListen: flags['admin-listen'],
       adminApiSecret: flags['admin-api-secret'],
       localConnectorId: flags['local-connector'],
+      keyAlg: flags['key-alg'],
+      leaderLeaseTtlMs: flags['leader-lease-ttl'],
+      consoleOrigins: flags['console-origins'],
       logDebug: flags['log-debug'],
     }),
   };

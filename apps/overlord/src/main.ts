@@ -1,14 +1,20 @@
 import { type Database, createDatabase, migrateDatabase, redactDatabaseUrl } from '@dex/shared/db';
-import { ensureActiveSigningKey } from '@dex/shared/domain/keys';
+import { rotateSigningKeys } from '@dex/shared/domain/keys';
 import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
 import { createAdminApp } from './app.ts';
+import { collectGarbageJob } from './jobs/collect-garbage.ts';
+import { JobRunner } from './jobs/job-runner.ts';
+import { rotateSigningKeysJob } from './jobs/rotate-signing-keys.ts';
+import { OverlordMetrics } from './metrics.ts';
 import { type OverlordConfig, PROGRAM, readOverlordConfig } from './env.ts';
 
 export interface RunningOverlord {
   readonly adminUrl: URL;
   readonly db: Database;
+  /** The periodic jobs and whether this overlord leads them. */
+  readonly jobs: JobRunner;
   stop(): Promise<void>;
 }
 
@@ -32,10 +38,18 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   }
   const db = await createDatabase({ url: config.dbUrl, maxConnections: 4 });
   let http: ListeningServer | undefined;
+  let runner: JobRunner | undefined;
+  const metrics = new OverlordMetrics();
   try {
     await db.ping();
-    const kid = await ensureActiveSigningKey(db.prisma, { secrets: config.keySecrets });
-    if (kid !== null) logger.info({ kid }, 'generated the first signing key');
+    // Idempotent and safe beside other overlords: makes the first key, proves the key secrets
+    // open the stored keys (KEYS_UNDECRYPTABLE otherwise), and catches up a chain left behind.
+    const rotation = await rotateSigningKeys(db.prisma, {
+      secrets: config.keySecrets,
+      keyPeriodMs: config.keyPeriodMs,
+      alg: config.keyAlg ?? 'RS256',
+    });
+    if (rotation.created.length > 0) logger.info({ created: rotation.created }, 'generated signing keys');
     const app = createAdminApp({
       db,
       logger,
@@ -43,18 +57,34 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       localConnectorId: config.localConnectorId,
       keySecrets: config.keySecrets,
       keyPeriodMs: config.keyPeriodMs,
+      consoleOrigins: config.consoleOrigins ?? [],
+      metrics,
     });
     http = await listenOn({ listen: config.adminListen, handler: app });
+    runner = new JobRunner({
+      context: { prisma: db.prisma, logger, metrics },
+      jobs: [
+        rotateSigningKeysJob({ secrets: config.keySecrets, keyPeriodMs: config.keyPeriodMs, alg: config.keyAlg ?? 'RS256' }),
+        collectGarbageJob({ intervalMs: config.gcIntervalMs }),
+      ],
+      leaseTtlMs: config.leaderLeaseTtlMs ?? 15_000,
+    });
+    await runner.start();
   } catch (error) {
+    await runner?.stop();
+    await http?.close();
     await db.close();
     throw error;
   }
   const server = http;
+  const jobs = runner;
   logger.info({ adminUrl: server.url.origin }, 'admin API listening');
   return {
     adminUrl: server.url,
     db,
+    jobs,
     async stop() {
+      await jobs.stop();
       await server.close();
       await db.close();
       logger.info('stopped');

@@ -112,12 +112,12 @@ describe.each(testProviders(process.env))('dex-overlord migrations and keys (%s)
         );
       overlord = await start(secrets.keySecretText);
       expect(overlord.output()).toContain(`"applied":${JSON.stringify(MIGRATIONS)}`);
-      expect(overlord.output()).toContain('generated the first signing key');
+      expect(overlord.output()).toContain('generated signing keys');
       expect(await overlord.stop()).toBe(0);
 
       overlord = await start(`${randomBytes(32).toString('base64')},${secrets.keySecretText}`);
       expect(overlord.output()).toContain('"applied":[]');
-      expect(overlord.output()).not.toContain('generated the first signing key');
+      expect(overlord.output()).not.toContain('generated signing keys');
       expect(await overlord.stop()).toBe(0);
 
       const rows = await readMigrations(database.url);

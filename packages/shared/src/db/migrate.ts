@@ -40,6 +40,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import type { MigrationDirectory, MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { createDatabase } from './create-database.ts';
 import { AppError } from '#errors/index.ts';
 import { type DatabaseProvider, parseDatabaseUrl, redactDatabaseUrl } from './database-url.ts';
 
@@ -82,6 +83,9 @@ const DEFAULT_SHADOW_URL = 'postgres://root@127.0.0.1:5432/test';
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 /** How long a PostgreSQL connection attempt may take before the database counts as unreachable. */
 const PG_CONNECT_TIMEOUT_MS = 5_000;
+/** The message of a migration that lost the SQLite write lock to another process. */
+const BUSY_MESSAGE = 'the database is busy: another process is writing to it';
+
 /** SQLite busy timeout, as in createDatabase (other processes may hold the write lock). */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
@@ -124,13 +128,22 @@ export async function migrateDatabase(options: MigrateOptions): Promise<MigrateR
     factory = new PrismaPg({ connectionString: target.url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
   }
 
-  log(`migrating ${where} with ${migrationsList.migrationDirectories.length} migration(s) from ${migrationsDir}`);
   const started = Date.now();
-  const applied = await withSchemaEngine(
-    factory,
-    log,
-    { unreachable, failed: (cause) => migrationFailed(cause, migrationsList, where) },
-    async (engine) => (await engine.applyMigrations({ migrationsList, filters: NO_FILTER })).appliedMigrationNames,
+  const names = migrationsList.migrationDirectories.map((dir) => dir.path);
+  if (await allApplied(options.url, names)) {
+    // The common case (a restart, a second overlord): nothing to do, and no need to start the
+    // engine, whose migration transaction would compete with the other process's writes.
+    log(`database is up to date (${Date.now() - started} ms)`);
+    return { provider: target.provider, applied: [] };
+  }
+  log(`migrating ${where} with ${names.length} migration(s) from ${migrationsDir}`);
+  const applied = await withBusyRetry(() =>
+    withSchemaEngine(
+      factory,
+      log,
+      { unreachable, failed: (cause) => migrationFailed(cause, migrationsList, where) },
+      async (engine) => (await engine.applyMigrations({ migrationsList, filters: NO_FILTER })).appliedMigrationNames,
+    ),
   );
   log(
     applied.length === 0
@@ -138,6 +151,43 @@ export async function migrateDatabase(options: MigrateOptions): Promise<MigrateR
       : `applied ${applied.join(', ')} (${Date.now() - started} ms)`,
   );
   return { provider: target.provider, applied };
+}
+
+/**
+ * Whether every migration is recorded as finished (and none rolled back) in
+ * `_prisma_migrations`; false when the table does not exist yet or cannot be read.
+ */
+async function allApplied(url: string, names: readonly string[]): Promise<boolean> {
+  let db: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  try {
+    db = await createDatabase({ url, maxConnections: 1 });
+    const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const done = new Set(rows.map((row) => row.migration_name));
+    return names.every((name) => done.has(name));
+  } catch {
+    return false;
+  } finally {
+    await db?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs a migration, retrying while SQLite reports the database busy: in WAL mode a write
+ * that follows a read in the same transaction fails at once (no busy wait) when another
+ * process committed in between, as a running overlord renewing its lease does.
+ */
+async function withBusyRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const busy = error instanceof AppError && error.message.includes(BUSY_MESSAGE);
+      if (!busy || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
 
 /**
@@ -582,7 +632,7 @@ function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // The adapter's SQLITE_BUSY arrives as an error kind the engine cannot name.
   if (message.includes('unknown variant `SocketTimeout`')) {
-    return 'the database is busy: another process held its write lock for longer than the busy timeout';
+    return BUSY_MESSAGE;
   }
   const lines = message.split('\n');
   // Cut the Rust span trace and any JavaScript stack frames the wasm glue appended.

@@ -1,0 +1,16 @@
+import { collectGarbage } from '@dex/shared/domain/gc';
+import type { Job } from './job.ts';
+
+/** Deletes expired codes, sessions and tokens every `--gc-interval`, in batches; logs the counts. */
+export function collectGarbageJob(options: { intervalMs: number; batchSize?: number }): Job {
+  return {
+    name: 'collect-garbage',
+    intervalMs: options.intervalMs,
+    async run(ctx) {
+      const counts = await collectGarbage(ctx.prisma, options.batchSize === undefined ? {} : { batchSize: options.batchSize });
+      for (const [kind, deleted] of Object.entries(counts)) ctx.metrics.garbageCollected.inc({ kind }, deleted);
+      ctx.logger.info(counts, 'garbage collected');
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '#db/index.ts';
+import { createTestDatabase, type TestDatabase, testProviders } from '#testing/index.ts';
+import { createAuthSession, identifyAuthSession, issueRefreshToken } from '../auth/index.ts';
+import { createBrowserSession } from '../auth/browser-sessions.ts';
+import { createUser } from '../users/index.ts';
+import { collectGarbage } from './index.ts';
+
+describe.each(testProviders(process.env))('garbage collection (%s)', (provider) => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    testDb = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
+    db = await createDatabase({ url: testDb.url });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it('deletes what expired, in batches, and keeps what is live or needed for reuse detection', async () => {
+    const past = new Date(Date.now() - 3_600_000);
+    const user = await createUser(db.prisma, { email: `gc-${randomUUID()}@example.com` });
+    // 7 expired authorization sessions with codes, 1 live one.
+    for (let i = 0; i < 7; i++) {
+      const session = await createAuthSession(db.prisma, {
+        clientId: 'c',
+        redirectUri: 'https://a/cb',
+        scopes: ['openid'],
+        now: past,
+        ttlMs: 60_000,
+      });
+      await identifyAuthSession(db.prisma, {
+        sessionId: session.id,
+        connectorId: 'local',
+        identity: { id: user.id },
+        userId: user.id,
+        now: past,
+      });
+    }
+    const live = await createAuthSession(db.prisma, { clientId: 'c', redirectUri: 'https://a/cb', scopes: ['openid'] });
+    // Refresh tokens: expired, revoked, rotated-but-live (kept), live (kept).
+    const base = { userId: user.id, clientId: 'c', connectorId: 'local', scopes: ['openid', 'offline_access'] };
+    await issueRefreshToken(db.prisma, { ...base, ttlMs: 1_000, now: past });
+    await issueRefreshToken(db.prisma, { ...base, ttlMs: 3_600_000 });
+    await db.prisma.refreshToken.updateMany({ where: { expiresAt: { gt: new Date() } }, data: { revokedAt: new Date() } });
+    await issueRefreshToken(db.prisma, { ...base, ttlMs: 3_600_000 });
+    const rotated = await issueRefreshToken(db.prisma, { ...base, ttlMs: 3_600_000 });
+    await db.prisma.refreshToken.updateMany({ where: { revokedAt: null, rotatedAt: null }, data: {} });
+    await db.prisma.refreshToken.update({
+      where: { tokenHash: (await import('#crypto/index.ts')).sha256Hex(rotated) },
+      data: { rotatedAt: new Date() },
+    });
+    await createBrowserSession(db.prisma, {
+      userId: user.id,
+      connectorId: 'local',
+      identity: { id: user.id },
+      authTime: past,
+      ttlMs: 1_000,
+      now: past,
+    });
+    await createBrowserSession(db.prisma, {
+      userId: user.id,
+      connectorId: 'local',
+      identity: { id: user.id },
+      authTime: new Date(),
+      ttlMs: 3_600_000,
+    });
+
+    const counts = await collectGarbage(db.prisma, { batchSize: 3 });
+    expect(counts).toEqual({ authSessions: 7, authCodes: 7, refreshTokens: 2, browserSessions: 1 });
+    expect(await db.prisma.authSession.findMany({ select: { id: true } })).toEqual([{ id: live.id }]);
+    expect(await db.prisma.refreshToken.count()).toBe(2);
+    expect(await db.prisma.browserSession.count()).toBe(1);
+    expect(await collectGarbage(db.prisma)).toEqual({ authSessions: 0, authCodes: 0, refreshTokens: 0, browserSessions: 0 });
+  });
+});

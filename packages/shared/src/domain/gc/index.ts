@@ -1,0 +1,68 @@
+import type { PrismaDb } from '#db/create-database.ts';
+
+export interface CollectGarbageOptions {
+  now?: Date;
+  /** Rows deleted per statement, so a large backlog never holds a long lock (default 500). */
+  batchSize?: number;
+}
+
+/** How many rows of each kind one collection deleted. */
+export interface GarbageCounts {
+  authSessions: number;
+  authCodes: number;
+  refreshTokens: number;
+  browserSessions: number;
+}
+
+/** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
+async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]) => Promise<number>, batchSize: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const ids = await select();
+    if (ids.length === 0) return total;
+    total += await remove(ids);
+    if (ids.length < batchSize) return total;
+  }
+}
+
+/**
+ * Deletes what can no longer be used (dex v0 `db/gc.go`, extended): expired authorization
+ * codes and sessions, refresh tokens past their absolute expiry or revoked (rotated ones stay
+ * until their family expires: they are how a reuse is recognised), and expired browser
+ * sessions. Works in batches of `batchSize` rows per statement. Idempotent.
+ * @example const counts = await collectGarbage(db.prisma);
+ */
+export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOptions = {}): Promise<GarbageCounts> {
+  const now = options.now ?? new Date();
+  const take = options.batchSize ?? 500;
+  const authCodes = await inBatches(
+    async () =>
+      (await prisma.authCode.findMany({ where: { expiresAt: { lt: now } }, select: { codeHash: true }, take })).map((r) => r.codeHash),
+    async (ids) => (await prisma.authCode.deleteMany({ where: { codeHash: { in: ids } } })).count,
+    take,
+  );
+  const authSessions = await inBatches(
+    async () => (await prisma.authSession.findMany({ where: { expiresAt: { lt: now } }, select: { id: true }, take })).map((r) => r.id),
+    async (ids) => (await prisma.authSession.deleteMany({ where: { id: { in: ids } } })).count,
+    take,
+  );
+  const refreshTokens = await inBatches(
+    async () =>
+      (
+        await prisma.refreshToken.findMany({
+          where: { OR: [{ expiresAt: { lt: now } }, { revokedAt: { not: null } }] },
+          select: { id: true },
+          take,
+        })
+      ).map((r) => r.id),
+    async (ids) => (await prisma.refreshToken.deleteMany({ where: { id: { in: ids } } })).count,
+    take,
+  );
+  const browserSessions = await inBatches(
+    async () =>
+      (await prisma.browserSession.findMany({ where: { expiresAt: { lt: now } }, select: { idHash: true }, take })).map((r) => r.idHash),
+    async (ids) => (await prisma.browserSession.deleteMany({ where: { idHash: { in: ids } } })).count,
+    take,
+  );
+  return { authSessions, authCodes, refreshTokens, browserSessions };
+}
