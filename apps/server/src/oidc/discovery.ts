@@ -24,7 +24,7 @@ export function providerMetadata(issuer: string, options: { registration: boolea
     response_modes_supported: ['query'],
     grant_types_supported: SUPPORTED_GRANT_TYPES,
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'],
+    id_token_signing_alg_values_supported: ['RS256', 'ES256'],
     scopes_supported: [...SUPPORTED_SCOPES],
     claims_supported: CLAIMS_SUPPORTED,
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

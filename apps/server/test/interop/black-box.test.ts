@@ -1,3 +1,4 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { testProviders } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,5 +171,33 @@ describe.each(testProviders(process.env))('openid-client black-box suite (%s)', 
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
     expect(await response.text()).toContain('redirect_uri is not registered for this client');
+  });
+});
+
+describe('ES256 signing keys (--key-alg ES256 at the overlord)', () => {
+  let stack: WorkerStack;
+  beforeAll(async () => {
+    stack = await startWorkerStack('sqlite', {}, { keyAlg: 'ES256' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('signs ID tokens with ES256 that verify against the JWKS', async () => {
+    const client = await stack.addClient();
+    const config = await oidc.discovery(new URL(stack.issuer), client.id, client.secret, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
+    expect(config.serverMetadata().id_token_signing_alg_values_supported).toContain('ES256');
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'openid' });
+    const header = JSON.parse(Buffer.from(String(tokens.id_token).split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg: string };
+    expect(header.alg).toBe('ES256');
+    const { payload } = await jwtVerify(String(tokens.id_token), createRemoteJWKSet(new URL(`${stack.issuer}/keys`)), {
+      issuer: stack.issuer,
+      audience: client.id,
+    });
+    expect(payload.sub).toBe(client.id);
+    const keys = (await (await fetch(`${stack.issuer}/keys`)).json()) as { keys: { kty: string; crv: string }[] };
+    expect(keys.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256' });
   });
 });

@@ -29,11 +29,15 @@ let counter = 0;
  * A worker started in-process on port 0 against a fresh, migrated database, with an active
  * signing key (what the overlord would have made) and the local connector configured.
  */
-export async function startWorkerStack(provider: 'sqlite' | 'postgresql', overrides: Partial<WorkerConfig> = {}): Promise<WorkerStack> {
+export async function startWorkerStack(
+  provider: 'sqlite' | 'postgresql',
+  overrides: Partial<WorkerConfig> = {},
+  options: { keyAlg?: 'RS256' | 'ES256' } = {},
+): Promise<WorkerStack> {
   const testDb: TestDatabase = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
   const secrets = testSecrets();
   const db = await createDatabase({ url: testDb.url });
-  await ensureActiveSigningKey(db.prisma, { secrets: [secrets.keySecret] });
+  await ensureActiveSigningKey(db.prisma, { secrets: [secrets.keySecret], alg: options.keyAlg ?? 'RS256' });
   await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }]);
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}/dex`;
