@@ -5,7 +5,14 @@ import { AppError } from '@dex/shared/errors';
 import { jsonErrorHandler, requestContext } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
 import { adminRoutes } from './admin-api/admin-routes.ts';
+import { auditRoutes } from './admin-api/audit-routes.ts';
+import { clientsRoutes } from './admin-api/clients-routes.ts';
+import { connectorsRoutes } from './admin-api/connectors-routes.ts';
+import { corsFor } from './admin-api/cors.ts';
+import { keyRoutes } from './admin-api/key-routes.ts';
 import { requireAdminSecret } from './admin-api/require-admin-secret.ts';
+import { stateRoutes } from './admin-api/state-routes.ts';
+import { userRoutes } from './admin-api/user-routes.ts';
 import type { OverlordMetrics } from './metrics.ts';
 
 export interface AdminAppDeps {
@@ -31,6 +38,8 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestContext(deps.logger));
+  // Before the secret check: browsers send CORS preflights without credentials.
+  app.use(corsFor(deps.consoleOrigins ?? []));
 
   app.get(ADMIN_API_PATHS.health, async (_req, res) => {
     try {
@@ -55,7 +64,14 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   }
 
   app.use('/api', requireAdminSecret(deps.adminApiSecret), express.json({ limit: '100kb' }));
+  // Before adminRoutes: serves `/api/v1/state` with the counts added to v0's body.
+  app.use(stateRoutes({ db: deps.db }));
   app.use(adminRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
+  app.use(clientsRoutes({ prisma: deps.db.prisma }));
+  app.use(connectorsRoutes({ prisma: deps.db.prisma }));
+  app.use(userRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
+  app.use(auditRoutes({ prisma: deps.db.prisma }));
+  app.use(keyRoutes({ prisma: deps.db.prisma, keySecrets: deps.keySecrets, keyPeriodMs: deps.keyPeriodMs }));
   app.use((req, _res, next) => {
     next(new AppError('NOT_FOUND', { message: `no route for ${req.method} ${req.path}` }));
   });

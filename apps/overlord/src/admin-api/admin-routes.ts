@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { ADMIN_API_PATHS, type TAdmin, type TState, ZCreateAdminRequest } from '@dex/shared/admin-api';
+import { ADMIN_API_PATHS, type TAdmin, ZCreateAdminRequest } from '@dex/shared/admin-api';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
-import { createUser, findUserById, hasAdminUser, type UserRecord } from '@dex/shared/domain/users';
+import { createUser, findUserById, type UserRecord } from '@dex/shared/domain/users';
 import { AppError } from '@dex/shared/errors';
 
 export interface AdminRoutesDeps {
@@ -17,11 +17,6 @@ function toAdmin(user: UserRecord): TAdmin {
 /** dex v0's admin endpoints (reference §3.1), minus the password in responses. */
 export function adminRoutes(deps: AdminRoutesDeps): Router {
   const router = Router();
-
-  router.get(ADMIN_API_PATHS.state, async (_req, res) => {
-    const body: TState = { AdminUserCreated: await hasAdminUser(deps.prisma) };
-    res.json(body);
-  });
 
   router.post(ADMIN_API_PATHS.admin, async (req, res) => {
     const parsed = ZCreateAdminRequest.safeParse(req.body ?? {});

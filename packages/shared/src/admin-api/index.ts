@@ -22,8 +22,18 @@ export type TCreateAdminRequest = z.infer<typeof ZCreateAdminRequest>;
 export const ZAdmin = z.object({ id: z.string(), email: z.string() });
 export type TAdmin = z.infer<typeof ZAdmin>;
 
-/** `GET /api/v1/state` (v0 shape). */
-export const ZState = z.object({ AdminUserCreated: z.boolean() });
+/**
+ * `GET /api/v1/state`: v0's `AdminUserCreated`, plus counts and where the data lives. The
+ * additions are optional so a body from dex v0 (or an older overlord) still parses.
+ */
+export const ZState = z.object({
+  AdminUserCreated: z.boolean(),
+  clients: z.number().int().optional(),
+  users: z.number().int().optional(),
+  connectors: z.number().int().optional(),
+  database: z.enum(['sqlite', 'postgresql']).optional(),
+  version: z.string().optional(),
+});
 export type TState = z.infer<typeof ZState>;
 
 /** Every admin API error body. */
@@ -36,3 +46,9 @@ export const ZHealth = z.object({
   message: z.string().optional(),
 });
 export type THealth = z.infer<typeof ZHealth>;
+
+export * from './users.ts';
+export * from './audit.ts';
+export * from './keys.ts';
+export * from './clients.ts';
+export * from './connectors.ts';

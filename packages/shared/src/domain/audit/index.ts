@@ -28,3 +28,11 @@ export async function recordAuditEvent(prisma: PrismaDb, event: AuditEventInput)
     },
   });
 }
+
+export {
+  listAuditEvents,
+  type AuditEventPage,
+  type AuditEventPosition,
+  type AuditEventView,
+  type ListAuditEventsOptions,
+} from './list-audit-events.ts';

@@ -2,7 +2,8 @@ import { randomToken, sha256Hex } from '#crypto/index.ts';
 import type { PrismaDb } from '#db/create-database.ts';
 import { AppError } from '#errors/index.ts';
 import { isUniqueViolation } from '../prisma-errors.ts';
-import { CLIENT_INCLUDE, type ClientRecord, redirectUriProblem, toClientRecord } from './types.ts';
+import { checkClientSettings } from './check-client-settings.ts';
+import { CLIENT_INCLUDE, type ClientRecord, toClientRecord } from './types.ts';
 
 export interface CreateClientOptions {
   redirectUris: readonly string[];
@@ -34,14 +35,7 @@ export interface CreatedClient {
 export async function createClient(prisma: PrismaDb, options: CreateClientOptions): Promise<CreatedClient> {
   const isPublic = options.public ?? false;
   const name = options.name?.trim() ?? '';
-  if (isPublic && name === '') throw new AppError('BAD_REQUEST', { message: 'a public client needs a name' });
-  if (!isPublic && options.redirectUris.length === 0) {
-    throw new AppError('BAD_REQUEST', { message: 'at least one redirect URI is required' });
-  }
-  for (const uri of options.redirectUris) {
-    const problem = redirectUriProblem(uri);
-    if (problem !== undefined) throw new AppError('BAD_REQUEST', { message: `invalid redirect URI: ${problem}` });
-  }
+  checkClientSettings({ name, isPublic, redirectUris: options.redirectUris });
   if (options.id !== undefined && !/^[\x21-\x7e]{1,255}$/.test(options.id)) {
     throw new AppError('BAD_REQUEST', { message: 'a client id is 1 to 255 printable characters without spaces' });
   }

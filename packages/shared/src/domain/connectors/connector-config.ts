@@ -46,6 +46,15 @@ export type TConnectorConfig = z.infer<typeof ZConnectorConfig>;
 export type ConnectorType = TConnectorConfig['type'];
 export const CONNECTOR_TYPES: readonly ConnectorType[] = ['local', 'oidc', 'ldap', 'github', 'bitbucket', 'uaa'];
 
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
 /**
  * Validates a list of connector configs in dex v0 JSON (`[{"type":"local","id":"local"}]`).
  * Every problem names the entry and the field; ids must be unique.
@@ -72,7 +81,9 @@ export function parseConnectorConfigs(input: unknown): TConnectorConfig[] {
     if (!result.success) {
       const issue = result.error.issues[0];
       const field = issue?.path.join('.') ?? '';
-      const detail = issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : (issue?.message ?? 'invalid');
+      // zod 4 leaves `input` off issues: look the value up to tell "missing" from "wrong type".
+      const missing = issue?.code === 'invalid_type' && valueAt(entry, issue.path) === undefined;
+      const detail = missing ? 'is required' : (issue?.message ?? 'invalid');
       throw new AppError('BAD_REQUEST', { message: `${where} (${type}): ${field === '' ? detail : `"${field}" ${detail}`}` });
     }
     if (seen.has(result.data.id)) {

@@ -1,0 +1,159 @@
+import { Router } from 'express';
+import {
+  CLIENTS_API_PATHS,
+  type TClient,
+  type TClientList,
+  type TClientSecret,
+  type TCreatedClient,
+  type TV0CreateClientResponse,
+  ZCreateClientRequest,
+  ZListClientsQuery,
+  ZUpdateClientRequest,
+  ZV0CreateClientRequest,
+} from '@dex/shared/admin-api';
+import type { PrismaDb } from '@dex/shared/db';
+import { recordAuditEvent } from '@dex/shared/domain/audit';
+import {
+  type ClientRecord,
+  createClient,
+  deleteClient,
+  findClient,
+  listClients,
+  rotateClientSecret,
+  updateClient,
+} from '@dex/shared/domain/clients';
+import { AppError } from '@dex/shared/errors';
+import { locals } from '@dex/shared/http';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
+import { parseBody, parseQuery } from './parse-request.ts';
+
+export interface ClientsRoutesDeps {
+  prisma: PrismaDb;
+}
+
+/** Clients are paged by id; the cursor carries the last id of the page. */
+const ZClientCursor = z.strictObject({ id: z.string().min(1) });
+
+/** The API's (and the audit log's) view of a client: never the secret or its hash. */
+function toClient(client: ClientRecord): TClient {
+  return {
+    id: client.id,
+    name: client.name,
+    logoUri: client.logoUri,
+    clientUri: client.clientUri,
+    redirectUris: client.redirectUris,
+    trustedPeers: client.trustedPeers,
+    admin: client.admin,
+    public: client.public,
+    createdAt: client.createdAt.toISOString(),
+    updatedAt: client.updatedAt.toISOString(),
+  };
+}
+
+function clientPath(id: string): string {
+  return CLIENTS_API_PATHS.clientById.replace(':id', encodeURIComponent(id));
+}
+
+/** An empty v0 string means "not set". */
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+/**
+ * Client management: REST endpoints (list, read, create, edit, delete, rotate the secret)
+ * and dex v0's `POST /api/v1/client`. Secrets appear only in the answer that creates them.
+ */
+export function clientsRoutes(deps: ClientsRoutesDeps): Router {
+  const router = Router();
+  const { prisma } = deps;
+  const audit = (action: string, targetId: string, change: { before?: TClient; after?: TClient }) =>
+    recordAuditEvent(prisma, { actor: 'admin-api', action, targetType: 'client', targetId, ...change });
+
+  router.get(CLIENTS_API_PATHS.clients, async (req, res) => {
+    const query = parseQuery(ZListClientsQuery, req.query);
+    const after = query.cursor === undefined ? undefined : decodeCursor(ZClientCursor, query.cursor);
+    const page = await listClients(prisma, { query: query.q, limit: query.limit, after: after?.id });
+    const body: TClientList = {
+      items: page.clients.map(toClient),
+      total: page.total,
+      nextCursor: page.nextAfter === null ? null : encodeCursor({ id: page.nextAfter }),
+    };
+    res.json(body);
+  });
+
+  router.post(CLIENTS_API_PATHS.clients, async (req, res) => {
+    const request = parseBody(ZCreateClientRequest, req.body);
+    const { client, secret } = await createClient(prisma, {
+      ...request,
+      logoUri: request.logoUri ?? undefined,
+      clientUri: request.clientUri ?? undefined,
+    });
+    await audit('client.create', client.id, { after: toClient(client) });
+    const body: TCreatedClient = { client: toClient(client), secret };
+    res.status(201).location(clientPath(client.id)).json(body);
+  });
+
+  router.get(CLIENTS_API_PATHS.clientById, async (req, res) => {
+    const client = await findClient(prisma, req.params.id);
+    if (client === null) throw new AppError('NOT_FOUND', { message: 'client not found' });
+    res.json(toClient(client));
+  });
+
+  router.patch(CLIENTS_API_PATHS.clientById, async (req, res) => {
+    const changes = parseBody(ZUpdateClientRequest, req.body);
+    const { before, after } = await updateClient(prisma, { id: req.params.id, changes });
+    await audit('client.update', after.id, { before: toClient(before), after: toClient(after) });
+    res.json(toClient(after));
+  });
+
+  router.delete(CLIENTS_API_PATHS.clientById, async (req, res) => {
+    const deleted = await deleteClient(prisma, { id: req.params.id });
+    await audit('client.delete', deleted.client.id, { before: toClient(deleted.client) });
+    locals(res).log.info(
+      { clientId: deleted.client.id, refreshTokensDeleted: deleted.refreshTokensDeleted, trustRemoved: deleted.trustRemoved },
+      'client deleted',
+    );
+    res.status(204).end();
+  });
+
+  router.post(CLIENTS_API_PATHS.clientSecret, async (req, res) => {
+    const { before, after, secret } = await rotateClientSecret(prisma, { id: req.params.id });
+    await audit('client.rotate_secret', after.id, { before: toClient(before), after: toClient(after) });
+    const body: TClientSecret = { secret };
+    res.json(body);
+  });
+
+  // dex v0 (reference §3.1): v0 field names in and out, 200 with the id and the secret.
+  router.post(CLIENTS_API_PATHS.v0Client, async (req, res) => {
+    const { client: v0 } = parseBody(ZV0CreateClientRequest, req.body);
+    const { client, secret } = await createClient(prisma, {
+      id: nonEmpty(v0.id),
+      secret: nonEmpty(v0.secret),
+      name: v0.clientName,
+      redirectUris: v0.redirectURIs ?? [],
+      logoUri: nonEmpty(v0.logoURI),
+      clientUri: nonEmpty(v0.clientURI),
+      admin: v0.isAdmin,
+      public: v0.public,
+      trustedPeers: v0.trustedPeers,
+    });
+    await audit('client.create', client.id, { after: toClient(client) });
+    const body: TV0CreateClientResponse = {
+      client: {
+        id: client.id,
+        secret,
+        redirectURIs: client.redirectUris,
+        isAdmin: client.admin,
+        public: client.public,
+        trustedPeers: client.trustedPeers,
+        ...(client.name === '' ? {} : { clientName: client.name }),
+        ...(client.logoUri === null ? {} : { logoURI: client.logoUri }),
+        ...(client.clientUri === null ? {} : { clientURI: client.clientUri }),
+      },
+    };
+    res.status(200).json(body);
+  });
+
+  return router;
+}

@@ -1,0 +1,113 @@
+import { Router } from 'express';
+import {
+  type TRevokeUserTokensResult,
+  type TUser,
+  type TUserList,
+  USER_API_PATHS,
+  ZCreateUserRequest,
+  ZListUsersQuery,
+  ZUpdateUserRequest,
+} from '@dex/shared/admin-api';
+import type { PrismaDb } from '@dex/shared/db';
+import { recordAuditEvent } from '@dex/shared/domain/audit';
+import {
+  createUser,
+  disableUser,
+  enableUser,
+  listUsers,
+  requireUserDetails,
+  revokeUserTokens,
+  updateUser,
+  type UserDetails,
+} from '@dex/shared/domain/users';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
+import { parseBody, parseQuery } from './parse-request.ts';
+
+export interface UserRoutesDeps {
+  prisma: PrismaDb;
+  /** Connector id of the local identity a user with a password gets (`--local-connector`). */
+  localConnectorId: string;
+}
+
+/** Users are paged by email; the cursor carries the last email of the page. */
+const ZUserCursor = z.strictObject({ email: z.string().min(1) });
+
+/** The API's (and the audit log's) view of a user: no password material. */
+function toUser(user: UserDetails): TUser {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    emailVerified: user.emailVerified,
+    admin: user.admin,
+    disabled: user.disabled,
+    createdAt: user.createdAt.toISOString(),
+    hasPassword: user.hasPassword,
+    connectors: user.connectors,
+  };
+}
+
+function userPath(id: string): string {
+  return USER_API_PATHS.userById.replace(':id', encodeURIComponent(id));
+}
+
+/** User management (new; dex v0 could only create admins): list, read, create, edit, disable, log out. */
+export function userRoutes(deps: UserRoutesDeps): Router {
+  const router = Router();
+  const { prisma } = deps;
+  const audit = (action: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
+    recordAuditEvent(prisma, { actor: 'admin-api', action, targetType: 'user', targetId, ...change });
+
+  router.get(USER_API_PATHS.users, async (req, res) => {
+    const query = parseQuery(ZListUsersQuery, req.query);
+    const after = query.cursor === undefined ? undefined : decodeCursor(ZUserCursor, query.cursor);
+    const page = await listUsers(prisma, { search: query.q, limit: query.limit, afterEmail: after?.email });
+    const body: TUserList = {
+      items: page.users.map(toUser),
+      total: page.total,
+      nextCursor: page.nextAfterEmail === null ? null : encodeCursor({ email: page.nextAfterEmail }),
+    };
+    res.json(body);
+  });
+
+  router.post(USER_API_PATHS.users, async (req, res) => {
+    const body = parseBody(ZCreateUserRequest, req.body);
+    const created = await createUser(prisma, { ...body, localConnectorId: deps.localConnectorId });
+    const user = toUser(await requireUserDetails(prisma, created.id));
+    await audit('user.create', user.id, { after: user });
+    res.status(201).location(userPath(user.id)).json(user);
+  });
+
+  router.get(USER_API_PATHS.userById, async (req, res) => {
+    res.json(toUser(await requireUserDetails(prisma, req.params.id)));
+  });
+
+  router.patch(USER_API_PATHS.userById, async (req, res) => {
+    const patch = parseBody(ZUpdateUserRequest, req.body);
+    const { before, after } = await updateUser(prisma, { userId: req.params.id, ...patch });
+    await audit('user.update', after.id, { before: toUser(before), after: toUser(after) });
+    res.json(toUser(after));
+  });
+
+  router.post(USER_API_PATHS.disable, async (req, res) => {
+    const { before, after } = await disableUser(prisma, { userId: req.params.id });
+    await audit('user.disable', after.id, { before: toUser(before), after: toUser(after) });
+    res.json(toUser(after));
+  });
+
+  router.post(USER_API_PATHS.enable, async (req, res) => {
+    const { before, after } = await enableUser(prisma, { userId: req.params.id });
+    await audit('user.enable', after.id, { before: toUser(before), after: toUser(after) });
+    res.json(toUser(after));
+  });
+
+  router.post(USER_API_PATHS.revokeTokens, async (req, res) => {
+    const revoked = await revokeUserTokens(prisma, { userId: req.params.id });
+    const body: TRevokeUserTokensResult = revoked;
+    await audit('user.revoke_tokens', req.params.id, { after: body });
+    res.json(body);
+  });
+
+  return router;
+}

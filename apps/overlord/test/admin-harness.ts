@@ -1,0 +1,65 @@
+import { createLogger } from '@dex/shared/logging';
+import { createTestDatabase, type TestDatabase, testSecrets } from '@dex/shared/testing';
+import { type RunningOverlord, startOverlord } from '../src/main.ts';
+
+/** An overlord running in-process on port 0 against its own fresh database, for admin API component tests. */
+export interface AdminHarness {
+  readonly overlord: RunningOverlord;
+  /** Calls the admin API with the admin secret (`secret: null` sends none); a `body` is sent as JSON. */
+  call(path: string, init?: RequestInit & { secret?: string | null }): Promise<Response>;
+  /** Calls and reads the JSON answer with its status. */
+  json(path: string, init?: RequestInit & { secret?: string | null }): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+/** Settings a test may add to the overlord's configuration. */
+export interface AdminHarnessOptions {
+  consoleOrigins?: readonly string[];
+}
+
+/** Starts an overlord for one test file: `beforeAll(async () => { harness = await startAdminHarness(provider); })`. */
+export async function startAdminHarness(provider: 'sqlite' | 'postgresql', options: AdminHarnessOptions = {}): Promise<AdminHarness> {
+  const secrets = testSecrets();
+  const database: TestDatabase = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL, migrate: false });
+  let overlord: RunningOverlord;
+  try {
+    overlord = await startOverlord(
+      {
+        dbUrl: database.url,
+        keySecrets: [secrets.keySecret],
+        dbMigrate: true,
+        keyPeriodMs: 86_400_000,
+        gcIntervalMs: 3_600_000,
+        adminListen: new URL('http://127.0.0.1:0'),
+        adminApiSecret: secrets.adminApiSecret,
+        localConnectorId: 'local',
+        logDebug: false,
+        ...options,
+      },
+      { logger: createLogger({ name: 'dex-overlord', silent: true }) },
+    );
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const base = overlord.adminUrl.origin;
+  const call: AdminHarness['call'] = (path, init = {}) => {
+    const { secret, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (secret !== null) headers.set('authorization', secret ?? secrets.adminApiSecret);
+    if (rest.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    return fetch(`${base}${path}`, { ...rest, headers });
+  };
+  return {
+    overlord,
+    call,
+    async json(path, init) {
+      const response = await call(path, init);
+      return { status: response.status, body: await response.json() };
+    },
+    async stop() {
+      await overlord.stop();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { AppError } from '#errors/index.ts';
+import { redirectUriProblem } from './types.ts';
+
+/** The settings of a client that must agree with each other. */
+export interface ClientSettings {
+  name: string;
+  isPublic: boolean;
+  redirectUris: readonly string[];
+}
+
+/**
+ * Checks the rules a client's settings must keep after any change, with the messages
+ * `createClient` uses: a public client needs a name, a confidential client at least one
+ * redirect URI, and every redirect URI must be an absolute http(s) URL without a fragment.
+ * Throws BAD_REQUEST naming the first broken rule.
+ * @example checkClientSettings({ name: 'CLI', isPublic: true, redirectUris: [] }) // passes
+ */
+export function checkClientSettings(settings: ClientSettings): void {
+  if (settings.isPublic && settings.name.trim() === '') throw new AppError('BAD_REQUEST', { message: 'a public client needs a name' });
+  if (!settings.isPublic && settings.redirectUris.length === 0) {
+    throw new AppError('BAD_REQUEST', { message: 'at least one redirect URI is required' });
+  }
+  for (const uri of settings.redirectUris) {
+    const problem = redirectUriProblem(uri);
+    if (problem !== undefined) throw new AppError('BAD_REQUEST', { message: `invalid redirect URI: ${problem}` });
+  }
+}
