@@ -62,6 +62,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const cookie = { path: issuerPath === '' ? '/' : issuerPath, secure: issuerUrl.protocol === 'https:' };
   const loginDeps: CompleteLoginDeps = {
     prisma,
+    automaticRegistration: config.enableAutomaticRegistration,
     issuer,
     issuerName: config.issuerName,
     ssoSessionTtlMs: config.ssoSessionTtlMs,

@@ -46,6 +46,12 @@ const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'login-lockout', defaultText: '15m', description: 'How long the failure counts last, and so a lockout.' },
   {
+    name: 'enable-automatic-registration',
+    boolean: true,
+    defaultText: 'false',
+    description: 'Create a user on the first login through an upstream connector (OIDC, LDAP), as dex v0 did.',
+  },
+  {
     name: 'enable-client-registration',
     boolean: true,
     defaultText: 'false',
@@ -75,6 +81,7 @@ const ZWorkerFlags = z.object({
   'sso-session-ttl': zDuration.default(24 * 3_600_000),
   'disable-sso': zBooleanFlag.default(false),
   'enable-client-registration': zBooleanFlag.default(false),
+  'enable-automatic-registration': zBooleanFlag.default(false),
   'login-max-failures': zPositiveInt.default(10),
   'login-max-failures-per-ip': zPositiveInt.default(100),
   'login-lockout': zDuration.default(15 * 60_000),
@@ -96,6 +103,7 @@ export interface WorkerConfig {
   /** Lifetime of single sign-on browser sessions; null when SSO is off. */
   ssoSessionTtlMs: number | null;
   enableClientRegistration: boolean;
+  enableAutomaticRegistration: boolean;
   /** Failed-login limits: per account, per client address, and the window (= lockout). */
   loginLimits: { perAccount: number; perAddress: number; windowMs: number };
   logDebug: boolean;
@@ -138,6 +146,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       refreshTokenIdleTtlMs: flags['refresh-token-idle-ttl'],
       ssoSessionTtlMs: flags['disable-sso'] ? null : flags['sso-session-ttl'],
       enableClientRegistration: flags['enable-client-registration'],
+      enableAutomaticRegistration: flags['enable-automatic-registration'],
       loginLimits: {
         perAccount: flags['login-max-failures'],
         perAddress: flags['login-max-failures-per-ip'],

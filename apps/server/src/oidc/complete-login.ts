@@ -8,13 +8,15 @@ import {
   identifyAuthSession,
 } from '@dex/shared/domain/auth';
 import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
-import { findUserByRemoteIdentity } from '@dex/shared/domain/users';
+import { createUser, findUserByRemoteIdentity, LOCAL_CONNECTOR_ID, normalizeEmail, type UserRecord } from '@dex/shared/domain/users';
 import { type SessionCookieOptions, setSessionCookie } from '#http/session-cookie.ts';
 import { renderOobPage } from '#pages/oob-page.ts';
 import { redirectWithParams } from './redirect.ts';
 
 export interface CompleteLoginDeps {
   prisma: PrismaDb;
+  /** Create users on their first login through an upstream connector (`--enable-automatic-registration`). */
+  automaticRegistration: boolean;
   issuer: string;
   issuerName: string;
   /** Single sign-on: how long a browser session lasts, or null when SSO is off. */
@@ -53,6 +55,47 @@ export async function issueCode(deps: CompleteLoginDeps, res: Response, session:
   redirectWithParams(res, session.redirectUri, { code, state: session.clientState ?? undefined, iss: deps.issuer });
 }
 
+type ResolvedUser = UserRecord | { problem: { title: string; message: string } };
+
+/**
+ * Maps an upstream identity to a dex user (reference §2.4, §6.3): the linked user if there is
+ * one; otherwise, when the email already belongs to a user of another connector, the v0
+ * "wrong connector" guidance (never a silent merge); otherwise, with automatic registration,
+ * a new user linked to the identity (`email_verified` as the connector vouches).
+ */
+async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identity: ConnectorIdentity): Promise<ResolvedUser> {
+  const linked = await findUserByRemoteIdentity(deps.prisma, { connectorId, remoteId: identity.id });
+  if (linked !== null) return linked;
+  const email = identity.email?.trim() ?? '';
+  if (email !== '') {
+    const owner = await deps.prisma.user.findUnique({
+      where: { email: normalizeEmail(email) },
+      include: { remoteIdentities: { orderBy: { createdAt: 'asc' }, take: 1 } },
+    });
+    if (owner !== null) {
+      const other = owner.remoteIdentities[0]?.connectorId;
+      return {
+        problem: {
+          title: 'Wrong way to log in',
+          message:
+            other === undefined
+              ? 'An account with this email address already exists. Ask an administrator to link it.'
+              : `An account with this email address already exists and logs in with "${other}". Go back and log in with "${other}" instead.`,
+        },
+      };
+    }
+  }
+  if (!deps.automaticRegistration || connectorId === LOCAL_CONNECTOR_ID || email === '') {
+    return { problem: { title: 'No account', message: 'There is no account for this identity. Ask an administrator to create one.' } };
+  }
+  return createUser(deps.prisma, {
+    email,
+    displayName: identity.name ?? '',
+    emailVerified: identity.emailVerified ?? false,
+    remoteIdentity: { connectorId, remoteId: identity.id },
+  });
+}
+
 /**
  * The end of every connector's login (reference §2.4 `Server.Login`): maps the upstream
  * identity to a dex user, starts the browser's single sign-on session and issues the code.
@@ -65,9 +108,9 @@ export function createCompleteLogin(deps: CompleteLoginDeps) {
       deps.renderError(res, 400, 'Login expired', EXPIRED);
       return;
     }
-    const user = await findUserByRemoteIdentity(deps.prisma, { connectorId: options.connectorId, remoteId: options.identity.id });
-    if (user === null) {
-      deps.renderError(res, 403, 'No account', 'There is no account for this identity. Ask an administrator to create one.');
+    const user = await resolveUser(deps, options.connectorId, options.identity);
+    if ('problem' in user) {
+      deps.renderError(res, 403, user.problem.title, user.problem.message);
       return;
     }
     if (user.disabled) {

@@ -53,6 +53,7 @@ export async function startWorkerStack(
       refreshTokenIdleTtlMs: 3_600_000,
       ssoSessionTtlMs: 3_600_000,
       enableClientRegistration: false,
+      enableAutomaticRegistration: false,
       loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
       logDebug: false,
       ...overrides,

@@ -14,6 +14,8 @@ export interface CreateUserOptions {
   admin?: boolean;
   /** Connector id for the local identity (default `local`). */
   localConnectorId?: string;
+  /** An upstream identity to link the new user to (automatic registration). */
+  remoteIdentity?: { connectorId: string; remoteId: string };
 }
 
 /**
@@ -39,12 +41,13 @@ export async function createUser(prisma: PrismaDb, options: CreateUserOptions): 
         displayName: options.displayName ?? '',
         emailVerified: options.emailVerified ?? false,
         admin: options.admin ?? false,
-        ...(passwordHash === undefined
-          ? {}
-          : {
-              password: { create: { passwordHash } },
-              remoteIdentities: { create: { connectorId: options.localConnectorId ?? LOCAL_CONNECTOR_ID, remoteId: id } },
-            }),
+        ...(passwordHash === undefined ? {} : { password: { create: { passwordHash } } }),
+        remoteIdentities: {
+          create: [
+            ...(passwordHash === undefined ? [] : [{ connectorId: options.localConnectorId ?? LOCAL_CONNECTOR_ID, remoteId: id }]),
+            ...(options.remoteIdentity === undefined ? [] : [options.remoteIdentity]),
+          ],
+        },
       },
     });
     return toUserRecord(row);
