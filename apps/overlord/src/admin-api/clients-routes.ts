@@ -11,17 +11,10 @@ import {
   ZUpdateClientRequest,
   ZV0CreateClientRequest,
 } from '@dex/shared/admin-api';
+import { toClientView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
-import {
-  type ClientRecord,
-  createClient,
-  deleteClient,
-  findClient,
-  listClients,
-  rotateClientSecret,
-  updateClient,
-} from '@dex/shared/domain/clients';
+import { createClient, deleteClient, findClient, listClients, rotateClientSecret, updateClient } from '@dex/shared/domain/clients';
 import { AppError } from '@dex/shared/errors';
 import { locals } from '@dex/shared/http';
 import { z } from 'zod';
@@ -34,22 +27,6 @@ export interface ClientsRoutesDeps {
 
 /** Clients are paged by id; the cursor carries the last id of the page. */
 const ZClientCursor = z.strictObject({ id: z.string().min(1) });
-
-/** The API's (and the audit log's) view of a client: never the secret or its hash. */
-function toClient(client: ClientRecord): TClient {
-  return {
-    id: client.id,
-    name: client.name,
-    logoUri: client.logoUri,
-    clientUri: client.clientUri,
-    redirectUris: client.redirectUris,
-    trustedPeers: client.trustedPeers,
-    admin: client.admin,
-    public: client.public,
-    createdAt: client.createdAt.toISOString(),
-    updatedAt: client.updatedAt.toISOString(),
-  };
-}
 
 function clientPath(id: string): string {
   return CLIENTS_API_PATHS.clientById.replace(':id', encodeURIComponent(id));
@@ -75,7 +52,7 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
     const after = query.cursor === undefined ? undefined : decodeCursor(ZClientCursor, query.cursor);
     const page = await listClients(prisma, { query: query.q, limit: query.limit, after: after?.id });
     const body: TClientList = {
-      items: page.clients.map(toClient),
+      items: page.clients.map(toClientView),
       total: page.total,
       nextCursor: page.nextAfter === null ? null : encodeCursor({ id: page.nextAfter }),
     };
@@ -89,27 +66,27 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
       logoUri: request.logoUri ?? undefined,
       clientUri: request.clientUri ?? undefined,
     });
-    await audit('client.create', client.id, { after: toClient(client) });
-    const body: TCreatedClient = { client: toClient(client), secret };
+    await audit('client.create', client.id, { after: toClientView(client) });
+    const body: TCreatedClient = { client: toClientView(client), secret };
     res.status(201).location(clientPath(client.id)).json(body);
   });
 
   router.get(CLIENTS_API_PATHS.clientById, async (req, res) => {
     const client = await findClient(prisma, req.params.id);
     if (client === null) throw new AppError('NOT_FOUND', { message: 'client not found' });
-    res.json(toClient(client));
+    res.json(toClientView(client));
   });
 
   router.patch(CLIENTS_API_PATHS.clientById, async (req, res) => {
     const changes = parseBody(ZUpdateClientRequest, req.body);
     const { before, after } = await updateClient(prisma, { id: req.params.id, changes });
-    await audit('client.update', after.id, { before: toClient(before), after: toClient(after) });
-    res.json(toClient(after));
+    await audit('client.update', after.id, { before: toClientView(before), after: toClientView(after) });
+    res.json(toClientView(after));
   });
 
   router.delete(CLIENTS_API_PATHS.clientById, async (req, res) => {
     const deleted = await deleteClient(prisma, { id: req.params.id });
-    await audit('client.delete', deleted.client.id, { before: toClient(deleted.client) });
+    await audit('client.delete', deleted.client.id, { before: toClientView(deleted.client) });
     locals(res).log.info(
       { clientId: deleted.client.id, refreshTokensDeleted: deleted.refreshTokensDeleted, trustRemoved: deleted.trustRemoved },
       'client deleted',
@@ -119,7 +96,7 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
 
   router.post(CLIENTS_API_PATHS.clientSecret, async (req, res) => {
     const { before, after, secret } = await rotateClientSecret(prisma, { id: req.params.id });
-    await audit('client.rotate_secret', after.id, { before: toClient(before), after: toClient(after) });
+    await audit('client.rotate_secret', after.id, { before: toClientView(before), after: toClientView(after) });
     const body: TClientSecret = { secret };
     res.json(body);
   });
@@ -138,7 +115,7 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
       public: v0.public,
       trustedPeers: v0.trustedPeers,
     });
-    await audit('client.create', client.id, { after: toClient(client) });
+    await audit('client.create', client.id, { after: toClientView(client) });
     const body: TV0CreateClientResponse = {
       client: {
         id: client.id,

@@ -1,8 +1,9 @@
 import { Router } from 'express';
-import { KEY_API_PATHS, type TRotateKeysResult, type TSigningKey, type TSigningKeyList } from '@dex/shared/admin-api';
+import { KEY_API_PATHS, type TRotateKeysResult, type TSigningKeyList } from '@dex/shared/admin-api';
+import { toSigningKeyView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
-import { keyState, listSigningKeys, nextRotationAt, rotateSigningKeysNow, type SigningKeyView } from '@dex/shared/domain/keys';
+import { keyState, listSigningKeys, nextRotationAt, rotateSigningKeysNow } from '@dex/shared/domain/keys';
 
 export interface KeyRoutesDeps {
   prisma: PrismaDb;
@@ -10,19 +11,6 @@ export interface KeyRoutesDeps {
   keySecrets: readonly Uint8Array[];
   /** `--key-period`: how long a key signs. */
   keyPeriodMs: number;
-}
-
-/** A key's identity, state and windows, picked field by field so no key material can slip in. */
-function toSigningKey(key: SigningKeyView, now: Date): TSigningKey {
-  return {
-    kid: key.kid,
-    alg: key.alg,
-    state: keyState(key, now),
-    createdAt: key.createdAt.toISOString(),
-    activatesAt: key.activatesAt.toISOString(),
-    retiresAt: key.retiresAt?.toISOString() ?? null,
-    expiresAt: key.expiresAt?.toISOString() ?? null,
-  };
 }
 
 /** The signing key chain: list it, and rotate on demand (a suspected key leak, a drill). */
@@ -34,7 +22,7 @@ export function keyRoutes(deps: KeyRoutesDeps): Router {
     const now = new Date();
     const keys = await listSigningKeys(prisma);
     const body: TSigningKeyList = {
-      keys: keys.map((key) => toSigningKey(key, now)),
+      keys: keys.map((key) => toSigningKeyView(key, now)),
       nextRotationAt: nextRotationAt(keys, now)?.toISOString() ?? null,
       keyPeriodSeconds: deps.keyPeriodMs / 1000,
     };
@@ -53,7 +41,7 @@ export function keyRoutes(deps: KeyRoutesDeps): Router {
       after: { activeKid: kid },
     });
     const now = new Date();
-    const body: TRotateKeysResult = { kid, keys: (await listSigningKeys(prisma)).map((key) => toSigningKey(key, now)) };
+    const body: TRotateKeysResult = { kid, keys: (await listSigningKeys(prisma)).map((key) => toSigningKeyView(key, now)) };
     res.json(body);
   });
 

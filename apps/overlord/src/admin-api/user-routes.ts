@@ -1,25 +1,16 @@
 import { Router } from 'express';
 import {
   type TRevokeUserTokensResult,
-  type TUser,
   type TUserList,
   USER_API_PATHS,
   ZCreateUserRequest,
   ZListUsersQuery,
   ZUpdateUserRequest,
 } from '@dex/shared/admin-api';
+import { toUserView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
-import {
-  createUser,
-  disableUser,
-  enableUser,
-  listUsers,
-  requireUserDetails,
-  revokeUserTokens,
-  updateUser,
-  type UserDetails,
-} from '@dex/shared/domain/users';
+import { createUser, disableUser, enableUser, listUsers, requireUserDetails, revokeUserTokens, updateUser } from '@dex/shared/domain/users';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import { parseBody, parseQuery } from './parse-request.ts';
@@ -32,21 +23,6 @@ export interface UserRoutesDeps {
 
 /** Users are paged by email; the cursor carries the last email of the page. */
 const ZUserCursor = z.strictObject({ email: z.string().min(1) });
-
-/** The API's (and the audit log's) view of a user: no password material. */
-function toUser(user: UserDetails): TUser {
-  return {
-    id: user.id,
-    email: user.email,
-    displayName: user.displayName,
-    emailVerified: user.emailVerified,
-    admin: user.admin,
-    disabled: user.disabled,
-    createdAt: user.createdAt.toISOString(),
-    hasPassword: user.hasPassword,
-    connectors: user.connectors,
-  };
-}
 
 function userPath(id: string): string {
   return USER_API_PATHS.userById.replace(':id', encodeURIComponent(id));
@@ -64,7 +40,7 @@ export function userRoutes(deps: UserRoutesDeps): Router {
     const after = query.cursor === undefined ? undefined : decodeCursor(ZUserCursor, query.cursor);
     const page = await listUsers(prisma, { search: query.q, limit: query.limit, afterEmail: after?.email });
     const body: TUserList = {
-      items: page.users.map(toUser),
+      items: page.users.map(toUserView),
       total: page.total,
       nextCursor: page.nextAfterEmail === null ? null : encodeCursor({ email: page.nextAfterEmail }),
     };
@@ -74,32 +50,32 @@ export function userRoutes(deps: UserRoutesDeps): Router {
   router.post(USER_API_PATHS.users, async (req, res) => {
     const body = parseBody(ZCreateUserRequest, req.body);
     const created = await createUser(prisma, { ...body, localConnectorId: deps.localConnectorId });
-    const user = toUser(await requireUserDetails(prisma, created.id));
+    const user = toUserView(await requireUserDetails(prisma, created.id));
     await audit('user.create', user.id, { after: user });
     res.status(201).location(userPath(user.id)).json(user);
   });
 
   router.get(USER_API_PATHS.userById, async (req, res) => {
-    res.json(toUser(await requireUserDetails(prisma, req.params.id)));
+    res.json(toUserView(await requireUserDetails(prisma, req.params.id)));
   });
 
   router.patch(USER_API_PATHS.userById, async (req, res) => {
     const patch = parseBody(ZUpdateUserRequest, req.body);
     const { before, after } = await updateUser(prisma, { userId: req.params.id, ...patch });
-    await audit('user.update', after.id, { before: toUser(before), after: toUser(after) });
-    res.json(toUser(after));
+    await audit('user.update', after.id, { before: toUserView(before), after: toUserView(after) });
+    res.json(toUserView(after));
   });
 
   router.post(USER_API_PATHS.disable, async (req, res) => {
     const { before, after } = await disableUser(prisma, { userId: req.params.id });
-    await audit('user.disable', after.id, { before: toUser(before), after: toUser(after) });
-    res.json(toUser(after));
+    await audit('user.disable', after.id, { before: toUserView(before), after: toUserView(after) });
+    res.json(toUserView(after));
   });
 
   router.post(USER_API_PATHS.enable, async (req, res) => {
     const { before, after } = await enableUser(prisma, { userId: req.params.id });
-    await audit('user.enable', after.id, { before: toUser(before), after: toUser(after) });
-    res.json(toUser(after));
+    await audit('user.enable', after.id, { before: toUserView(before), after: toUserView(after) });
+    res.json(toUserView(after));
   });
 
   router.post(USER_API_PATHS.revokeTokens, async (req, res) => {
