@@ -1,5 +1,5 @@
 import { type Database, createDatabase, migrateDatabase, redactDatabaseUrl } from '@dex/shared/db';
-import { rotateSigningKeys } from '@dex/shared/domain/keys';
+import { reencryptSigningKeys, rotateSigningKeys } from '@dex/shared/domain/keys';
 import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
@@ -50,6 +50,8 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       alg: config.keyAlg ?? 'RS256',
     });
     if (rotation.created.length > 0) logger.info({ created: rotation.created }, 'generated signing keys');
+    const reencrypted = await reencryptSigningKeys(db.prisma, { secrets: config.keySecrets });
+    if (reencrypted.length > 0) logger.info({ kids: reencrypted }, 'signing keys re-encrypted under the first key secret');
     const app = createAdminApp({
       db,
       logger,

@@ -115,8 +115,16 @@ describe.each(testProviders(process.env))('dex-overlord migrations and keys (%s)
       expect(overlord.output()).toContain('generated signing keys');
       expect(await overlord.stop()).toBe(0);
 
-      overlord = await start(`${randomBytes(32).toString('base64')},${secrets.keySecretText}`);
+      // A new secret first: the stored key is re-encrypted under it...
+      const newSecret = randomBytes(32).toString('base64');
+      overlord = await start(`${newSecret},${secrets.keySecretText}`);
       expect(overlord.output()).toContain('"applied":[]');
+      expect(overlord.output()).not.toContain('generated signing keys');
+      expect(overlord.output()).toContain('signing keys re-encrypted under the first key secret');
+      expect(await overlord.stop()).toBe(0);
+
+      // ...so the old secret can then be dropped.
+      overlord = await start(newSecret);
       expect(overlord.output()).not.toContain('generated signing keys');
       expect(await overlord.stop()).toBe(0);
 

@@ -16,3 +16,4 @@ export {
   rotateSigningKeysNow,
   type SigningKeyState,
 } from './rotate-signing-keys.ts';
+export { reencryptSigningKeys } from './reencrypt-signing-keys.ts';

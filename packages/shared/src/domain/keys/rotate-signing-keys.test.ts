@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '#db/index.ts';
 import { createTestDatabase, type TestDatabase, testProviders, testSecrets } from '#testing/index.ts';
 import { keyState, rotateSigningKeys, rotateSigningKeysNow } from './rotate-signing-keys.ts';
+import { reencryptSigningKeys } from './reencrypt-signing-keys.ts';
 import { ensureActiveSigningKey, listSigningKeys, loadKeySet } from './signing-keys.ts';
 
 const HOUR = 3_600_000;
@@ -91,5 +92,25 @@ describe.each(testProviders(process.env))('signing key rotation (%s)', (provider
     ).rejects.toMatchObject({
       code: 'KEYS_UNDECRYPTABLE',
     });
+  });
+});
+
+describe.each(testProviders(process.env))('key secret rotation (%s)', (provider) => {
+  it('re-encrypts stored keys under a new first secret, after which the old one can go', async () => {
+    const testDb = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
+    const db = await createDatabase({ url: testDb.url });
+    try {
+      const oldSecret = testSecrets().keySecret;
+      const newSecret = testSecrets().keySecret;
+      await rotateSigningKeys(db.prisma, { secrets: [oldSecret], keyPeriodMs: PERIOD });
+      await expect(loadKeySet(db.prisma, { secrets: [newSecret] })).rejects.toMatchObject({ code: 'KEYS_UNDECRYPTABLE' });
+      const rewritten = await reencryptSigningKeys(db.prisma, { secrets: [newSecret, oldSecret] });
+      expect(rewritten).toHaveLength(1);
+      expect((await loadKeySet(db.prisma, { secrets: [newSecret] })).active).not.toBeNull();
+      expect(await reencryptSigningKeys(db.prisma, { secrets: [newSecret, oldSecret] })).toEqual([]);
+    } finally {
+      await db.close();
+      await testDb.drop();
+    }
   });
 });
