@@ -7,6 +7,7 @@ import type { Logger } from '@dex/shared/logging';
 import type { WorkerConfig } from './env.ts';
 import { ConnectorRegistry } from './connectors/connector-registry.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
+import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
 import { WorkerMetrics } from './http/metrics.ts';
 import { FailureRateLimiter } from './http/rate-limit.ts';
@@ -74,6 +75,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     return value === undefined ? null : findBrowserSession(prisma, value);
   };
   const context: ConnectorContext = {
+    issuer,
     issuerName: config.issuerName,
     issuerPath,
     secureCookies: cookie.secure,
@@ -87,7 +89,11 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     perAddress: new FailureRateLimiter({ max: config.loginLimits.perAddress, windowMs: config.loginLimits.windowMs }),
   };
   const build = (config: TConnectorConfig, ctx: ConnectorContext): Connector | null =>
-    config.type === 'local' ? createLocalConnector(config, ctx, loginLimits) : null;
+    config.type === 'local'
+      ? createLocalConnector(config, ctx, loginLimits)
+      : config.type === 'oidc'
+        ? createOidcConnector(config, ctx, { prisma })
+        : null;
   const connectors = new ConnectorRegistry({ prisma, context, build, logger: deps.logger });
 
   const router = express.Router();

@@ -22,6 +22,8 @@ export interface Connector {
 
 /** What the worker gives every connector. */
 export interface ConnectorContext {
+  /** The absolute issuer URL (`https://dex.example.com/dex`), for redirect URIs registered upstream. */
+  readonly issuer: string;
   readonly issuerName: string;
   /** The issuer URL's path, without a trailing slash (`/dex`). */
   readonly issuerPath: string;

@@ -16,6 +16,21 @@ export const ZOidcConnectorConfig = z.looseObject({
   clientSecret: z.string().min(1),
   trustedEmailProvider: z.boolean().optional(),
   emailClaim: z.string().min(1).optional(),
+  /** Scopes asked of the upstream provider (default `openid email profile`). */
+  scopes: z
+    .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be scope tokens (RFC 6749 §3.3)'))
+    .refine((scopes) => scopes.includes('openid'), 'must include "openid"')
+    .optional(),
+  /** The claim (ID token or userinfo) that lists the user's groups. */
+  groupsClaim: z.string().min(1).optional(),
+  /** Non-standard claim names to read instead of the standard ones. */
+  claimMapping: z
+    .strictObject({
+      preferred_username: z.string().min(1).optional(),
+      email: z.string().min(1).optional(),
+      name: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 export const ZLdapConnectorConfig = z.looseObject({
   type: z.literal('ldap'),

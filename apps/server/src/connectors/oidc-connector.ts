@@ -1,0 +1,225 @@
+import type { Request, Response } from 'express';
+import * as oidc from 'openid-client';
+import { type AuthSessionRecord, findAuthSession } from '@dex/shared/domain/auth';
+import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
+import type { TConnectorConfig } from '@dex/shared/domain/connectors';
+import type { PrismaDb } from '@dex/shared/db';
+import { locals } from '@dex/shared/http';
+import { redirectWithParams } from '#oidc/redirect.ts';
+import { identityFromClaims, MissingClaimError, needsUserinfo } from './oidc-identity.ts';
+import type { Connector, ConnectorContext } from './types.ts';
+import { describeUpstreamError, UpstreamDiscovery, UpstreamDiscoveryError } from './upstream-discovery.ts';
+import { clearUpstreamLoginCookie, readUpstreamLoginCookie, setUpstreamLoginCookie } from './upstream-login-cookie.ts';
+
+export type OidcConnectorConfig = Extract<TConnectorConfig, { type: 'oidc' }>;
+
+export interface OidcConnectorDeps {
+  prisma: PrismaDb;
+}
+
+export const DEFAULT_OIDC_SCOPES: readonly string[] = ['openid', 'email', 'profile'];
+
+/** What the user reads when a login through the upstream provider fails (never secrets or internals). */
+interface Failure {
+  status: number;
+  title: string;
+  message: string;
+}
+
+function failureFor(error: unknown, providerName: string): Failure {
+  const unreachable: Failure = {
+    status: 502,
+    title: 'Login unavailable',
+    message: `The identity provider "${providerName}" cannot be reached right now. Try again later.`,
+  };
+  if (error instanceof UpstreamDiscoveryError) return unreachable;
+  if (error instanceof MissingClaimError) {
+    return {
+      status: 502,
+      title: 'Login failed',
+      message: `The identity provider "${providerName}" did not say what your "${error.claim}" is, which this login needs. Ask an administrator.`,
+    };
+  }
+  if (error instanceof oidc.AuthorizationResponseError) {
+    const code = /^[A-Za-z0-9_.-]{1,64}$/.test(error.error) ? error.error : 'error';
+    return { status: 502, title: 'Login failed', message: `The identity provider "${providerName}" refused the login (${code}).` };
+  }
+  const refusedCredentials = {
+    status: 502,
+    title: 'Login failed',
+    message: `The identity provider "${providerName}" did not accept this server's client credentials. Ask an administrator to check the connector's configuration.`,
+  };
+  if (error instanceof oidc.WWWAuthenticateChallengeError) return error.status === 401 ? refusedCredentials : unreachable;
+  if (error instanceof oidc.ResponseBodyError) {
+    if (error.status === 401 || error.error === 'invalid_client') return refusedCredentials;
+    if (error.status >= 500) return unreachable;
+    return { status: 502, title: 'Login failed', message: `The identity provider "${providerName}" refused the login (${error.error}).` };
+  }
+  if (error instanceof Error && (error instanceof TypeError || error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return unreachable;
+  }
+  return {
+    status: 502,
+    title: 'Login failed',
+    message: `The answer of the identity provider "${providerName}" could not be verified. Try again, or ask an administrator.`,
+  };
+}
+
+/**
+ * The `oidc` connector (reference §2.3, §6.2): dex as a relying party of another OpenID
+ * Provider, on `openid-client`. `/auth/<id>/login?session=<id>` sends the browser upstream
+ * with PKCE (S256), `state` and `nonce`; `/auth/<id>/callback` (the redirect URI to register
+ * upstream) redeems the code, reads the ID token's claims (and userinfo's, for what the ID
+ * token lacks) and hands the identity to `completeLogin`.
+ *
+ * The upstream `state` is the authorization session id, as dex v0 used its session key:
+ * 256 random bits, bound to this connector, worthless once the session is identified. The
+ * PKCE verifier and the nonce stay in the browser that started the login, in a cookie named
+ * after the state (see `upstream-login-cookie.ts`); a callback without that cookie, or whose
+ * state names no NEW session of this connector, is refused.
+ *
+ * Denied consent upstream (`error=access_denied`) is sent to the client as
+ * `error=access_denied` with its `state` and `iss`: the application learns the login failed.
+ * Every other failure (upstream unreachable, client credentials refused, an ID token that
+ * does not verify) is an error page (502) that says what failed without internals, and is
+ * logged with its cause.
+ */
+export function createOidcConnector(config: OidcConnectorConfig, context: ConnectorContext, deps: OidcConnectorDeps): Connector {
+  const connectorPath = `${context.issuerPath}/auth/${encodeURIComponent(config.id)}`;
+  const issuerUrl = new URL(context.issuer);
+  const callbackUrl = `${issuerUrl.origin}${connectorPath}/callback`;
+  const cookie = { path: `${connectorPath}/`, secure: context.secureCookies };
+  const scopes = config.scopes ?? DEFAULT_OIDC_SCOPES;
+  const discovery = new UpstreamDiscovery({ issuerURL: config.issuerURL, clientID: config.clientID, clientSecret: config.clientSecret });
+
+  async function loadSession(sessionId: unknown): Promise<AuthSessionRecord | null> {
+    if (typeof sessionId !== 'string' || sessionId === '' || sessionId.length > 128) return null;
+    const session = await findAuthSession(deps.prisma, sessionId);
+    return session !== null && session.state === 'NEW' && session.connectorId === config.id ? session : null;
+  }
+
+  const expired = (res: Response) =>
+    context.renderError(res, 400, 'Login expired', 'This login request is no longer valid. Go back to the application and start again.');
+
+  function fail(res: Response, error: unknown, step: string): void {
+    const failure = failureFor(error, config.id);
+    locals(res).log?.warn({ connectorId: config.id, step, reason: describeUpstreamError(error) }, 'upstream login failed');
+    res.set('Cache-Control', 'no-store');
+    context.renderError(res, failure.status, failure.title, failure.message);
+  }
+
+  /** The user said no upstream: the client hears `access_denied` (RFC 6749 §4.1.2.1). */
+  function denied(res: Response, session: AuthSessionRecord): void {
+    if (session.redirectUri === OOB_REDIRECT_URI) {
+      context.renderError(res, 403, 'Login cancelled', `The login at "${config.id}" was cancelled or refused.`);
+      return;
+    }
+    redirectWithParams(res, session.redirectUri, {
+      error: 'access_denied',
+      error_description: 'the user denied the login at the upstream identity provider',
+      state: session.clientState ?? undefined,
+      iss: context.issuer,
+    });
+  }
+
+  async function startLogin(req: Request, res: Response): Promise<void> {
+    const session = await loadSession(req.query.session);
+    if (session === null) return expired(res);
+    let upstream: oidc.Configuration;
+    try {
+      upstream = await discovery.get();
+    } catch (error) {
+      return fail(res, error, 'discovery');
+    }
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const params: Record<string, string> = {
+      redirect_uri: callbackUrl,
+      scope: scopes.join(' '),
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state: session.id,
+      nonce,
+    };
+    const loginHint = req.query.login_hint;
+    if (typeof loginHint === 'string' && loginHint !== '') params.login_hint = loginHint.slice(0, 254);
+    let authorizationUrl: URL;
+    try {
+      authorizationUrl = oidc.buildAuthorizationUrl(upstream, params);
+    } catch (error) {
+      return fail(res, error, 'authorization request');
+    }
+    setUpstreamLoginCookie(res, session.id, { codeVerifier, nonce }, { ...cookie, maxAgeMs: session.expiresAt.getTime() - Date.now() });
+    res.set('Cache-Control', 'no-store').redirect(302, authorizationUrl.href);
+  }
+
+  async function finishLogin(req: Request, res: Response): Promise<void> {
+    const state = req.query.state;
+    if (typeof state === 'string' && state !== '') clearUpstreamLoginCookie(res, state, cookie);
+    const session = await loadSession(state);
+    if (session === null) return expired(res);
+    const secrets = readUpstreamLoginCookie(req, session.id);
+    if (secrets === null) {
+      context.renderError(
+        res,
+        400,
+        'Login expired',
+        'This login was not started in this browser, or it took too long. Go back to the application and start again (cookies must be allowed).',
+      );
+      return;
+    }
+    let upstream: oidc.Configuration;
+    try {
+      upstream = await discovery.get();
+    } catch (error) {
+      return fail(res, error, 'discovery');
+    }
+    const query = req.originalUrl.indexOf('?');
+    const currentUrl = new URL(callbackUrl);
+    currentUrl.search = query === -1 ? '' : req.originalUrl.slice(query);
+    let identity: ReturnType<typeof identityFromClaims>;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(upstream, currentUrl, {
+        pkceCodeVerifier: secrets.codeVerifier,
+        expectedState: session.id,
+        expectedNonce: secrets.nonce,
+      });
+      const claims = tokens.claims();
+      if (claims === undefined) throw new Error('no ID token in the token response');
+      const hasUserinfo = upstream.serverMetadata().userinfo_endpoint !== undefined;
+      const userinfo =
+        hasUserinfo && needsUserinfo(config, claims) ? await oidc.fetchUserInfo(upstream, tokens.access_token, claims.sub) : undefined;
+      identity = identityFromClaims(config, claims, userinfo);
+    } catch (error) {
+      if (error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied') return denied(res, session);
+      return fail(res, error, 'callback');
+    }
+    await context.completeLogin({ sessionId: session.id, connectorId: config.id, identity, res });
+  }
+
+  return {
+    id: config.id,
+    type: 'oidc',
+    displayName: config.id,
+    loginUrl: (session, hints) => {
+      const query = new URLSearchParams({ session: session.id });
+      if (hints.loginHint !== undefined && hints.loginHint !== '') query.set('login_hint', hints.loginHint.slice(0, 254));
+      return `${connectorPath}/login?${query.toString()}`;
+    },
+    async checkHealth() {
+      await discovery.get();
+    },
+    async handle(subPath, req, res) {
+      if (subPath !== 'login' && subPath !== 'callback') {
+        context.renderError(res, 404, 'Not found', 'There is no such page.');
+        return;
+      }
+      if (req.method !== 'GET') {
+        res.set('Allow', 'GET');
+        context.renderError(res, 405, 'Method not allowed', 'Use GET.');
+        return;
+      }
+      await (subPath === 'login' ? startLogin(req, res) : finishLogin(req, res));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { Request, Response } from 'express';
+import { sha256Hex } from '@dex/shared/crypto';
+import { readCookie } from '#http/cookies.ts';
+
+/**
+ * The browser's half of an upstream login: the PKCE verifier and the nonce dex sent
+ * upstream, kept until the callback in an HttpOnly, SameSite=Lax cookie scoped to the
+ * connector's path (`<issuerPath>/auth/<id>/`). The cookie is named after the upstream
+ * `state` (the authorization session id), so it binds the callback to the browser that
+ * started the login (no login CSRF, no code injection) and two logins in two tabs do not
+ * overwrite each other.
+ */
+export interface UpstreamLoginSecrets {
+  codeVerifier: string;
+  nonce: string;
+}
+
+export interface UpstreamLoginCookieOptions {
+  /** The connector's path, with a trailing slash. */
+  path: string;
+  secure: boolean;
+}
+
+const PREFIX = 'dex_upstream_';
+const TOKEN = /^[A-Za-z0-9_-]{43,128}$/;
+
+const cookieName = (state: string) => `${PREFIX}${sha256Hex(state).slice(0, 16)}`;
+
+/** Stores the secrets of the login whose upstream `state` is `state`, for `maxAgeMs`. */
+export function setUpstreamLoginCookie(
+  res: Response,
+  state: string,
+  secrets: UpstreamLoginSecrets,
+  options: UpstreamLoginCookieOptions & { maxAgeMs: number },
+): void {
+  res.cookie(cookieName(state), `${secrets.codeVerifier}.${secrets.nonce}`, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure,
+    path: options.path,
+    maxAge: Math.max(1_000, options.maxAgeMs),
+  });
+}
+
+/** The secrets stored for `state` in this browser, or null. */
+export function readUpstreamLoginCookie(req: Request, state: string): UpstreamLoginSecrets | null {
+  const [codeVerifier = '', nonce = '', ...rest] = (readCookie(req, cookieName(state)) ?? '').split('.');
+  return rest.length === 0 && TOKEN.test(codeVerifier) && TOKEN.test(nonce) ? { codeVerifier, nonce } : null;
+}
+
+/** Deletes the cookie: each upstream login is answered once. */
+export function clearUpstreamLoginCookie(res: Response, state: string, options: UpstreamLoginCookieOptions): void {
+  res.clearCookie(cookieName(state), { httpOnly: true, sameSite: 'lax', secure: options.secure, path: options.path });
+}

@@ -1,0 +1,328 @@
+import { randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { TConnectorConfig } from '@dex/shared/domain/connectors';
+import { freePort, testProviders } from '@dex/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBrowser } from '../support/browser.ts';
+import { pkcePair, type TestClient, tokenRequest } from '../support/flows.ts';
+import { startUpstreamProvider, type UpstreamAccount, type UpstreamProvider } from '../support/upstream-provider.ts';
+import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
+
+/** The relying party's origin: nothing listens there, the tests read its redirect. */
+const RP_ORIGIN = 'http://127.0.0.1:5555';
+const UPSTREAM_CLIENT_ID = 'dex-worker';
+const CONNECTOR_IDS = ['up', 'up-trusted', 'up-bad-secret', 'up-down', 'up-groups'];
+
+const ACCOUNTS: Record<string, UpstreamAccount> = {
+  alice: { email: 'alice@upstream.example', email_verified: true, name: 'Alice Upstream', preferred_username: 'alice' },
+  bob: { email: 'bob@upstream.example', email_verified: false, name: 'Bob Upstream' },
+  carol: { email: 'carol@upstream.example', email_verified: false, name: 'Carol Upstream' },
+  dave: { email: 'dave@example.com', email_verified: true, name: 'Dave Elsewhere' },
+  erin: { email: 'erin@upstream.example', email_verified: true, name: 'Erin Upstream' },
+  frank: { email: 'frank@upstream.example', email_verified: true, name: 'Frank', groups: ['admins', 'developers'] },
+  grace: { email: 'grace@upstream.example', email_verified: true, name: 'Grace' },
+  heidi: { email: 'heidi@upstream.example', email_verified: true, name: 'Heidi Late' },
+};
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Follows redirects across the worker and the upstream provider (the browser's part of the
+ * round trip) until a page, a redirect to the relying party, or one that `stopAt` picks.
+ */
+async function walk(
+  browser: TestBrowser,
+  start: string | URL,
+  stopAt: (next: URL) => boolean = () => false,
+): Promise<{ response: Response; url: URL; location: URL | null }> {
+  let url = new URL(start);
+  for (let hops = 0; hops < 25; hops++) {
+    const response = await browser.request(url);
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || location === null) return { response, url, location: null };
+    const next = new URL(location, url);
+    if (next.origin === RP_ORIGIN || stopAt(next)) return { response, url, location: next };
+    url = next;
+  }
+  throw new Error('too many redirects');
+}
+
+async function health(stack: WorkerStack): Promise<{ status: number; checks: Record<string, string> }> {
+  const response = await fetch(`${stack.issuer}/health`);
+  return { status: response.status, checks: ((await response.json()) as { checks: Record<string, string> }).checks };
+}
+
+describe.each(testProviders(process.env))('oidc connector: dex in front of another OpenID Provider (%s)', (provider) => {
+  /** Automatic registration on. */
+  let stack: WorkerStack;
+  /** Automatic registration off. */
+  let closed: WorkerStack;
+  let upstream: UpstreamProvider;
+  let late: UpstreamProvider | undefined;
+  let downPort: number;
+  const clientSecret = randomBytes(24).toString('base64url');
+
+  const redirectUris = () => [stack, closed].flatMap((s) => CONNECTOR_IDS.map((id) => `${s.issuer}/auth/${id}/callback`));
+  const oidcConnector = (id: string, extra: Record<string, unknown> = {}): TConnectorConfig =>
+    ({ type: 'oidc', id, issuerURL: upstream.issuer, clientID: UPSTREAM_CLIENT_ID, clientSecret, ...extra }) as TConnectorConfig;
+
+  beforeAll(async () => {
+    stack = await startWorkerStack(provider, { enableAutomaticRegistration: true });
+    closed = await startWorkerStack(provider);
+    downPort = await freePort();
+    upstream = await startUpstreamProvider({
+      clients: [{ clientId: UPSTREAM_CLIENT_ID, clientSecret, redirectUris: redirectUris() }],
+      accounts: ACCOUNTS,
+    });
+    await stack.setConnectors([
+      { type: 'local', id: 'local' },
+      oidcConnector('up'),
+      oidcConnector('up-trusted', { trustedEmailProvider: true }),
+      oidcConnector('up-bad-secret', { clientSecret: 'not-the-secret-0123456789' }),
+      oidcConnector('up-down', { issuerURL: `http://127.0.0.1:${downPort}` }),
+      oidcConnector('up-groups', { scopes: ['openid', 'email', 'profile', 'groups'], groupsClaim: 'groups' }),
+    ]);
+    await closed.setConnectors([{ type: 'local', id: 'local' }, oidcConnector('up')]);
+    for (const [s, id] of [
+      [stack, 'up-groups'],
+      [closed, 'up'],
+    ] as const) {
+      await eventually(async () => ((await health(s)).checks[`connector:${id}`] === undefined ? undefined : true), `${id} loading`);
+    }
+  });
+  afterAll(async () => {
+    await late?.stop();
+    await upstream?.stop();
+    await closed?.stop();
+    await stack?.stop();
+  });
+
+  function authUrl(s: WorkerStack, client: TestClient, connectorId: string, challenge: string): URL {
+    const url = new URL(`${s.issuer}/auth`);
+    url.search = new URLSearchParams({
+      client_id: client.id,
+      redirect_uri: client.redirectUri,
+      response_type: 'code',
+      scope: 'openid email profile',
+      state: 'rp-state',
+      nonce: 'rp-nonce',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      connector_id: connectorId,
+    }).toString();
+    return url;
+  }
+
+  /** A login as `account` through `connectorId`, in a fresh browser, up to a page or the RP. */
+  async function login(s: WorkerStack, connectorId: string, account: string, client?: TestClient) {
+    const rp = client ?? (await s.addClient());
+    upstream.loginAs = account;
+    if (late !== undefined) late.loginAs = account;
+    const { verifier, challenge } = pkcePair();
+    const browser = new TestBrowser(s.issuer);
+    const result = await walk(browser, authUrl(s, rp, connectorId, challenge));
+    return { ...result, client: rp, verifier, browser };
+  }
+
+  async function idTokenClaims(s: WorkerStack, flow: { client: TestClient; verifier: string; location: URL | null }) {
+    const code = flow.location?.searchParams.get('code');
+    expect(code, 'the relying party got a code').toBeTruthy();
+    const response = await tokenRequest(s, flow.client, {
+      grant_type: 'authorization_code',
+      code: code ?? '',
+      code_verifier: flow.verifier,
+      redirect_uri: flow.client.redirectUri,
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { id_token: string };
+    return (await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${s.issuer}/keys`)), { issuer: s.issuer })).payload;
+  }
+
+  it('sends the browser upstream with PKCE S256, state, nonce and the callback, keeping the secrets in a scoped cookie', async () => {
+    const client = await stack.addClient();
+    const { challenge } = pkcePair();
+    const browser = new TestBrowser(stack.issuer);
+    const toConnector = await browser.request(authUrl(stack, client, 'up', challenge));
+    expect(toConnector.status).toBe(302);
+    const loginUrl = new URL(toConnector.headers.get('location') ?? '', stack.issuer);
+    expect(loginUrl.pathname).toBe('/dex/auth/up/login');
+    const sessionId = loginUrl.searchParams.get('session');
+
+    const toUpstream = await browser.request(loginUrl);
+    expect(toUpstream.status).toBe(302);
+    const authorize = new URL(toUpstream.headers.get('location') ?? '');
+    expect(authorize.origin).toBe(upstream.issuer);
+    const params = Object.fromEntries(authorize.searchParams);
+    expect(params).toMatchObject({
+      client_id: UPSTREAM_CLIENT_ID,
+      response_type: 'code',
+      redirect_uri: `${stack.issuer}/auth/up/callback`,
+      scope: 'openid email profile',
+      code_challenge_method: 'S256',
+      state: sessionId,
+    });
+    expect(params.code_challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(params.nonce).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const cookie = toUpstream.headers.getSetCookie().find((line) => line.startsWith('dex_upstream_')) ?? '';
+    expect(cookie).toMatch(/; Path=\/dex\/auth\/up\//);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).not.toContain(params.code_challenge ?? '');
+  });
+
+  it('logs a new user in with automatic registration: email and name from upstream, email_verified as upstream says', async () => {
+    const flow = await login(stack, 'up', 'alice');
+    expect(flow.location?.searchParams.get('state')).toBe('rp-state');
+    expect(flow.location?.searchParams.get('iss')).toBe(stack.issuer);
+    const claims = await idTokenClaims(stack, flow);
+    expect(claims).toMatchObject({ email: 'alice@upstream.example', email_verified: true, name: 'Alice Upstream', nonce: 'rp-nonce' });
+    const user = await stack.db.prisma.user.findUnique({ where: { email: 'alice@upstream.example' } });
+    expect(user?.id).toBe(claims.sub);
+    expect([...flow.browser.cookies.keys()].filter((name) => name.startsWith('dex_upstream_'))).toEqual([]);
+
+    // The second login maps to the same user.
+    const again = await login(stack, 'up', 'alice');
+    expect((await idTokenClaims(stack, again)).sub).toBe(claims.sub);
+    expect(await stack.db.prisma.user.count({ where: { email: 'alice@upstream.example' } })).toBe(1);
+  });
+
+  it('takes email_verified from upstream for an untrusted provider and sets it for a trusted one', async () => {
+    const untrusted = await idTokenClaims(stack, await login(stack, 'up', 'bob'));
+    expect(untrusted).toMatchObject({ email: 'bob@upstream.example', email_verified: false });
+    const trusted = await idTokenClaims(stack, await login(stack, 'up-trusted', 'carol'));
+    expect(trusted).toMatchObject({ email: 'carol@upstream.example', email_verified: true, name: 'Carol Upstream' });
+  });
+
+  it('keeps the groups claim in the identity (groupsClaim)', async () => {
+    const flow = await login(stack, 'up-groups', 'frank');
+    const claims = await idTokenClaims(stack, flow);
+    const session = await stack.db.prisma.authSession.findFirst({ where: { userId: String(claims.sub), connectorId: 'up-groups' } });
+    expect(JSON.parse(session?.identity ?? '{}')).toMatchObject({
+      id: 'frank',
+      email: 'frank@upstream.example',
+      groups: ['admins', 'developers'],
+    });
+  });
+
+  it('without automatic registration, an unknown identity gets the "No account" page', async () => {
+    const flow = await login(closed, 'up', 'erin');
+    expect(flow.location).toBeNull();
+    expect(flow.response.status).toBe(403);
+    expect(await flow.response.text()).toContain('No account');
+    expect(await closed.db.prisma.user.count({ where: { email: 'erin@upstream.example' } })).toBe(0);
+  });
+
+  it('an email that belongs to a local user gets the wrong-connector page, never a merge', async () => {
+    await stack.addUser({ email: 'dave@example.com' });
+    const flow = await login(stack, 'up', 'dave');
+    expect(flow.location).toBeNull();
+    expect(flow.response.status).toBe(403);
+    const page = await flow.response.text();
+    expect(page).toContain('Wrong way to log in');
+    expect(page).toContain('&quot;local&quot;');
+  });
+
+  it('denied consent upstream sends access_denied with the state and iss to the relying party', async () => {
+    upstream.denyConsent = true;
+    try {
+      const flow = await login(stack, 'up', 'grace');
+      expect(flow.location?.origin).toBe(RP_ORIGIN);
+      const params = Object.fromEntries(flow.location?.searchParams ?? []);
+      expect(params).toMatchObject({ error: 'access_denied', state: 'rp-state', iss: stack.issuer });
+      expect(params.code).toBeUndefined();
+      expect(params.error_description).toBeTruthy();
+    } finally {
+      upstream.denyConsent = false;
+    }
+  });
+
+  it('a client secret the upstream refuses ends on an error page without a code', async () => {
+    const flow = await login(stack, 'up-bad-secret', 'grace');
+    expect(flow.location).toBeNull();
+    expect(flow.response.status).toBe(502);
+    const page = await flow.response.text();
+    expect(page).toContain('client credentials');
+    expect(page).not.toContain('not-the-secret');
+    expect(page).not.toContain(clientSecret);
+  });
+
+  it('an ID token that does not verify (nonce mismatch) ends on an error page without a code', async () => {
+    upstream.loginAs = 'grace';
+    const browser = new TestBrowser(stack.issuer);
+    const client = await stack.addClient();
+    const toCallback = await walk(browser, authUrl(stack, client, 'up', pkcePair().challenge), (next) =>
+      next.pathname.endsWith('/auth/up/callback'),
+    );
+    const [name = '', value = ''] = [...browser.cookies].find(([cookie]) => cookie.startsWith('dex_upstream_')) ?? [];
+    const [verifier] = value.split('.');
+    browser.cookies.set(name, `${verifier}.${randomBytes(32).toString('base64url')}`);
+    const flow = await walk(browser, toCallback.location ?? '');
+    expect(flow.location).toBeNull();
+    expect(flow.response.status).toBe(502);
+    expect(await flow.response.text()).toContain('could not be verified');
+  });
+
+  it('a forged, unknown or foreign state at the callback gets a 400 page', async () => {
+    const forged = await fetch(`${stack.issuer}/auth/up/callback?code=abc&state=forged`, { redirect: 'manual' });
+    expect(forged.status).toBe(400);
+    expect(forged.headers.get('location')).toBeNull();
+
+    // A real session, but the callback comes from another browser (login CSRF): no cookie.
+    const client = await stack.addClient();
+    const started = await new TestBrowser(stack.issuer).follow(authUrl(stack, client, 'up', pkcePair().challenge));
+    const state = started.location?.searchParams.get('state') ?? '';
+    expect(state).not.toBe('');
+    const elsewhere = await new TestBrowser(stack.issuer).request(
+      `${stack.issuer}/auth/up/callback?${new URLSearchParams({ code: 'abc', state, iss: upstream.issuer })}`,
+    );
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.text()).toContain('not started in this browser');
+
+    // The state of a session that belongs to another connector.
+    const local = await new TestBrowser(stack.issuer).follow(authUrl(stack, client, 'local', pkcePair().challenge));
+    const localSession = local.url.searchParams.get('session') ?? '';
+    expect(localSession).not.toBe('');
+    const foreign = await fetch(`${stack.issuer}/auth/up/callback?code=abc&state=${encodeURIComponent(localSession)}`, {
+      redirect: 'manual',
+    });
+    expect(foreign.status).toBe(400);
+  });
+
+  it('reports each connector in /health', async () => {
+    const { status, checks } = await health(stack);
+    expect(checks['connector:up']).toBe('ok');
+    expect(checks['connector:local']).toBe('ok');
+    if (late === undefined) {
+      expect(status).toBe(503);
+      expect(checks['connector:up-down']).toContain('connection refused');
+    }
+  });
+
+  it('an upstream that is down gives an error page, and works once it is up, without restarting the worker', async () => {
+    const down = await login(stack, 'up-down', 'heidi');
+    expect(down.location).toBeNull();
+    expect(down.response.status).toBe(502);
+    expect(await down.response.text()).toContain('cannot be reached');
+
+    // This one puts the claims in the ID token: no userinfo request.
+    late = await startUpstreamProvider({
+      port: downPort,
+      clients: [{ clientId: UPSTREAM_CLIENT_ID, clientSecret, redirectUris: redirectUris() }],
+      accounts: ACCOUNTS,
+      conformIdTokenClaims: false,
+    });
+    const { status, checks } = await health(stack);
+    expect(checks['connector:up-down']).toBe('ok');
+    expect(status).toBe(200);
+    const up = await login(stack, 'up-down', 'heidi');
+    expect(await idTokenClaims(stack, up)).toMatchObject({ email: 'heidi@upstream.example', name: 'Heidi Late', email_verified: true });
+  });
+});
