@@ -6,6 +6,7 @@ import { logHttpError, requestContext } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
 import type { WorkerConfig } from './env.ts';
 import { ConnectorRegistry } from './connectors/connector-registry.ts';
+import { createLdapConnector } from './connectors/ldap-connector.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
 import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
@@ -93,7 +94,9 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       ? createLocalConnector(config, ctx, loginLimits)
       : config.type === 'oidc'
         ? createOidcConnector(config, ctx, { prisma })
-        : null;
+        : config.type === 'ldap'
+          ? createLdapConnector(config, ctx, loginLimits)
+          : null;
   const connectors = new ConnectorRegistry({ prisma, context, build, logger: deps.logger });
 
   const router = express.Router();
