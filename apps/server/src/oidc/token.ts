@@ -50,6 +50,8 @@ async function userTokenResponse(
     nonce?: string | null;
     authTime: Date | null;
     refreshToken?: string;
+    /** The `groups` claim, when the `groups` scope was granted. */
+    groups?: readonly string[];
   },
 ): Promise<Record<string, unknown>> {
   const now = Date.now();
@@ -71,6 +73,7 @@ async function userTokenResponse(
     accessToken,
     ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
     authTime: grant.authTime,
+    ...(grant.groups === undefined ? {} : { groups: grant.groups }),
     ttlMs: deps.idTokenTtlMs,
     now,
   });
@@ -129,6 +132,7 @@ const authorizationCode: GrantHandler = async (req, deps, log) => {
     clientId: client.id,
     scopes: session.scopes,
     nonce: session.nonce,
+    ...(session.scopes.includes('groups') ? { groups: session.identity?.groups ?? [] } : {}),
     authTime: session.authTime,
     ...(refreshToken === undefined ? {} : { refreshToken }),
   });

@@ -112,6 +112,8 @@ export interface IdTokenOptions {
   accessToken: string;
   nonce?: string | null;
   authTime?: Date | null;
+  /** The `groups` claim, when the `groups` scope was granted (reference §7.8). */
+  groups?: readonly string[];
   ttlMs: number;
   now: number;
 }
@@ -131,6 +133,7 @@ export async function signIdToken(options: IdTokenOptions): Promise<string> {
   if (options.nonce) claims.nonce = options.nonce;
   if (options.authTime) claims.auth_time = Math.floor(options.authTime.getTime() / 1000);
   if (azp !== undefined) claims.azp = azp;
+  if (options.groups !== undefined) claims.groups = [...options.groups];
   return new SignJWT(claims)
     .setProtectedHeader({ alg: options.key.alg, kid: options.key.kid, typ: 'JWT' })
     .setIssuer(options.issuer)

@@ -186,7 +186,7 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
     return flow.response.text();
   }
 
-  it('bindTemplate mode: logs a new user in end to end, email verified, groups kept on the identity', async () => {
+  it('bindTemplate mode: logs a new user in end to end, email verified, groups on the identity and in the ID token', async () => {
     const flow = await login('ldap', 'jane', 'jane-pass-1');
     expect(flow.location?.searchParams.get('state')).toBe('rp-state');
     const claims = await idTokenClaims(flow);
@@ -196,6 +196,8 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
     const identity = await storedIdentity(String(claims.sub), 'ldap');
     expect(identity).toMatchObject({ id: `uid=jane,${PEOPLE}`, email: 'jane@ldap.example', name: 'Jane Doe', emailVerified: true });
     expect([...((identity.groups as string[]) ?? [])].sort()).toEqual([`cn=admins,${GROUPS}`, `cn=developers,${GROUPS}`]);
+    // The groups scope was granted, so the ID token carries them (reference §7.8).
+    expect([...((claims.groups as string[]) ?? [])].sort()).toEqual([`cn=admins,${GROUPS}`, `cn=developers,${GROUPS}`]);
 
     // The second login maps to the same user.
     expect((await idTokenClaims(await login('ldap', 'jane', 'jane-pass-1'))).sub).toBe(claims.sub);

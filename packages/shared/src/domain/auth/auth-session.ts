@@ -10,6 +10,8 @@ export interface ConnectorIdentity {
   name?: string;
   email?: string;
   emailVerified?: boolean;
+  /** Groups the user belongs to upstream (LDAP group DNs, an OIDC groups claim). */
+  groups?: string[];
 }
 
 /** An authorization request in progress, from `/auth` to the code exchange. */
