@@ -4,20 +4,32 @@ import { join } from 'node:path';
 import { createDatabase, type Database } from '@dex/shared/db';
 import { findClient } from '@dex/shared/domain/clients';
 import { DEX_VERSION } from '@dex/shared/version';
-import { createTestDatabase, DEX_BINS, type RunCommandOptions, runBin, runCommand, testProviders } from '@dex/shared/testing';
+import { createTestDatabase, freePort, testProviders, testSecrets } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bash, dexctl, STACK_FRAME } from './support/dexctl.ts';
 
 const PG_SERVER_URL = process.env.DEX_TEST_PG_URL;
 /** Nothing listens on port 1. */
 const UNREACHABLE_URL = 'postgres://127.0.0.1:1/x';
-const STACK_FRAME = /^\s+at /m;
-
-/** Runs the real bin, as `npx dexctl` would, with a clean environment (no DEXCTL_* leaks in). */
-const dexctl = (args: readonly string[], options: RunCommandOptions = {}) => runBin('dexctl', args, options);
-
-/** Runs a bash script with `$DEXCTL` set to the command that starts dexctl (`--norc`: bash reads ~/.bashrc when its stdin is a socket, as Node's pipes are). */
-const bash = (script: string, env: Record<string, string>) =>
-  runCommand('bash', ['--norc', '-c', script], { env: { ...env, DEXCTL: `${process.execPath} ${DEX_BINS.dexctl}` } });
+const NO_DRIVER = "dexctl: no driver: give --db-url (the database) or --admin-url with --admin-secret (the overlord's admin API)\n";
+const USAGE_HINT = 'Run "dexctl --help" for usage.\n';
+const COMMANDS = [
+  'new-client',
+  'set-connector-configs',
+  'get-connector-configs',
+  'list-clients',
+  'get-client',
+  'delete-client',
+  'rotate-client-secret',
+  'list-users',
+  'create-user',
+  'disable-user',
+  'list-keys',
+  'rotate-keys',
+  'state',
+  'version',
+  'help',
+];
 
 const targets = testProviders(process.env).map((provider) => ({ name: provider === 'sqlite' ? 'SQLite' : 'PostgreSQL', provider }));
 
@@ -114,7 +126,7 @@ describe.each(targets)('dexctl against $name', (target) => {
       });
     });
 
-    it('set-connector-configs - reads standard input', async () => {
+    it('set-connector-configs - reads standard input; global flags may follow the command', async () => {
       const input = JSON.stringify([
         { type: 'oidc', id: 'corp', issuerURL: 'https://idp.example', clientID: 'a', clientSecret: 'b' },
         { type: 'local', id: 'local' },
@@ -185,16 +197,59 @@ describe.each(targets)('dexctl against $name', (target) => {
   });
 });
 
-describe.concurrent('dexctl without a usable database', () => {
-  it('a database command without --db-url exits 2', async () => {
+describe.concurrent('dexctl without a usable driver', () => {
+  it('a command without --db-url or --admin-url exits 2 naming both', async () => {
     const result = await dexctl(['get-connector-configs']);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: 'dexctl: --db-url flag unset\nRun "dexctl --help" for usage.\n' });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `${NO_DRIVER}${USAGE_HINT}` });
+    expect(await dexctl(['new-client', 'https://app.example/cb'])).toEqual(result);
   });
 
-  it('new-client without --db-url exits 2', async () => {
-    const result = await dexctl(['new-client', 'https://app.example/cb']);
+  it('--db-url with --admin-url exits 2', async () => {
+    const result = await dexctl(['--db-url', 'file:./x.db', '--admin-url', 'http://127.0.0.1:5557', 'list-clients']);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `dexctl: --db-url and --admin-url cannot be used together: choose one driver\n${USAGE_HINT}`,
+    });
+  });
+
+  it('DEXCTL_DB_URL with DEXCTL_ADMIN_URL exits 2', async () => {
+    const result = await dexctl(['state'], { env: { DEXCTL_DB_URL: 'file:./x.db', DEXCTL_ADMIN_URL: 'http://127.0.0.1:5557' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('dexctl: --db-url flag unset');
+    expect(result.stderr).toBe(
+      `dexctl: DEXCTL_DB_URL and DEXCTL_ADMIN_URL are both set: unset one, or choose with --db-url or --admin-url\n${USAGE_HINT}`,
+    );
+  });
+
+  it('--admin-url without a secret exits 2', async () => {
+    const result = await dexctl(['--admin-url', 'http://127.0.0.1:5557', 'list-clients']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `dexctl: --admin-url needs --admin-secret (or DEXCTL_ADMIN_SECRET): the overlord's --admin-api-secret\n${USAGE_HINT}`,
+    );
+  });
+
+  it.each([
+    ['not a url', 'dexctl: --admin-url: "not a url" is not a URL\n'],
+    ['ftp://127.0.0.1/', 'dexctl: --admin-url: "ftp://127.0.0.1/" must use http or https\n'],
+    [
+      'http://user:pw@127.0.0.1:5557',
+      'dexctl: --admin-url: must be the base URL of the admin API, without credentials, query or fragment\n',
+    ],
+  ])('a malformed --admin-url %j exits 2 and names the flag', async (url, message) => {
+    const result = await dexctl(['--admin-url', url, 'list-users'], { env: { DEXCTL_ADMIN_SECRET: 'c2VjcmV0' } });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `${message}${USAGE_HINT}` });
+  });
+
+  it('an unreachable admin API exits 1 with a message and no stack trace', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const secret = testSecrets().adminApiSecret;
+    const result = await dexctl(['--admin-url', url, 'list-clients'], { env: { DEXCTL_ADMIN_SECRET: secret } });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `dexctl: cannot reach the admin API at ${url}: connect ECONNREFUSED ${url.slice('http://'.length)}\n`,
+    });
   });
 
   it('a malformed --db-url exits 2 and names the flag', async () => {
@@ -241,9 +296,48 @@ describe.concurrent('dexctl usage', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: dexctl [flags] COMMAND [args]');
     expect(result.stdout).toContain('env DEXCTL_DB_URL');
-    for (const command of ['new-client', 'set-connector-configs', 'get-connector-configs', 'version', 'help']) {
-      expect(result.stdout).toContain(`  ${command} `);
-    }
+    for (const command of COMMANDS) expect(result.stdout).toContain(`  ${command} `);
+    expect(result.stdout).toContain('env DEXCTL_ADMIN_URL');
+    expect(result.stdout).toContain('env DEXCTL_ADMIN_SECRET');
+  });
+
+  it('every command has its own --help on stdout', async () => {
+    const results = await Promise.all(COMMANDS.map((command) => dexctl([command, '--help'])));
+    results.forEach((result, index) => {
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(new RegExp(`^Usage: dexctl \\[flags\\] ${COMMANDS[index]}\\b`));
+      expect(result.stdout).toContain('Global flags:');
+    });
+  });
+
+  it.each([
+    [['get-client'], 'takes exactly 1 argument, got 0'],
+    [['delete-client', 'a', 'b'], 'takes exactly 1 argument, got 2'],
+    [['rotate-client-secret'], 'takes exactly 1 argument, got 0'],
+    [['disable-user'], 'takes exactly 1 argument, got 0'],
+    [['create-user', '--password-stdin'], 'takes exactly 1 argument, got 0'],
+    [['list-clients', 'extra'], 'takes no arguments, got 1'],
+    [['create-user', 'ann@example.com'], 'say where the password comes from: --password-stdin, --password or --no-password'],
+    [['create-user', '--password-stdin', '--password', 'x', 'ann@example.com'], 'give only one of --password-stdin, --password'],
+    [['new-client', '--name', 'App'], 'needs at least 1 argument, got 0 (only a --public client may have no redirect URL)'],
+  ])('%j is a usage error (exit 2, usage on stderr) before any driver is opened', async (args, problem) => {
+    const [command] = args;
+    const result = await dexctl(args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`dexctl ${command}: ${problem}\n\nUsage: dexctl [flags] ${command}`);
+  });
+
+  it('a flag of another command is unknown (exit 2)', async () => {
+    const result = await dexctl(['list-clients', '--public']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'dexctl: unknown flag: --public\nRun "dexctl --help" for usage.\n' });
+  });
+
+  it('version --json prints one JSON document', async () => {
+    const result = await dexctl(['--json', 'version']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ version: DEX_VERSION, node: process.version });
   });
 
   it('help COMMAND and COMMAND --help show the command usage', async () => {
@@ -262,8 +356,8 @@ describe.concurrent('dexctl usage', () => {
   });
 
   it('an unknown command or flag exits 2', async () => {
-    const command = await dexctl(['list-clients']);
-    expect(command).toEqual({ code: 2, stdout: '', stderr: 'dexctl: unknown command "list-clients"\nRun "dexctl --help" for usage.\n' });
+    const command = await dexctl(['frobnicate']);
+    expect(command).toEqual({ code: 2, stdout: '', stderr: 'dexctl: unknown command "frobnicate"\nRun "dexctl --help" for usage.\n' });
     const flag = await dexctl(['--endpoint', 'http://x', 'version']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toBe('dexctl: unknown flag: --endpoint\nRun "dexctl --help" for usage.\n');

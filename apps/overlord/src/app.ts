@@ -23,6 +23,8 @@ export interface AdminAppDeps {
   /** Key secrets (the first encrypts) and the key period, for rotating keys on demand. */
   keySecrets: readonly Uint8Array[];
   keyPeriodMs: number;
+  /** Algorithm of signing keys made on demand (default RS256). */
+  keyAlg?: 'RS256' | 'ES256';
   /** Browser origins allowed to call the admin API (CORS); none by default. */
   consoleOrigins?: readonly string[];
   /** Served at `/metrics` (behind the admin secret) when given. */
@@ -71,7 +73,9 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.use(connectorsRoutes({ prisma: deps.db.prisma }));
   app.use(userRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
   app.use(auditRoutes({ prisma: deps.db.prisma }));
-  app.use(keyRoutes({ prisma: deps.db.prisma, keySecrets: deps.keySecrets, keyPeriodMs: deps.keyPeriodMs }));
+  app.use(
+    keyRoutes({ prisma: deps.db.prisma, keySecrets: deps.keySecrets, keyPeriodMs: deps.keyPeriodMs, keyAlg: deps.keyAlg ?? 'RS256' }),
+  );
   app.use((req, _res, next) => {
     next(new AppError('NOT_FOUND', { message: `no route for ${req.method} ${req.path}` }));
   });

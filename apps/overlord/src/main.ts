@@ -60,6 +60,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       keySecrets: config.keySecrets,
       keyPeriodMs: config.keyPeriodMs,
       consoleOrigins: config.consoleOrigins ?? [],
+      keyAlg: config.keyAlg ?? 'RS256',
       metrics,
     });
     http = await listenOn({ listen: config.adminListen, handler: app });

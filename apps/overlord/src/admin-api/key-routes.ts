@@ -11,6 +11,8 @@ export interface KeyRoutesDeps {
   keySecrets: readonly Uint8Array[];
   /** `--key-period`: how long a key signs. */
   keyPeriodMs: number;
+  /** Algorithm of keys made on demand (`--key-alg`). */
+  keyAlg: 'RS256' | 'ES256';
 }
 
 /** The signing key chain: list it, and rotate on demand (a suspected key leak, a drill). */
@@ -31,7 +33,7 @@ export function keyRoutes(deps: KeyRoutesDeps): Router {
 
   router.post(KEY_API_PATHS.rotate, async (_req, res) => {
     const previous = (await listSigningKeys(prisma)).find((key) => keyState(key, new Date()) === 'active');
-    const kid = await rotateSigningKeysNow(prisma, { secrets: deps.keySecrets, keyPeriodMs: deps.keyPeriodMs });
+    const kid = await rotateSigningKeysNow(prisma, { secrets: deps.keySecrets, keyPeriodMs: deps.keyPeriodMs, alg: deps.keyAlg });
     await recordAuditEvent(prisma, {
       actor: 'admin-api',
       action: 'keys.rotate',

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { parseConnectorConfigs, setConnectorConfigs, type TConnectorConfig } from '@dex/shared/domain/connectors';
-import type { DexctlCommand, DexctlIo } from '../command.ts';
-import { describeError } from '../describe-error.ts';
+import { parseConnectorConfigs } from '@dex/shared/domain/connectors';
+import type { DexctlCommand } from '../command.ts';
+import { readStdin } from '../read-input.ts';
+import { reportFailure, runOperation } from '../run-operation.ts';
 
 /** The argument that means "read standard input". */
 const STDIN_ARG = '-';
@@ -18,38 +19,37 @@ export const setConnectorConfigsCommand: DexctlCommand = {
   description:
     'Reads a JSON array of connector configs (for example [{"type":"local","id":"local"}])\n' +
     'from FILE, or from standard input when FILE is "-", checks every entry, and replaces\n' +
-    'all connector configs with them in one transaction.',
-  async run({ args, io, withDatabase }) {
+    'all connector configs with them in one transaction. The output of\n' +
+    'get-connector-configs --json is accepted too: a secret given as "********" keeps the\n' +
+    'value stored for that connector. With --json: {"saved": N}.',
+  async run(context) {
+    const { args, io } = context;
     const source = args[0] ?? STDIN_ARG;
     let input: unknown;
     try {
       input = JSON.parse(source === STDIN_ARG ? await readStdin(io) : await readFile(source, 'utf8'));
     } catch (error) {
-      io.stderr.write(`Unable to read connector configs: ${describeError(error).message}\n`);
-      return 1;
+      return reportFailure(io, 'Unable to read connector configs', error);
     }
-    let configs: TConnectorConfig[];
+    // `{"connectors": [...]}` is the PUT body of dex v0 and what get-connector-configs --json prints.
+    const configs = isConnectorsDocument(input) ? input.connectors : input;
     try {
-      configs = parseConnectorConfigs(input);
+      parseConnectorConfigs(configs);
     } catch (error) {
-      io.stderr.write(`Invalid connector configs: ${describeError(error).message}\n`);
-      return 1;
+      return reportFailure(io, 'Invalid connector configs', error);
     }
-    return withDatabase(async (db) => {
-      try {
-        const saved = await setConnectorConfigs(db.prisma, configs);
-        io.stdout.write(`Saved ${saved} connector config(s)\n`);
-        return 0;
-      } catch (error) {
-        io.stderr.write(`Unable to set connector configs: ${describeError(error).message}\n`);
-        return 1;
-      }
+    const entries = configs as readonly unknown[];
+    return runOperation(context, {
+      failure: 'Unable to set connector configs',
+      run: (driver) => driver.replaceConnectors(entries),
+      json: () => ({ saved: entries.length }),
+      text: () => `Saved ${entries.length} connector config(s)\n`,
     });
   },
 };
 
-async function readStdin(io: DexctlIo): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
+function isConnectorsDocument(input: unknown): input is { connectors: unknown[] } {
+  return (
+    typeof input === 'object' && input !== null && !Array.isArray(input) && Array.isArray((input as { connectors?: unknown }).connectors)
+  );
 }
