@@ -26,6 +26,17 @@ export interface CreatedClient {
 }
 
 /**
+ * 256 random bits, base64url, never starting with `-` or `_`: an id that starts with a dash
+ * would read as a flag on a command line (`dexctl get-client -x…`).
+ */
+function generatedClientId(): string {
+  for (;;) {
+    const id = randomToken(32);
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
+}
+
+/**
  * Registers a client. The id is generated like dex v0's (random base64url, `@` and the host
  * of the first redirect URI) unless given; the secret is 256 random bits, stored as SHA-256.
  * Confidential clients need at least one http(s) redirect URI; public clients need a name
@@ -43,7 +54,7 @@ export async function createClient(prisma: PrismaDb, options: CreateClientOption
     throw new AppError('BAD_REQUEST', { message: 'a client secret must be at least 32 characters' });
   }
   const firstHost = options.redirectUris[0] === undefined ? '' : new URL(options.redirectUris[0]).hostname;
-  const id = options.id ?? (firstHost === '' ? randomToken(32) : `${randomToken(32)}@${firstHost}`);
+  const id = options.id ?? (firstHost === '' ? generatedClientId() : `${generatedClientId()}@${firstHost}`);
   const secret = options.secret ?? randomToken(32);
   try {
     const row = await prisma.client.create({
