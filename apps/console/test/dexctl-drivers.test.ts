@@ -20,7 +20,7 @@ import { listConnectorConfigs } from '@dex/shared/domain/connectors';
 import { testProviders, testSecrets } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { walkLogin } from './support/browserless-login.ts';
+import { walkLogin } from '@dex/shared/testing';
 import { type DexStack, startDexStack } from './support/dex-stack.ts';
 import { bash, type DriverUnderTest, dexctl, dexctlOn, parseAssignments, STACK_FRAME } from './support/dexctl.ts';
 

@@ -12,7 +12,7 @@ import {
   testSecrets,
 } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { walkLogin } from '../support/browserless-login.ts';
+import { walkLogin } from '@dex/shared/testing';
 
 /**
  * Interop: a certified relying-party library we did not write (openid-client) runs the

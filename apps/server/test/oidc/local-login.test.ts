@@ -1,6 +1,6 @@
 import { testProviders } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { walkLogin } from '../support/browserless-login.ts';
+import { walkLogin } from '@dex/shared/testing';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 describe.each(testProviders(process.env))('local connector password login (%s)', (provider) => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { walkLogin } from './browserless-login.ts';
+import { walkLogin } from '@dex/shared/testing';
 import type { WorkerStack } from './worker-stack.ts';
 
 export interface TestClient {

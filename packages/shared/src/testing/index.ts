@@ -89,3 +89,4 @@ export async function freePort(): Promise<number> {
 
 export { DEX_BINS, REPO_ROOT, type Service, startDexProcess, startService } from './dex-process.ts';
 export { type CommandResult, type RunCommandOptions, runBin, runCommand } from './run-command.ts';
+export { type LoginWalk, walkLogin } from './browserless-login.ts';
