@@ -1,0 +1,150 @@
+import type { Request, Response } from 'express';
+import type { PrismaDb } from '@dex/shared/db';
+import { type ConnectorIdentity, findAuthSession } from '@dex/shared/domain/auth';
+import { hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
+import type { WorkerMetrics } from '#http/metrics.ts';
+import type { FailureRateLimiter } from '#http/rate-limit.ts';
+import { renderPasswordPage } from '#pages/password-page.ts';
+import type { Connector, ConnectorContext } from './types.ts';
+
+const TOO_MANY = 'Too many failed logins. Wait a few minutes and try again.';
+const EXPIRED = 'This login request is no longer valid. Go back to the application and start again.';
+
+/** What every password-form connector of a worker shares: the store, the lockouts, the metrics. */
+export interface PasswordFormDeps {
+  prisma: PrismaDb;
+  /** Failed logins per account (keys are chosen by each connector). */
+  perAccount: FailureRateLimiter;
+  /** Failed logins per client address. */
+  perAddress: FailureRateLimiter;
+  metrics: WorkerMetrics;
+}
+
+/** The outcome of checking a username and password. */
+export type PasswordCheck =
+  | { ok: true; identity: ConnectorIdentity }
+  | {
+      ok: false;
+      /** HTTP status of the re-rendered form and the message on it. */
+      status: number;
+      message: string;
+      /** The metrics label (`invalid_credentials`, `disabled`, `unavailable`, ...). */
+      outcome: string;
+    };
+
+export interface PasswordFormOptions {
+  id: string;
+  type: Connector['type'];
+  displayName: string;
+  /** Shown under the heading ("with Email"). */
+  connectorName: string;
+  /** The login field's label ("Email address", "Username"). */
+  loginLabel: string;
+  /** Longest login accepted (longer input is cut). */
+  maxLoginLength: number;
+  /** The per-account lockout key of a login. */
+  accountKey(login: string): string;
+  check(login: string, password: string, res: Response): Promise<PasswordCheck>;
+  checkHealth?(): Promise<void>;
+}
+
+/**
+ * A connector whose login is a password form (local, LDAP): the form at
+ * `<issuer>/auth/<id>/login` bound to the authorization session, CSRF-protected, with failed
+ * logins (`invalid_credentials`) counted per account and per client address and refused while
+ * locked out. Each connector supplies only how a username and password are checked.
+ */
+export function createPasswordFormConnector(options: PasswordFormOptions, context: ConnectorContext, deps: PasswordFormDeps): Connector {
+  const loginPath = `${context.issuerPath}/auth/${encodeURIComponent(options.id)}/login`;
+
+  async function loadSession(sessionId: string) {
+    if (sessionId === '' || sessionId.length > 128) return null;
+    const session = await findAuthSession(deps.prisma, sessionId);
+    return session !== null && session.state === 'NEW' && session.connectorId === options.id ? session : null;
+  }
+
+  function renderForm(req: Request, res: Response, status: number, sessionId: string, extra: { login?: string; error?: string }) {
+    const csrfToken = issueCsrfToken(req, res, { path: context.issuerPath || '/', secure: context.secureCookies });
+    res
+      .status(status)
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(
+        renderPasswordPage({
+          issuerName: context.issuerName,
+          connectorName: options.connectorName,
+          loginLabel: options.loginLabel,
+          postUrl: loginPath,
+          sessionId,
+          csrfToken,
+          ...extra,
+        }),
+      );
+  }
+
+  const expired = (res: Response) => context.renderError(res, 400, 'Login expired', EXPIRED);
+
+  return {
+    id: options.id,
+    type: options.type,
+    displayName: options.displayName,
+    loginUrl: (session, hints) => {
+      const query = new URLSearchParams({ session: session.id });
+      if (hints.loginHint !== undefined && hints.loginHint !== '')
+        query.set('login_hint', hints.loginHint.slice(0, options.maxLoginLength));
+      return `${loginPath}?${query.toString()}`;
+    },
+    ...(options.checkHealth === undefined ? {} : { checkHealth: options.checkHealth }),
+    async handle(subPath, req, res) {
+      if (subPath !== 'login') {
+        context.renderError(res, 404, 'Not found', 'There is no such page.');
+        return;
+      }
+      if (req.method === 'GET') {
+        const sessionId = typeof req.query.session === 'string' ? req.query.session : '';
+        if ((await loadSession(sessionId)) === null) return expired(res);
+        const hint = typeof req.query.login_hint === 'string' ? req.query.login_hint : undefined;
+        renderForm(req, res, 200, sessionId, hint === undefined ? {} : { login: hint });
+        return;
+      }
+      if (req.method !== 'POST') {
+        res.set('Allow', 'GET, POST');
+        context.renderError(res, 405, 'Method not allowed', 'Use the login form.');
+        return;
+      }
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const sessionId = typeof body.session === 'string' ? body.session : '';
+      const login = typeof body.login === 'string' ? body.login.trim().slice(0, options.maxLoginLength) : '';
+      const password = typeof body.password === 'string' ? body.password : '';
+      if ((await loadSession(sessionId)) === null) return expired(res);
+      if (!hasValidCsrfToken(req)) {
+        renderForm(req, res, 403, sessionId, { login, error: 'Your session expired. Please log in again.' });
+        return;
+      }
+      if (login === '' || password === '') {
+        const missing = login === '' ? `Enter your ${options.loginLabel.toLowerCase()}.` : 'Enter your password.';
+        renderForm(req, res, 400, sessionId, { login, error: missing });
+        return;
+      }
+      const accountKey = options.accountKey(login);
+      const addressKey = req.socket.remoteAddress ?? 'unknown';
+      if (deps.perAccount.isBlocked(accountKey) || deps.perAddress.isBlocked(addressKey)) {
+        deps.metrics.logins.inc({ connector: options.id, outcome: 'rate_limited' });
+        renderForm(req, res, 429, sessionId, { login, error: TOO_MANY });
+        return;
+      }
+      const result = await options.check(login, password, res);
+      deps.metrics.logins.inc({ connector: options.id, outcome: result.ok ? 'success' : result.outcome });
+      if (!result.ok) {
+        if (result.outcome === 'invalid_credentials') {
+          deps.perAccount.recordFailure(accountKey);
+          deps.perAddress.recordFailure(addressKey);
+        }
+        renderForm(req, res, result.status, sessionId, { login, error: result.message });
+        return;
+      }
+      deps.perAccount.reset(accountKey);
+      await context.completeLogin({ sessionId, connectorId: options.id, identity: result.identity, res });
+    },
+  };
+}
