@@ -1,0 +1,147 @@
+import type {
+  TAuditEventList,
+  TClient,
+  TClientList,
+  TClientSecret,
+  TConnector,
+  TConnectorList,
+  TConnectorValidation,
+  TCreateClientRequest,
+  TCreateConnectorRequest,
+  TCreatedClient,
+  TCreateUserRequest,
+  THealth,
+  TListAuditEventsQuery,
+  TListClientsQuery,
+  TListUsersQuery,
+  TRevokeUserTokensResult,
+  TRotateKeysResult,
+  TSigningKeyList,
+  TState,
+  TUpdateClientRequest,
+  TUpdateConnectorRequest,
+  TUpdateUserRequest,
+  TUser,
+  TUserList,
+} from '@dex/shared/admin-api';
+import type { AppErrorJson } from '@dex/shared/errors';
+
+/**
+ * The console's bridge: the one surface through which the renderer reaches an overlord.
+ *
+ * Two implementations exist behind this one type:
+ * - **desktop** (Electron): the preload script exposes it as `window.consoleApi`; every call is
+ *   an IPC request that the main process validates (zod) and answers with the admin API client
+ *   of `src/core/admin-client.ts`. Connection profiles and their secrets live in the main
+ *   process (secrets encrypted with `safeStorage`) and never reach the renderer.
+ * - **web**: the same renderer served by the overlord at `/console`; calls go to the same
+ *   origin's admin API with `fetch`, the secret entered at sign-in and kept in
+ *   `sessionStorage` for the tab's session only.
+ *
+ * Every method resolves (never rejects) with a {@link BridgeResult}; the renderer's query
+ * functions turn `ok: false` into `AppError.fromJSON(error)`.
+ */
+export type BridgeResult<T> = { ok: true; data: T } | { ok: false; error: AppErrorJson };
+
+/** Which implementation is behind the bridge. */
+export type BridgeKind = 'desktop' | 'web';
+
+/** A saved connection to one overlord. The secret is never part of it. */
+export interface ConnectionProfile {
+  id: string;
+  /** What the admin calls this deployment ("production", "staging"). */
+  name: string;
+  /** The overlord's admin API base URL (`--admin-listen`). */
+  baseUrl: string;
+}
+
+/** What `profiles.save` takes: a new profile (no `id`) or changes to one; `secret` only when set or changed. */
+export interface SaveProfileInput {
+  id?: string;
+  name: string;
+  baseUrl: string;
+  secret?: string;
+}
+
+/** The connection the other namespaces use, once `connection.connect` succeeded. */
+export interface ActiveConnection {
+  profile: ConnectionProfile;
+  /** The overlord's state at connect time (database kind, version, counts). */
+  state: TState;
+}
+
+/** `connection.connect`: desktop connects a saved profile with its stored secret; web sends the secret typed at sign-in. */
+export interface ConnectInput {
+  profileId: string;
+  secret?: string;
+}
+
+/** Saved profiles. Desktop only: the web bridge has one implicit profile (its own origin). */
+export interface ProfilesApi {
+  list(): Promise<BridgeResult<ConnectionProfile[]>>;
+  save(input: SaveProfileInput): Promise<BridgeResult<ConnectionProfile>>;
+  remove(id: string): Promise<BridgeResult<void>>;
+}
+
+export interface ConnectionApi {
+  /** The current connection, or null before sign-in (web: also after the tab's session ended). */
+  current(): Promise<BridgeResult<ActiveConnection | null>>;
+  /** Checks the secret against the overlord (`GET /api/v1/state`) and makes this the connection. */
+  connect(input: ConnectInput): Promise<BridgeResult<ActiveConnection>>;
+  /** Forgets the connection (web: also the secret). */
+  disconnect(): Promise<BridgeResult<void>>;
+}
+
+/** A list query as the bridge takes it: `limit` as a number. */
+export type BridgeListQuery<Q extends { limit?: unknown }> = Omit<Q, 'limit'> & { limit?: number };
+
+export interface ConsoleApi {
+  readonly kind: BridgeKind;
+  /** Present on desktop only. */
+  readonly profiles?: ProfilesApi;
+  readonly connection: ConnectionApi;
+  readonly overview: {
+    /** `GET /health` (public). */
+    health(): Promise<BridgeResult<THealth>>;
+    /** `GET /api/v1/state`. */
+    state(): Promise<BridgeResult<TState>>;
+  };
+  readonly clients: {
+    list(query?: BridgeListQuery<TListClientsQuery>): Promise<BridgeResult<TClientList>>;
+    get(id: string): Promise<BridgeResult<TClient>>;
+    /** The only answer that carries the client secret. */
+    create(request: TCreateClientRequest): Promise<BridgeResult<TCreatedClient>>;
+    update(id: string, changes: TUpdateClientRequest): Promise<BridgeResult<TClient>>;
+    remove(id: string): Promise<BridgeResult<void>>;
+    /** The new secret, shown once. */
+    rotateSecret(id: string): Promise<BridgeResult<TClientSecret>>;
+  };
+  readonly connectors: {
+    list(): Promise<BridgeResult<TConnectorList>>;
+    get(id: string): Promise<BridgeResult<TConnector>>;
+    create(request: TCreateConnectorRequest): Promise<BridgeResult<TConnector>>;
+    update(id: string, changes: TUpdateConnectorRequest): Promise<BridgeResult<TConnector>>;
+    remove(id: string): Promise<BridgeResult<void>>;
+    /** One config or a list; nothing is saved. */
+    validate(input: unknown): Promise<BridgeResult<TConnectorValidation>>;
+  };
+  readonly keys: {
+    list(): Promise<BridgeResult<TSigningKeyList>>;
+    rotate(): Promise<BridgeResult<TRotateKeysResult>>;
+  };
+  readonly users: {
+    list(query?: BridgeListQuery<TListUsersQuery>): Promise<BridgeResult<TUserList>>;
+    get(id: string): Promise<BridgeResult<TUser>>;
+    create(request: TCreateUserRequest): Promise<BridgeResult<TUser>>;
+    update(id: string, changes: TUpdateUserRequest): Promise<BridgeResult<TUser>>;
+    disable(id: string): Promise<BridgeResult<TUser>>;
+    enable(id: string): Promise<BridgeResult<TUser>>;
+    revokeTokens(id: string): Promise<BridgeResult<TRevokeUserTokensResult>>;
+  };
+  readonly audit: {
+    list(query?: BridgeListQuery<TListAuditEventsQuery>): Promise<BridgeResult<TAuditEventList>>;
+  };
+}
+
+/** Where the preload script puts the desktop bridge, and where the web entry puts its own. */
+export const CONSOLE_API_GLOBAL = 'consoleApi';
