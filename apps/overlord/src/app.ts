@@ -13,6 +13,7 @@ import { keyRoutes } from './admin-api/key-routes.ts';
 import { requireAdminSecret } from './admin-api/require-admin-secret.ts';
 import { stateRoutes } from './admin-api/state-routes.ts';
 import { userRoutes } from './admin-api/user-routes.ts';
+import { consoleSite } from './console/serve-console.ts';
 import type { OverlordMetrics } from './metrics.ts';
 
 export interface AdminAppDeps {
@@ -29,6 +30,8 @@ export interface AdminAppDeps {
   consoleOrigins?: readonly string[];
   /** Served at `/metrics` (behind the admin secret) when given. */
   metrics?: OverlordMetrics;
+  /** The built console renderer, served at `/console/`; null serves no console. */
+  consoleDir?: string | null;
 }
 
 /**
@@ -64,6 +67,8 @@ export function createAdminApp(deps: AdminAppDeps): Express {
       res.type('text/plain; version=0.0.4; charset=utf-8').set('Cache-Control', 'no-store').send(metrics.render());
     });
   }
+
+  if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir }));
 
   app.use('/api', requireAdminSecret(deps.adminApiSecret), express.json({ limit: '100kb' }));
   // Before adminRoutes: serves `/api/v1/state` with the counts added to v0's body.

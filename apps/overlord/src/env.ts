@@ -12,6 +12,7 @@ import {
   zKeySecrets,
 } from '@dex/shared/config';
 import { DEX_VERSION } from '@dex/shared/version';
+import { DEFAULT_CONSOLE_DIR } from './console/serve-console.ts';
 
 export const PROGRAM = 'dex-overlord';
 const ENV_PREFIX = 'DEX_OVERLORD';
@@ -40,6 +41,12 @@ const FLAGS: readonly FlagSpec[] = [
     name: 'console-origins',
     description: 'Comma-separated origins (https://admin.example) allowed to call the admin API from a browser (CORS).',
   },
+  {
+    name: 'console-dir',
+    defaultText: 'apps/console/dist/renderer of this repository',
+    description: 'The built console renderer, served at /console/ on the admin address.',
+  },
+  { name: 'disable-console', boolean: true, defaultText: 'false', description: 'Serve no console at /console/.' },
   { name: 'local-connector', defaultText: 'local', description: 'Connector id of the local identities of admin users.' },
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
@@ -77,6 +84,8 @@ const ZOverlordFlags = z.object({
       }
       return origins;
     }),
+  'console-dir': z.string().min(1, 'console-dir must be a directory').default(DEFAULT_CONSOLE_DIR),
+  'disable-console': zBooleanFlag.default(false),
   'local-connector': z.string().min(1).default('local'),
   'log-debug': zBooleanFlag.default(false),
 });
@@ -96,6 +105,8 @@ export interface OverlordConfig {
   leaderLeaseTtlMs?: number;
   /** Browser origins allowed to call the admin API (default none). */
   consoleOrigins?: readonly string[];
+  /** The built console renderer served at `/console/`, or null for none (default: this repository's build). */
+  consoleDir?: string | null;
   logDebug: boolean;
 }
 
@@ -129,6 +140,7 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
       keyAlg: flags['key-alg'],
       leaderLeaseTtlMs: flags['leader-lease-ttl'],
       consoleOrigins: flags['console-origins'],
+      consoleDir: flags['disable-console'] ? null : flags['console-dir'],
       logDebug: flags['log-debug'],
     }),
   };

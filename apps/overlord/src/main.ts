@@ -4,6 +4,7 @@ import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
 import { createAdminApp } from './app.ts';
+import { DEFAULT_CONSOLE_DIR } from './console/serve-console.ts';
 import { collectGarbageJob } from './jobs/collect-garbage.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { rotateSigningKeysJob } from './jobs/rotate-signing-keys.ts';
@@ -60,6 +61,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       keySecrets: config.keySecrets,
       keyPeriodMs: config.keyPeriodMs,
       consoleOrigins: config.consoleOrigins ?? [],
+      consoleDir: config.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : config.consoleDir,
       keyAlg: config.keyAlg ?? 'RS256',
       metrics,
     });

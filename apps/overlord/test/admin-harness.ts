@@ -15,6 +15,8 @@ export interface AdminHarness {
 /** Settings a test may add to the overlord's configuration. */
 export interface AdminHarnessOptions {
   consoleOrigins?: readonly string[];
+  /** The console renderer to serve at `/console/` (null: none). */
+  consoleDir?: string | null;
 }
 
 /** Starts an overlord for one test file: `beforeAll(async () => { harness = await startAdminHarness(provider); })`. */
