@@ -42,5 +42,10 @@ export default defineConfig<object, DexWorkerFixtures>({
       testDir: here('./specs/login'),
       use: { browserName: 'chromium' },
     },
+    {
+      name: 'connectors',
+      testDir: here('./specs/connectors'),
+      use: { browserName: 'chromium' },
+    },
   ],
 });

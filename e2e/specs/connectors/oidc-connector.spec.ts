@@ -1,0 +1,92 @@
+import type { Page } from '@playwright/test';
+import { expect, test, UNREACHABLE_CONNECTOR_ID, UPSTREAM_CONNECTOR_ID, type UpstreamDexStack } from '../../fixtures/upstream-test.ts';
+
+/** From the relying party's login link to the upstream's sign-in form, through dex's chooser. */
+async function chooseUpstream(page: Page, federation: UpstreamDexStack): Promise<void> {
+  await page.goto(federation.rp.loginUrl);
+  await expect(page.getByRole('heading', { name: /^Log in to / })).toBeVisible();
+  expect(page.url().startsWith(`${federation.issuer}/auth?`)).toBe(true);
+  await page.getByRole('link', { name: `Log in with ${UPSTREAM_CONNECTOR_ID}` }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Upstream IdP' })).toBeVisible();
+  expect(new URL(page.url()).origin).toBe(federation.upstream.issuer);
+}
+
+async function signInUpstream(page: Page, federation: UpstreamDexStack): Promise<void> {
+  await page.getByLabel('Username').fill(federation.account.username);
+  await page.getByLabel('Password').fill(federation.account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Allow access?' })).toBeVisible();
+}
+
+test.describe('login through the upstream OpenID Connect connector', () => {
+  test('a user signs in and consents at the upstream provider, and the relying party gets a verified ID token', async ({
+    page,
+    federation,
+  }, testInfo) => {
+    const visited: string[] = [];
+    page.on('request', (request) => visited.push(request.url()));
+
+    await chooseUpstream(page, federation);
+    await signInUpstream(page, federation);
+    await expect(page.getByText('The application dex-e2e asks for: openid, email, profile.')).toBeVisible();
+    await testInfo.attach('upstream-consent', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+    await page.getByRole('button', { name: 'Allow' }).click();
+
+    await page.waitForURL((url) => url.origin === federation.rp.origin && url.pathname === '/callback');
+    await expect(page.getByRole('heading', { name: `Signed in as ${federation.account.email}` })).toBeVisible();
+    // The relying party verified the ID token (signature, iss, aud, nonce) before showing its claims.
+    const claims = JSON.parse((await page.locator('#claims').textContent()) ?? '') as Record<string, unknown>;
+    expect(claims).toMatchObject({
+      iss: federation.issuer,
+      aud: federation.client.id,
+      email: federation.account.email,
+      email_verified: true,
+    });
+    // dex's own user id (automatic registration), not the upstream's subject.
+    expect(claims.sub).toEqual(expect.any(String));
+    expect(claims.sub).not.toBe(federation.account.username);
+    // The upstream answered dex, not the relying party.
+    const callback = `${federation.issuer}/auth/${UPSTREAM_CONNECTOR_ID}/callback?`;
+    expect(visited.filter((url) => url.startsWith(callback))).toHaveLength(1);
+    expect(visited.some((url) => url.startsWith(`${federation.rp.origin}/callback?`) && new URL(url).searchParams.has('code'))).toBe(true);
+    await testInfo.attach('signed-in', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  });
+
+  test('denying consent at the upstream sends the relying party a standard access_denied error', async ({ page, federation }) => {
+    await chooseUpstream(page, federation);
+    await signInUpstream(page, federation);
+    await page.getByRole('button', { name: 'Deny' }).click();
+
+    await page.waitForURL((url) => url.origin === federation.rp.origin && url.pathname === '/callback');
+    const params = new URL(page.url()).searchParams;
+    expect(params.get('error')).toBe('access_denied');
+    expect(params.get('error_description')).toBe('the user denied the login at the upstream identity provider');
+    expect(params.get('iss')).toBe(federation.issuer);
+    expect(params.get('state')).toEqual(expect.any(String));
+    expect(params.has('code')).toBe(false);
+    // The relying party's own page: the login did not happen.
+    await expect(page.getByRole('heading', { name: 'Login failed' })).toBeVisible();
+  });
+
+  test('an upstream provider that cannot be reached gets a readable error page at dex, and nothing reaches the relying party', async ({
+    page,
+    federation,
+  }) => {
+    const visited: string[] = [];
+    page.on('request', (request) => visited.push(request.url()));
+    await page.goto(federation.rp.loginUrl);
+
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().startsWith(`${federation.issuer}/auth/${UNREACHABLE_CONNECTOR_ID}/login?`)),
+      page.getByRole('link', { name: `Log in with ${UNREACHABLE_CONNECTOR_ID}` }).click(),
+    ]);
+
+    expect(response.status()).toBe(502);
+    await expect(page.getByRole('heading', { name: 'Login unavailable' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveText(
+      `The identity provider "${UNREACHABLE_CONNECTOR_ID}" cannot be reached right now. Try again later.`,
+    );
+    expect(new URL(page.url()).origin).toBe(new URL(federation.issuer).origin);
+    expect(visited.filter((url) => url.startsWith(`${federation.rp.origin}/callback`))).toEqual([]);
+  });
+});
