@@ -1,0 +1,44 @@
+import { createConsoleOperations, settle } from '#core/console-operations.ts';
+import type { BridgeNamespaces } from '#shared/ipc-contract.ts';
+import type { ProfileStore } from '../profiles/profile-store.ts';
+import type { ConnectionManager } from './connection-manager.ts';
+
+export interface CreateDesktopBridgeOptions {
+  profiles: ProfileStore;
+  connections: ConnectionManager;
+}
+
+/**
+ * Everything the desktop bridge answers, in the main process: the saved profiles, the
+ * connection, and the admin API operations on the connected overlord. Changing the URL or the
+ * secret of the connected profile, or removing it, ends the connection.
+ * @example registerBridgeHandlers(registry, createDesktopBridge({ profiles, connections }));
+ */
+export function createDesktopBridge(options: CreateDesktopBridgeOptions): BridgeNamespaces {
+  const { profiles, connections } = options;
+  return {
+    profiles: {
+      list: () => settle(() => profiles.list()),
+      save: (input) =>
+        settle(async () => {
+          const before = input.id === undefined ? undefined : await profiles.get(input.id);
+          const saved = await profiles.save(input);
+          if (before === undefined) return saved;
+          if (input.secret !== undefined || saved.baseUrl !== before.baseUrl) connections.forgetProfile(saved.id);
+          else connections.renameProfile(saved);
+          return saved;
+        }),
+      remove: (id) =>
+        settle(async () => {
+          await profiles.remove(id);
+          connections.forgetProfile(id);
+        }),
+    },
+    connection: {
+      current: () => settle(async () => connections.current()),
+      connect: (input) => settle(() => connections.connect(input)),
+      disconnect: () => settle(async () => connections.disconnect()),
+    },
+    ...createConsoleOperations(() => connections.admin()),
+  };
+}

@@ -1,0 +1,163 @@
+import {
+  ZCreateClientRequest,
+  ZCreateConnectorRequest,
+  ZCreateUserRequest,
+  ZListAuditEventsQuery,
+  ZListClientsQuery,
+  ZListUsersQuery,
+  ZUpdateClientRequest,
+  ZUpdateConnectorRequest,
+  ZUpdateUserRequest,
+} from '@dex/shared/admin-api';
+import { z } from 'zod';
+import type { BridgeResult, ConsoleApi } from './console-api.ts';
+
+/**
+ * The desktop bridge's IPC contract: one channel per {@link ConsoleApi} method, named
+ * `<namespace>.<method>` (`clients.list`), with the zod schema its arguments must pass in
+ * the main process. The preload script builds `window.consoleApi` from {@link IPC_METHODS};
+ * the main process registers exactly one handler per channel through `handle()`.
+ *
+ * Every schema is a tuple: a channel takes exactly the arguments of its method, no more.
+ */
+
+/** The namespaces of the bridge (every member of {@link ConsoleApi} but `kind`), none optional. */
+export type BridgeNamespaces = { [N in Exclude<keyof ConsoleApi, 'kind'>]-?: NonNullable<ConsoleApi[N]> };
+export type BridgeNamespace = keyof BridgeNamespaces;
+type MethodOf<N extends BridgeNamespace> = keyof BridgeNamespaces[N] & string;
+
+/** Every channel: `profiles.list`, `clients.rotateSecret`, ... */
+export type ChannelName = { [N in BridgeNamespace]: `${N}.${MethodOf<N>}` }[BridgeNamespace];
+
+type MethodOfChannel<C extends ChannelName> = C extends `${infer N extends BridgeNamespace}.${infer M}`
+  ? M extends MethodOf<N>
+    ? BridgeNamespaces[N][M]
+    : never
+  : never;
+
+/** The arguments a channel takes (those of its bridge method). */
+export type ChannelArgs<C extends ChannelName> = MethodOfChannel<C> extends (...args: infer A) => unknown ? A : never;
+/** What a channel answers: the {@link BridgeResult} of its bridge method. */
+export type ChannelResult<C extends ChannelName> = MethodOfChannel<C> extends (...args: never[]) => Promise<infer R> ? R : never;
+/** The data of a successful answer. */
+export type ChannelData<C extends ChannelName> = ChannelResult<C> extends BridgeResult<infer T> ? T : never;
+
+/** Whether two types are the same (used to prove the method lists below complete). */
+type IsExactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * The methods of each namespace, in the order the preload script defines them. The type
+ * check below fails to compile when a method of {@link ConsoleApi} is missing here.
+ */
+export const IPC_METHODS = {
+  profiles: ['list', 'save', 'remove'],
+  connection: ['current', 'connect', 'disconnect'],
+  overview: ['health', 'state'],
+  clients: ['list', 'get', 'create', 'update', 'remove', 'rotateSecret'],
+  connectors: ['list', 'get', 'create', 'update', 'remove', 'validate'],
+  keys: ['list', 'rotate'],
+  users: ['list', 'get', 'create', 'update', 'disable', 'enable', 'revokeTokens'],
+  audit: ['list'],
+} as const satisfies { [N in BridgeNamespace]: readonly MethodOf<N>[] };
+
+type ListedChannel = { [N in keyof typeof IPC_METHODS]: `${N}.${(typeof IPC_METHODS)[N][number]}` }[keyof typeof IPC_METHODS];
+/** Compile-time proof that {@link IPC_METHODS} names every method of every namespace. */
+const EVERY_METHOD_IS_LISTED: IsExactly<ListedChannel, ChannelName> = true;
+void EVERY_METHOD_IS_LISTED;
+
+/** Every channel name, namespace by namespace. */
+export const IPC_CHANNELS: readonly ChannelName[] = Object.freeze(
+  Object.entries(IPC_METHODS).flatMap(([namespace, methods]) => methods.map((method) => `${namespace}.${method}` as ChannelName)),
+);
+
+// ---------------------------------------------------------------------------------------
+// Argument schemas (checked in the main process, never trusted from the renderer).
+
+const ID_MESSAGE = 'id must be a non-empty string of at most 255 characters';
+/** An id as the admin API takes it in a path segment. */
+const zId = z.string({ error: ID_MESSAGE }).min(1, { error: ID_MESSAGE }).max(255, { error: ID_MESSAGE });
+
+/** The admin API's page sizes (`PAGE_LIMIT` of the contract's paging rules). */
+const PAGE_LIMIT = { min: 1, max: 100 } as const;
+const LIMIT_MESSAGE = `limit must be an integer from ${PAGE_LIMIT.min} to ${PAGE_LIMIT.max}`;
+/** The bridge's `limit`: a number (the admin API carries it as text). */
+const zLimit = z.int({ error: LIMIT_MESSAGE }).min(PAGE_LIMIT.min, { error: LIMIT_MESSAGE }).max(PAGE_LIMIT.max, { error: LIMIT_MESSAGE });
+
+/** A list query of the admin API contract with `limit` as a number; omitted `limit` stays omitted. */
+function bridgeListQuery<S extends z.ZodObject>(query: S) {
+  return query.omit({ limit: true }).extend({ limit: zLimit.optional() });
+}
+
+export const ZBridgeListClientsQuery = bridgeListQuery(ZListClientsQuery);
+export const ZBridgeListUsersQuery = bridgeListQuery(ZListUsersQuery);
+export const ZBridgeListAuditEventsQuery = bridgeListQuery(ZListAuditEventsQuery);
+
+const NAME_MESSAGE = 'name must be 1 to 100 characters';
+const SECRET_MESSAGE = 'the admin API secret must be 1 to 4096 printable ASCII characters (no spaces)';
+
+/** The admin API secret as the admin client sends it (an `Authorization` header value). */
+export const ZAdminSecret = z
+  .string({ error: SECRET_MESSAGE })
+  .min(1, { error: SECRET_MESSAGE })
+  .max(4096, { error: SECRET_MESSAGE })
+  .regex(/^[\x21-\x7e]+$/, { error: SECRET_MESSAGE });
+
+/** `profiles.save`: the URL is checked further by the profile store (scheme, no credentials). */
+export const ZSaveProfileInput = z.strictObject(
+  {
+    id: zId.optional(),
+    name: z.string({ error: NAME_MESSAGE }).trim().min(1, { error: NAME_MESSAGE }).max(100, { error: NAME_MESSAGE }),
+    baseUrl: z.string({ error: 'baseUrl must be a string' }).max(2048, { error: 'baseUrl must be at most 2048 characters' }),
+    secret: ZAdminSecret.optional(),
+  },
+  { error: 'the profile must be an object with name, baseUrl and optionally id and secret' },
+);
+
+/** `connection.connect`: a saved profile, and optionally a secret to use instead of the saved one (not saved). */
+export const ZConnectInput = z.strictObject(
+  { profileId: zId, secret: ZAdminSecret.optional() },
+  { error: 'connect takes an object with profileId and optionally secret' },
+);
+
+const none = z.tuple([]);
+
+/** Each channel's argument tuple. The mapped type makes a missing channel a compile error. */
+export const IPC_ARGUMENTS: { readonly [C in ChannelName]: z.ZodType<ChannelArgs<C>, unknown> } = {
+  'profiles.list': none,
+  'profiles.save': z.tuple([ZSaveProfileInput]),
+  'profiles.remove': z.tuple([zId]),
+
+  'connection.current': none,
+  'connection.connect': z.tuple([ZConnectInput]),
+  'connection.disconnect': none,
+
+  'overview.health': none,
+  'overview.state': none,
+
+  'clients.list': z.tuple([ZBridgeListClientsQuery.optional()]),
+  'clients.get': z.tuple([zId]),
+  'clients.create': z.tuple([ZCreateClientRequest]),
+  'clients.update': z.tuple([zId, ZUpdateClientRequest]),
+  'clients.remove': z.tuple([zId]),
+  'clients.rotateSecret': z.tuple([zId]),
+
+  'connectors.list': none,
+  'connectors.get': z.tuple([zId]),
+  'connectors.create': z.tuple([ZCreateConnectorRequest]),
+  'connectors.update': z.tuple([zId, ZUpdateConnectorRequest]),
+  'connectors.remove': z.tuple([zId]),
+  'connectors.validate': z.tuple([z.unknown()]),
+
+  'keys.list': none,
+  'keys.rotate': none,
+
+  'users.list': z.tuple([ZBridgeListUsersQuery.optional()]),
+  'users.get': z.tuple([zId]),
+  'users.create': z.tuple([ZCreateUserRequest]),
+  'users.update': z.tuple([zId, ZUpdateUserRequest]),
+  'users.disable': z.tuple([zId]),
+  'users.enable': z.tuple([zId]),
+  'users.revokeTokens': z.tuple([zId]),
+
+  'audit.list': z.tuple([ZBridgeListAuditEventsQuery.optional()]),
+};
