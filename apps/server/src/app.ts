@@ -25,6 +25,7 @@ import { AccessTokenKeys } from './oidc/tokens.ts';
 import { registrationHandler } from './oidc/registration.ts';
 import { tokenHandler } from './oidc/token.ts';
 import { userinfoHandler } from './oidc/userinfo.ts';
+import { createTokenStore } from './store/token-store.ts';
 import { renderErrorPage } from './pages/error-page.ts';
 import { PAGE_CSP } from './pages/html.ts';
 
@@ -61,6 +62,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const metrics = new WorkerMetrics();
   const accessTokens = new AccessTokenKeys(config.keySecrets);
   const keys = new KeyCache({ prisma, secrets: config.keySecrets, logger: deps.logger });
+  const store = createTokenStore(deps.db.driver);
   const cookie = { path: issuerPath === '' ? '/' : issuerPath, secure: issuerUrl.protocol === 'https:' };
   const loginDeps: CompleteLoginDeps = {
     prisma,
@@ -93,7 +95,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     config.type === 'local'
       ? createLocalConnector(config, ctx, loginLimits)
       : config.type === 'oidc'
-        ? createOidcConnector(config, ctx, { prisma })
+        ? createOidcConnector(config, ctx, { prisma, metrics })
         : config.type === 'ldap'
           ? createLdapConnector(config, ctx, loginLimits)
           : null;
@@ -154,6 +156,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     form,
     tokenHandler({
       prisma,
+      store,
       issuer,
       keys,
       accessTokens,
@@ -167,11 +170,11 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   router.all('/token', (_req, res) => {
     res.set('Allow', 'POST').status(405).json({ error: 'invalid_request', error_description: 'the token endpoint accepts POST only' });
   });
-  router.all('/token/revoke', form, revocationHandler({ prisma, issuer, accessTokens }));
+  router.all('/token/revoke', form, revocationHandler({ prisma, clients: store, issuer, accessTokens }));
   router.all(
     '/token/introspect',
     form,
-    introspectionHandler({ prisma, issuer, accessTokens, refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs }),
+    introspectionHandler({ prisma, clients: store, issuer, accessTokens, refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs }),
   );
   router.all('/userinfo', form, userinfoHandler({ prisma, issuer, accessTokens }));
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Client, Entry } from 'ldapts';
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
 import { locals } from '@dex/shared/http';
+import type { TConnectorLoginFailure } from '#http/metrics.ts';
 import { describeLdapError, firstValue, isDirectoryAnswer, isInvalidCredentials, LdapDirectory } from './ldap-directory.ts';
 import { escapeDnValue, escapeFilterValue, fillTemplate } from './ldap-escape.ts';
 import type { UpstreamIdentity } from './oidc-identity.ts';
@@ -25,8 +26,9 @@ const MAX_USERNAME = 256;
 class LoginFailure extends Error {
   readonly status: number;
   readonly userMessage: string;
-  readonly outcome: string;
-  constructor(options: { status: number; userMessage: string; outcome: string; reason: string }) {
+  /** For the login metrics. */
+  readonly outcome: TConnectorLoginFailure;
+  constructor(options: { status: number; userMessage: string; outcome: TConnectorLoginFailure; reason: string }) {
     super(options.reason);
     this.status = options.status;
     this.userMessage = options.userMessage;
@@ -160,7 +162,7 @@ export function createLdapConnector(config: LdapConnectorConfig, context: Connec
             throw new LoginFailure({
               status: 403,
               userMessage: `Your directory entry has no email address ("${emailAttribute}"), which this login needs. Ask an administrator.`,
-              outcome: 'missing_email',
+              outcome: 'incomplete_identity',
               reason: `the entry ${entry.dn} has no "${emailAttribute}" attribute`,
             });
           }
@@ -178,7 +180,7 @@ export function createLdapConnector(config: LdapConnectorConfig, context: Connec
           if (failure.outcome === 'invalid_credentials')
             log?.info({ connectorId: config.id, reason: failure.message }, 'ldap login refused');
           else log?.warn({ connectorId: config.id, reason: failure.message }, 'ldap login failed');
-          return { ok: false, status: failure.status, message: failure.userMessage, outcome: failure.outcome };
+          return { ok: false, status: failure.status, message: failure.userMessage, reason: failure.outcome };
         }
       },
     },

@@ -33,7 +33,7 @@ export function createLocalConnector(config: { id: string }, context: ConnectorC
             : result.reason === 'disabled'
               ? 'This account is disabled.'
               : INVALID_LOGIN;
-        return { ok: false, status: 401, message, outcome: result.reason };
+        return { ok: false, status: 401, message, reason: result.reason };
       },
     },
     context,

@@ -5,6 +5,7 @@ import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
 import type { PrismaDb } from '@dex/shared/db';
 import { locals } from '@dex/shared/http';
+import type { TConnectorLoginFailure, WorkerMetrics } from '#http/metrics.ts';
 import { redirectWithParams } from '#oidc/redirect.ts';
 import { identityFromClaims, MissingClaimError, needsUserinfo } from './oidc-identity.ts';
 import type { Connector, ConnectorContext } from './types.ts';
@@ -15,6 +16,7 @@ export type OidcConnectorConfig = Extract<TConnectorConfig, { type: 'oidc' }>;
 
 export interface OidcConnectorDeps {
   prisma: PrismaDb;
+  metrics: WorkerMetrics;
 }
 
 export const DEFAULT_OIDC_SCOPES: readonly string[] = ['openid', 'email', 'profile'];
@@ -24,6 +26,8 @@ interface Failure {
   status: number;
   title: string;
   message: string;
+  /** For the login metrics. */
+  reason: TConnectorLoginFailure;
 }
 
 function failureFor(error: unknown, providerName: string): Failure {
@@ -31,6 +35,7 @@ function failureFor(error: unknown, providerName: string): Failure {
     status: 502,
     title: 'Login unavailable',
     message: `The identity provider "${providerName}" cannot be reached right now. Try again later.`,
+    reason: 'unavailable',
   };
   if (error instanceof UpstreamDiscoveryError) return unreachable;
   if (error instanceof MissingClaimError) {
@@ -38,22 +43,34 @@ function failureFor(error: unknown, providerName: string): Failure {
       status: 502,
       title: 'Login failed',
       message: `The identity provider "${providerName}" did not say what your "${error.claim}" is, which this login needs. Ask an administrator.`,
+      reason: 'incomplete_identity',
     };
   }
   if (error instanceof oidc.AuthorizationResponseError) {
     const code = /^[A-Za-z0-9_.-]{1,64}$/.test(error.error) ? error.error : 'error';
-    return { status: 502, title: 'Login failed', message: `The identity provider "${providerName}" refused the login (${code}).` };
+    return {
+      status: 502,
+      title: 'Login failed',
+      message: `The identity provider "${providerName}" refused the login (${code}).`,
+      reason: 'upstream_error',
+    };
   }
-  const refusedCredentials = {
+  const refusedCredentials: Failure = {
     status: 502,
     title: 'Login failed',
     message: `The identity provider "${providerName}" did not accept this server's client credentials. Ask an administrator to check the connector's configuration.`,
+    reason: 'invalid_client',
   };
   if (error instanceof oidc.WWWAuthenticateChallengeError) return error.status === 401 ? refusedCredentials : unreachable;
   if (error instanceof oidc.ResponseBodyError) {
     if (error.status === 401 || error.error === 'invalid_client') return refusedCredentials;
     if (error.status >= 500) return unreachable;
-    return { status: 502, title: 'Login failed', message: `The identity provider "${providerName}" refused the login (${error.error}).` };
+    return {
+      status: 502,
+      title: 'Login failed',
+      message: `The identity provider "${providerName}" refused the login (${error.error}).`,
+      reason: 'upstream_error',
+    };
   }
   if (error instanceof Error && (error instanceof TypeError || error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return unreachable;
@@ -62,6 +79,7 @@ function failureFor(error: unknown, providerName: string): Failure {
     status: 502,
     title: 'Login failed',
     message: `The answer of the identity provider "${providerName}" could not be verified. Try again, or ask an administrator.`,
+    reason: 'invalid_response',
   };
 }
 
@@ -83,6 +101,10 @@ function failureFor(error: unknown, providerName: string): Failure {
  * Every other failure (upstream unreachable, client credentials refused, an ID token that
  * does not verify) is an error page (502) that says what failed without internals, and is
  * logged with its cause.
+ *
+ * Each attempt is counted once in `dex_connector_logins_total` where it ends: at the callback
+ * (success, or the reason it failed), or when the login cannot even start (upstream
+ * unreachable). A login abandoned at the upstream is not counted.
  */
 export function createOidcConnector(config: OidcConnectorConfig, context: ConnectorContext, deps: OidcConnectorDeps): Connector {
   const connectorPath = `${context.issuerPath}/auth/${encodeURIComponent(config.id)}`;
@@ -101,8 +123,16 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
   const expired = (res: Response) =>
     context.renderError(res, 400, 'Login expired', 'This login request is no longer valid. Go back to the application and start again.');
 
+  const record = (reason: TConnectorLoginFailure | null) =>
+    deps.metrics.recordConnectorLogin(
+      reason === null
+        ? { connector: config.id, type: 'oidc', outcome: 'success' }
+        : { connector: config.id, type: 'oidc', outcome: 'failure', reason },
+    );
+
   function fail(res: Response, error: unknown, step: string): void {
     const failure = failureFor(error, config.id);
+    record(failure.reason);
     locals(res).log?.warn({ connectorId: config.id, step, reason: describeUpstreamError(error) }, 'upstream login failed');
     res.set('Cache-Control', 'no-store');
     context.renderError(res, failure.status, failure.title, failure.message);
@@ -110,6 +140,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
 
   /** The user said no upstream: the client hears `access_denied` (RFC 6749 §4.1.2.1). */
   function denied(res: Response, session: AuthSessionRecord): void {
+    record('access_denied');
     if (session.redirectUri === OOB_REDIRECT_URI) {
       context.renderError(res, 403, 'Login cancelled', `The login at "${config.id}" was cancelled or refused.`);
       return;
@@ -157,9 +188,13 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
     const state = req.query.state;
     if (typeof state === 'string' && state !== '') clearUpstreamLoginCookie(res, state, cookie);
     const session = await loadSession(state);
-    if (session === null) return expired(res);
+    if (session === null) {
+      record('session_expired');
+      return expired(res);
+    }
     const secrets = readUpstreamLoginCookie(req, session.id);
     if (secrets === null) {
+      record('session_expired');
       context.renderError(
         res,
         400,
@@ -194,6 +229,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       if (error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied') return denied(res, session);
       return fail(res, error, 'callback');
     }
+    record(null);
     await context.completeLogin({ sessionId: session.id, connectorId: config.id, identity, res });
   }
 

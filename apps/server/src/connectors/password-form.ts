@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
 import { type ConnectorIdentity, findAuthSession } from '@dex/shared/domain/auth';
 import { hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
-import type { WorkerMetrics } from '#http/metrics.ts';
+import type { TConnectorLoginFailure, WorkerMetrics } from '#http/metrics.ts';
 import type { FailureRateLimiter } from '#http/rate-limit.ts';
 import { renderPasswordPage } from '#pages/password-page.ts';
 import type { Connector, ConnectorContext } from './types.ts';
@@ -28,8 +28,8 @@ export type PasswordCheck =
       /** HTTP status of the re-rendered form and the message on it. */
       status: number;
       message: string;
-      /** The metrics label (`invalid_credentials`, `disabled`, `unavailable`, ...). */
-      outcome: string;
+      /** Why, for the login metrics (`invalid_credentials`, `disabled`, `unavailable`, ...). */
+      reason: TConnectorLoginFailure;
     };
 
 export interface PasswordFormOptions {
@@ -52,7 +52,9 @@ export interface PasswordFormOptions {
  * A connector whose login is a password form (local, LDAP): the form at
  * `<issuer>/auth/<id>/login` bound to the authorization session, CSRF-protected, with failed
  * logins (`invalid_credentials`) counted per account and per client address and refused while
- * locked out. Each connector supplies only how a username and password are checked.
+ * locked out. Each connector supplies only how a username and password are checked. Every
+ * submitted form is counted in `dex_connector_logins_total` (success, or failure with its
+ * reason); a form with an empty field is not an attempt.
  */
 export function createPasswordFormConnector(options: PasswordFormOptions, context: ConnectorContext, deps: PasswordFormDeps): Connector {
   const loginPath = `${context.issuerPath}/auth/${encodeURIComponent(options.id)}/login`;
@@ -83,6 +85,8 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
   }
 
   const expired = (res: Response) => context.renderError(res, 400, 'Login expired', EXPIRED);
+  const recordFailure = (reason: TConnectorLoginFailure) =>
+    deps.metrics.recordConnectorLogin({ connector: options.id, type: options.type, outcome: 'failure', reason });
 
   return {
     id: options.id,
@@ -116,8 +120,12 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       const sessionId = typeof body.session === 'string' ? body.session : '';
       const login = typeof body.login === 'string' ? body.login.trim().slice(0, options.maxLoginLength) : '';
       const password = typeof body.password === 'string' ? body.password : '';
-      if ((await loadSession(sessionId)) === null) return expired(res);
+      if ((await loadSession(sessionId)) === null) {
+        recordFailure('session_expired');
+        return expired(res);
+      }
       if (!hasValidCsrfToken(req)) {
+        recordFailure('session_expired');
         renderForm(req, res, 403, sessionId, { login, error: 'Your session expired. Please log in again.' });
         return;
       }
@@ -129,14 +137,14 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       const accountKey = options.accountKey(login);
       const addressKey = req.socket.remoteAddress ?? 'unknown';
       if (deps.perAccount.isBlocked(accountKey) || deps.perAddress.isBlocked(addressKey)) {
-        deps.metrics.logins.inc({ connector: options.id, outcome: 'rate_limited' });
+        recordFailure('rate_limited');
         renderForm(req, res, 429, sessionId, { login, error: TOO_MANY });
         return;
       }
       const result = await options.check(login, password, res);
-      deps.metrics.logins.inc({ connector: options.id, outcome: result.ok ? 'success' : result.outcome });
       if (!result.ok) {
-        if (result.outcome === 'invalid_credentials') {
+        recordFailure(result.reason);
+        if (result.reason === 'invalid_credentials') {
           deps.perAccount.recordFailure(accountKey);
           deps.perAddress.recordFailure(addressKey);
         }
@@ -144,6 +152,7 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
         return;
       }
       deps.perAccount.reset(accountKey);
+      deps.metrics.recordConnectorLogin({ connector: options.id, type: options.type, outcome: 'success' });
       await context.completeLogin({ sessionId, connectorId: options.id, identity: result.identity, res });
     },
   };

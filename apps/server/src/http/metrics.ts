@@ -1,4 +1,41 @@
+import type { TConnectorConfig } from '@dex/shared/domain/connectors';
 import { Counter, Histogram, renderMetrics } from '@dex/shared/metrics';
+
+/**
+ * Why a login through a connector failed. A closed set, so the `reason` label stays small
+ * whatever the upstream says (its error codes and messages go to the log, not to metrics).
+ */
+export const CONNECTOR_LOGIN_FAILURES = [
+  /** Wrong username or password, or an unknown user (local, ldap). */
+  'invalid_credentials',
+  /** Refused without checking: too many failed logins for the account or the address (local, ldap). */
+  'rate_limited',
+  /** The dex user is disabled (local). */
+  'disabled',
+  /** The dex user's password has expired (local). */
+  'password_expired',
+  /** The authorization session, the browser's login cookie or its CSRF token is gone or stale. */
+  'session_expired',
+  /** The directory or upstream provider cannot be reached, timed out or failed (5xx). */
+  'unavailable',
+  /** The user refused the login at the upstream provider (oidc). */
+  'access_denied',
+  /** The upstream provider refused this server's client credentials (oidc). */
+  'invalid_client',
+  /** The upstream provider answered with another OAuth error (oidc). */
+  'upstream_error',
+  /** The upstream's answer did not verify: ID token signature, issuer, nonce, ... (oidc). */
+  'invalid_response',
+  /** The identity lacks something the login needs, such as an email address (oidc, ldap). */
+  'incomplete_identity',
+] as const;
+export type TConnectorLoginFailure = (typeof CONNECTOR_LOGIN_FAILURES)[number];
+
+/** One finished login attempt at a connector. */
+export type ConnectorLoginEvent = { connector: string; type: TConnectorConfig['type'] } & (
+  | { outcome: 'success' }
+  | { outcome: 'failure'; reason: TConnectorLoginFailure }
+);
 
 /** The worker's metrics. */
 export class WorkerMetrics {
@@ -8,11 +45,27 @@ export class WorkerMetrics {
     'HTTP request latency by route.',
     [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   );
-  readonly logins = new Counter('dex_logins_total', 'Password logins by connector and outcome.');
+  readonly connectorLogins = new Counter(
+    'dex_connector_logins_total',
+    'Login attempts by connector id and type: outcome success or failure, and for failures a reason from a fixed set.',
+  );
   readonly grants = new Counter('dex_token_grants_total', 'Token endpoint requests by grant type and outcome (ok or the OAuth error).');
   readonly #started = Date.now() / 1000;
 
+  /**
+   * Counts a login attempt that a connector finished: the identity proved (`success`, before
+   * dex maps it to a user), or refused with a reason.
+   */
+  recordConnectorLogin(event: ConnectorLoginEvent): void {
+    this.connectorLogins.inc({
+      connector: event.connector,
+      type: event.type,
+      outcome: event.outcome,
+      ...(event.outcome === 'failure' ? { reason: event.reason } : {}),
+    });
+  }
+
   render(): string {
-    return renderMetrics([this.requests, this.latency, this.logins, this.grants], this.#started);
+    return renderMetrics([this.requests, this.latency, this.connectorLogins, this.grants], this.#started);
   }
 }

@@ -7,6 +7,7 @@ import { TestBrowser } from '../support/browser.ts';
 import { pkcePair, type TestClient, tokenRequest } from '../support/flows.ts';
 import { requireSlapd, type Slapd, startSlapd } from '../support/slapd.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
+import { readConnectorLogins } from './login-metrics.ts';
 
 const RP_ORIGIN = 'http://127.0.0.1:5555';
 const SUFFIX = 'dc=example,dc=com';
@@ -187,6 +188,7 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
   }
 
   it('bindTemplate mode: logs a new user in end to end, email verified, groups on the identity and in the ID token', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     const flow = await login('ldap', 'jane', 'jane-pass-1');
     expect(flow.location?.searchParams.get('state')).toBe('rp-state');
     const claims = await idTokenClaims(flow);
@@ -201,6 +203,7 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
 
     // The second login maps to the same user.
     expect((await idTokenClaims(await login('ldap', 'jane', 'jane-pass-1'))).sub).toBe(claims.sub);
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({ 'ldap:ldap:success': 2 });
   });
 
   it('bindTemplate mode: DN-escapes the username (RFC 4514) and accepts v0 docs’ %d for the base DN', async () => {
@@ -224,6 +227,7 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
   });
 
   it('a wrong password or an unknown user gets the generic message, in both modes', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     for (const [connectorId, username, password] of [
       ['ldap', 'john', 'wrong'],
       ['ldap', 'nobody', 'whatever'],
@@ -234,24 +238,37 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
       expect(page, `${connectorId} ${username}`).toContain('Invalid username or password.');
       expect(page).toContain(`value="${username}"`);
     }
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({
+      'ldap:ldap:failure:invalid_credentials': 2,
+      'ldap-search:ldap:failure:invalid_credentials': 2,
+    });
   });
 
   it('failed logins are rate limited per username (the worker limit: 10), then even the right password waits', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     for (let i = 0; i < 10; i++) await expectRefused(await login('ldap-search', 'rita', `wrong-${i}`));
     const page = await expectRefused(await login('ldap-search', 'Rita', 'rita-pass-9'), 429);
     expect(page).toContain('Too many failed logins');
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({
+      'ldap-search:ldap:failure:invalid_credentials': 10,
+      'ldap-search:ldap:failure:rate_limited': 1,
+    });
   });
 
   it('an entry without an email address is refused with a clear message', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     const page = await expectRefused(await login('ldap', 'nomail', 'nomail-pass-5'), 403);
     expect(page).toContain('no email address');
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({ 'ldap:ldap:failure:incomplete_identity': 1 });
   });
 
   it('an empty password is refused without asking the directory (no anonymous bind counts as a login)', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     for (const connectorId of ['ldap', 'ldap-search']) {
       const page = await expectRefused(await login(connectorId, 'jane', ''), 400);
       expect(page).toContain('Enter your password.');
     }
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({});
   });
 
   it('LDAP injection in the username logs nobody in', async () => {
@@ -291,6 +308,7 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
     // The search connection is open now; the kill breaks it.
     await idTokenClaims(await login('ldap-search', 'sam', 'sam-pass-6'));
     await slapd.kill();
+    const metrics = await readConnectorLogins(stack.issuer);
     try {
       for (const connectorId of ['ldap', 'ldap-search']) {
         const started = Date.now();
@@ -298,6 +316,10 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
         expect(page).toContain('cannot be reached');
         expect(Date.now() - started).toBeLessThan(15_000);
       }
+      expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({
+        'ldap:ldap:failure:unavailable': 1,
+        'ldap-search:ldap:failure:unavailable': 1,
+      });
       const { status, checks } = await health(stack);
       expect(status).toBe(503);
       expect(checks['connector:local']).toBe('ok');

@@ -7,6 +7,7 @@ import { TestBrowser } from '../support/browser.ts';
 import { pkcePair, type TestClient, tokenRequest } from '../support/flows.ts';
 import { startUpstreamProvider, type UpstreamAccount, type UpstreamProvider } from '../support/upstream-provider.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
+import { readConnectorLogins } from './login-metrics.ts';
 
 /** The relying party's origin: nothing listens there, the tests read its redirect. */
 const RP_ORIGIN = 'http://127.0.0.1:5555';
@@ -179,6 +180,7 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
   });
 
   it('logs a new user in with automatic registration: email and name from upstream, email_verified as upstream says', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     const flow = await login(stack, 'up', 'alice');
     expect(flow.location?.searchParams.get('state')).toBe('rp-state');
     expect(flow.location?.searchParams.get('iss')).toBe(stack.issuer);
@@ -192,6 +194,7 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
     const again = await login(stack, 'up', 'alice');
     expect((await idTokenClaims(stack, again)).sub).toBe(claims.sub);
     expect(await stack.db.prisma.user.count({ where: { email: 'alice@upstream.example' } })).toBe(1);
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({ 'up:oidc:success': 2 });
   });
 
   it('takes email_verified from upstream for an untrusted provider and sets it for a trusted one', async () => {
@@ -213,11 +216,14 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
   });
 
   it('without automatic registration, an unknown identity gets the "No account" page', async () => {
+    const metrics = await readConnectorLogins(closed.issuer);
     const flow = await login(closed, 'up', 'erin');
     expect(flow.location).toBeNull();
     expect(flow.response.status).toBe(403);
     expect(await flow.response.text()).toContain('No account');
     expect(await closed.db.prisma.user.count({ where: { email: 'erin@upstream.example' } })).toBe(0);
+    // The connector proved who erin is; that dex has no account for her is not a connector failure.
+    expect((await readConnectorLogins(closed.issuer)).since(metrics)).toEqual({ 'up:oidc:success': 1 });
   });
 
   it('an email that belongs to a local user gets the wrong-connector page, never a merge', async () => {
@@ -231,6 +237,7 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
   });
 
   it('denied consent upstream sends access_denied with the state and iss to the relying party', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     upstream.denyConsent = true;
     try {
       const flow = await login(stack, 'up', 'grace');
@@ -242,9 +249,11 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
     } finally {
       upstream.denyConsent = false;
     }
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({ 'up:oidc:failure:access_denied': 1 });
   });
 
   it('a client secret the upstream refuses ends on an error page without a code', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     const flow = await login(stack, 'up-bad-secret', 'grace');
     expect(flow.location).toBeNull();
     expect(flow.response.status).toBe(502);
@@ -252,9 +261,11 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
     expect(page).toContain('client credentials');
     expect(page).not.toContain('not-the-secret');
     expect(page).not.toContain(clientSecret);
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({ 'up-bad-secret:oidc:failure:invalid_client': 1 });
   });
 
   it('an ID token that does not verify (nonce mismatch) ends on an error page without a code', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     upstream.loginAs = 'grace';
     const browser = new TestBrowser(stack.issuer);
     const client = await stack.addClient();
@@ -268,9 +279,11 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
     expect(flow.location).toBeNull();
     expect(flow.response.status).toBe(502);
     expect(await flow.response.text()).toContain('could not be verified');
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({ 'up:oidc:failure:invalid_response': 1 });
   });
 
   it('a forged, unknown or foreign state at the callback gets a 400 page', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     const forged = await fetch(`${stack.issuer}/auth/up/callback?code=abc&state=forged`, { redirect: 'manual' });
     expect(forged.status).toBe(400);
     expect(forged.headers.get('location')).toBeNull();
@@ -294,6 +307,7 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
       redirect: 'manual',
     });
     expect(foreign.status).toBe(400);
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({ 'up:oidc:failure:session_expired': 3 });
   });
 
   it('reports each connector in /health', async () => {
@@ -307,6 +321,7 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
   });
 
   it('an upstream that is down gives an error page, and works once it is up, without restarting the worker', async () => {
+    const metrics = await readConnectorLogins(stack.issuer);
     const down = await login(stack, 'up-down', 'heidi');
     expect(down.location).toBeNull();
     expect(down.response.status).toBe(502);
@@ -324,5 +339,9 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
     expect(status).toBe(200);
     const up = await login(stack, 'up-down', 'heidi');
     expect(await idTokenClaims(stack, up)).toMatchObject({ email: 'heidi@upstream.example', name: 'Heidi Late', email_verified: true });
+    expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({
+      'up-down:oidc:failure:unavailable': 1,
+      'up-down:oidc:success': 1,
+    });
   });
 });

@@ -95,7 +95,7 @@ describe.each(testProviders(process.env))('malformed input never gets a 5xx (%s)
     await token('grant_type=password');
     const text = await (await fetch(`${stack.issuer}/metrics`)).text();
     expect(text).toMatch(/^dex_http_requests_total\{method="POST",route="\/dex\/token",status="200"\} \d+$/m);
-    expect(text).toMatch(/^dex_logins_total\{connector="local",outcome="success"\} \d+$/m);
+    expect(text).toMatch(/^dex_connector_logins_total\{connector="local",outcome="success",type="local"\} \d+$/m);
     expect(text).toMatch(/^dex_token_grants_total\{grant_type="authorization_code",outcome="ok"\} \d+$/m);
     expect(text).toMatch(/^dex_token_grants_total\{grant_type="other",outcome="unsupported_grant_type"\} \d+$/m);
     expect(text).toMatch(/^dex_http_request_duration_seconds_bucket\{route="\/dex\/token",le="\+Inf"\} \d+$/m);
