@@ -25,6 +25,8 @@ test.describe('login through the upstream OpenID Connect connector', () => {
   }, testInfo) => {
     const visited: string[] = [];
     page.on('request', (request) => visited.push(request.url()));
+    const success = { connector: UPSTREAM_CONNECTOR_ID, outcome: 'success' } as const;
+    const successesBefore = await federation.loginCount(success);
 
     await chooseUpstream(page, federation);
     await signInUpstream(page, federation);
@@ -49,10 +51,14 @@ test.describe('login through the upstream OpenID Connect connector', () => {
     const callback = `${federation.issuer}/auth/${UPSTREAM_CONNECTOR_ID}/callback?`;
     expect(visited.filter((url) => url.startsWith(callback))).toHaveLength(1);
     expect(visited.some((url) => url.startsWith(`${federation.rp.origin}/callback?`) && new URL(url).searchParams.has('code'))).toBe(true);
+    // The worker counted the login for the connector.
+    expect(await federation.loginCount(success)).toBe(successesBefore + 1);
     await testInfo.attach('signed-in', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
   });
 
   test('denying consent at the upstream sends the relying party a standard access_denied error', async ({ page, federation }) => {
+    const denied = { connector: UPSTREAM_CONNECTOR_ID, outcome: 'failure', reason: 'access_denied' } as const;
+    const deniedBefore = await federation.loginCount(denied);
     await chooseUpstream(page, federation);
     await signInUpstream(page, federation);
     await page.getByRole('button', { name: 'Deny' }).click();
@@ -66,6 +72,7 @@ test.describe('login through the upstream OpenID Connect connector', () => {
     expect(params.has('code')).toBe(false);
     // The relying party's own page: the login did not happen.
     await expect(page.getByRole('heading', { name: 'Login failed' })).toBeVisible();
+    expect(await federation.loginCount(denied)).toBe(deniedBefore + 1);
   });
 
   test('an upstream provider that cannot be reached gets a readable error page at dex, and nothing reaches the relying party', async ({
@@ -74,6 +81,8 @@ test.describe('login through the upstream OpenID Connect connector', () => {
   }) => {
     const visited: string[] = [];
     page.on('request', (request) => visited.push(request.url()));
+    const unavailable = { connector: UNREACHABLE_CONNECTOR_ID, outcome: 'failure', reason: 'unavailable' } as const;
+    const unavailableBefore = await federation.loginCount(unavailable);
     await page.goto(federation.rp.loginUrl);
 
     const [response] = await Promise.all([
@@ -88,5 +97,6 @@ test.describe('login through the upstream OpenID Connect connector', () => {
     );
     expect(new URL(page.url()).origin).toBe(new URL(federation.issuer).origin);
     expect(visited.filter((url) => url.startsWith(`${federation.rp.origin}/callback`))).toEqual([]);
+    expect(await federation.loginCount(unavailable)).toBe(unavailableBefore + 1);
   });
 });
