@@ -1,0 +1,79 @@
+import { useEffect, useRef } from 'react';
+import type { ActiveConnection } from '#shared/console-api.ts';
+import { AuditScreen } from '../features/audit/audit-screen.tsx';
+import { ClientsScreen } from '../features/clients/clients-screen.tsx';
+import { ConnectorsScreen } from '../features/connectors/connectors-screen.tsx';
+import { KeysScreen } from '../features/keys/keys-screen.tsx';
+import { OverviewScreen } from '../features/overview/overview-screen.tsx';
+import { useDisconnect } from '../features/session/queries.ts';
+import { UsersScreen } from '../features/users/users-screen.tsx';
+import { hrefOf, ROUTE_TITLES, ROUTES, type Route, useRoute } from './router.ts';
+import { ScreenBoundary } from './screen-boundary.tsx';
+import { Toaster } from './toasts.tsx';
+
+const SCREENS: Readonly<Record<Route, () => React.JSX.Element>> = {
+  overview: OverviewScreen,
+  clients: ClientsScreen,
+  connectors: ConnectorsScreen,
+  keys: KeysScreen,
+  users: UsersScreen,
+  audit: AuditScreen,
+};
+
+/** The signed-in console: the sidebar (sections, the connection, sign out) and the current screen. */
+export function Shell(props: { connection: ActiveConnection }) {
+  const route = useRoute();
+  const disconnect = useDisconnect();
+  const shownRoute = useRef(route);
+  const { profile, state } = props.connection;
+  const CurrentScreen = SCREENS[route];
+
+  // After a section change, move the focus to the new screen's title (screen readers announce it).
+  useEffect(() => {
+    if (shownRoute.current === route) return;
+    shownRoute.current = route;
+    document.querySelector<HTMLElement>('#screen-title')?.focus();
+  }, [route]);
+
+  const signOut = () => disconnect.mutate();
+
+  return (
+    <div className="layout">
+      <aside className="sidebar">
+        <p className="brand">
+          <span className="brand-mark">dex</span> console
+        </p>
+        <nav aria-label="Sections">
+          <ul>
+            {ROUTES.map((name) => (
+              <li key={name}>
+                <a href={hrefOf(name)} className="nav-link" aria-current={name === route ? 'page' : undefined}>
+                  {ROUTE_TITLES[name]}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <section className="connection" aria-label="Connection">
+          <p className="connection-name">{profile.name}</p>
+          <p className="connection-detail mono">{profile.baseUrl}</p>
+          {state.database !== undefined && (
+            <p className="connection-detail">
+              {state.database === 'postgresql' ? 'PostgreSQL' : 'SQLite'}
+              {state.version === undefined ? '' : ` · v${state.version}`}
+            </p>
+          )}
+          <button type="button" className="button button-small" onClick={signOut} disabled={disconnect.isPending}>
+            Sign out
+          </button>
+        </section>
+      </aside>
+      <main className="content" id="main">
+        <ScreenBoundary key={route} title={ROUTE_TITLES[route]} onSignInAgain={signOut}>
+          <CurrentScreen />
+        </ScreenBoundary>
+      </main>
+      <Toaster />
+    </div>
+  );
+}

@@ -1,0 +1,316 @@
+import { MASKED_SECRET, type TConnector, type TConnectorProblem } from '@dex/shared/admin-api';
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { useBridge } from '../../app/bridge-context.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { CheckboxField, Field } from '../../components/field.tsx';
+import { InlineError } from '../../components/states.tsx';
+import { useDebounced } from '../../components/use-debounced.ts';
+import {
+  CONNECTOR_FORMS,
+  CONNECTOR_TYPE_LABELS,
+  CONNECTOR_TYPES,
+  type ConnectorConfig,
+  type FieldSpec,
+  fieldText,
+  patchOf,
+  withField,
+} from './connector-fields.ts';
+import { connectorQueries } from './queries.ts';
+
+/** How long the form waits after the last keystroke before asking the overlord to validate. */
+export const VALIDATE_DELAY_MS = 300;
+
+export interface ConnectorFormProps {
+  /** The connector to edit; a new one when undefined. */
+  connector?: TConnector;
+  isPending: boolean;
+  error: unknown;
+  /** A new connector: its whole config. An edit: the PATCH (changed fields, null for removed ones). */
+  onSubmit: (body: Record<string, unknown>) => void;
+  onClose: () => void;
+}
+
+function parseConfigJson(text: string): { config: ConnectorConfig } | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { problem: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'The config must be one JSON object.' };
+  const config = value as Record<string, unknown>;
+  if (typeof config.type !== 'string') return { problem: 'The config needs a "type" (a string).' };
+  if (typeof config.id !== 'string') return { problem: 'The config needs an "id" (a string).' };
+  return { config: config as ConnectorConfig };
+}
+
+/** Problems under each top-level field, and the rest. */
+function groupProblems(
+  problems: readonly TConnectorProblem[],
+  shownFields: ReadonlySet<string>,
+): { byField: Map<string, string>; other: TConnectorProblem[] } {
+  const byField = new Map<string, string>();
+  const other: TConnectorProblem[] = [];
+  for (const problem of problems) {
+    const field = problem.path.split('.')[0] ?? '';
+    if (shownFields.has(field) && !byField.has(field)) byField.set(field, problem.message);
+    else other.push(problem);
+  }
+  return { byField, other };
+}
+
+/**
+ * Create or edit a connector: a form per type, a raw JSON view of the same config, and the
+ * overlord's validation as you type. Secrets are write-only: a stored one shows as empty and
+ * is kept unless replaced.
+ */
+export function ConnectorFormDialog(props: ConnectorFormProps) {
+  const bridge = useBridge();
+  const isNew = props.connector === undefined;
+  const original = props.connector?.config as ConnectorConfig | undefined;
+  const [config, setConfig] = useState<ConnectorConfig>(() => original ?? { type: 'local', id: '' });
+  const [view, setView] = useState<'form' | 'json'>('form');
+  const [jsonText, setJsonText] = useState('');
+  const [jsonProblem, setJsonProblem] = useState<string | null>(null);
+  const [isTouched, setTouched] = useState(!isNew);
+  const typeSelectId = useId();
+
+  const draft = useDebounced(config, VALIDATE_DELAY_MS);
+  const validation = useQuery({ ...connectorQueries.validation(bridge, draft), enabled: isTouched });
+  const problems = validation.data?.valid === false ? validation.data.errors : [];
+  const isChecking = isTouched && (validation.isFetching || draft !== config);
+  const fields = CONNECTOR_FORMS[config.type];
+  const { byField, other } = groupProblems(problems, new Set(['id', ...(fields ?? []).map((spec) => spec.name)]));
+
+  const update = (next: ConnectorConfig) => {
+    setTouched(true);
+    setConfig(next);
+  };
+
+  const showJson = () => {
+    setJsonText(JSON.stringify(config, null, 2));
+    setJsonProblem(null);
+    setView('json');
+  };
+
+  const onJsonChange = (text: string) => {
+    setJsonText(text);
+    const parsed = parseConfigJson(text);
+    if ('problem' in parsed) {
+      setJsonProblem(parsed.problem);
+      return;
+    }
+    if (!isNew && original !== undefined && (parsed.config.id !== original.id || parsed.config.type !== original.type)) {
+      setJsonProblem('The id and type of an existing connector cannot change: add a new connector instead.');
+      return;
+    }
+    setJsonProblem(null);
+    update(parsed.config);
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (jsonProblem !== null && view === 'json') return;
+    props.onSubmit(isNew || original === undefined ? config : patchOf(original, config));
+  };
+
+  const fieldError = (name: string) => (isTouched ? byField.get(name) : undefined);
+
+  return (
+    <Dialog title={isNew ? 'New connector' : `Edit connector ${props.connector?.id}`} onClose={props.onClose} size="wide">
+      <form className="form" onSubmit={onSubmit} noValidate aria-label={isNew ? 'New connector' : 'Edit connector'}>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Editor</legend>
+          <button
+            type="button"
+            className="segment"
+            aria-pressed={view === 'form'}
+            onClick={() => setView('form')}
+            disabled={jsonProblem !== null}
+          >
+            Form
+          </button>
+          <button type="button" className="segment" aria-pressed={view === 'json'} onClick={showJson}>
+            JSON
+          </button>
+        </fieldset>
+
+        {view === 'form' && (
+          <>
+            <div className="form-grid">
+              <div className="field">
+                <label htmlFor={typeSelectId}>Type</label>
+                <select
+                  id={typeSelectId}
+                  value={config.type}
+                  disabled={!isNew}
+                  onChange={(event) => update({ type: event.target.value, id: config.id })}
+                >
+                  {(CONNECTOR_TYPES as readonly string[]).includes(config.type) ? null : <option value={config.type}>{config.type}</option>}
+                  {CONNECTOR_TYPES.map((type) => (
+                    <option key={type} value={type}>
+                      {CONNECTOR_TYPE_LABELS[type]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <Field
+                label="ID"
+                isRequired
+                hint={isNew ? 'In URLs and in users’ linked identities; it cannot change later.' : 'Cannot change.'}
+                error={fieldError('id')}
+              >
+                {({ id, describedBy, isInvalid }) => (
+                  <input
+                    id={id}
+                    value={config.id}
+                    readOnly={!isNew}
+                    required
+                    spellCheck={false}
+                    onChange={(event) => update({ ...config, id: event.target.value })}
+                    aria-describedby={describedBy}
+                    aria-invalid={isInvalid}
+                  />
+                )}
+              </Field>
+            </div>
+            {fields === undefined ? (
+              <p className="callout">This connector type has no form: edit it in the JSON view.</p>
+            ) : fields.length === 0 ? (
+              <p className="muted">The local connector has no settings: users log in with the email and password stored in dex.</p>
+            ) : (
+              <div className="form-grid">
+                {fields.map((spec) => (
+                  <ConfigField
+                    key={spec.name}
+                    spec={spec}
+                    value={config[spec.name]}
+                    isStored={original?.[spec.name] === MASKED_SECRET}
+                    error={fieldError(spec.name)}
+                    onChange={(input) => update(withField(config, spec, input, original))}
+                  />
+                ))}
+              </div>
+            )}
+          </>
+        )}
+
+        {view === 'json' && (
+          <Field
+            label="Config (JSON)"
+            hint="dex v0's connector config. Secrets read back as ******** and keep their stored value."
+            error={jsonProblem ?? undefined}
+          >
+            {({ id, describedBy, isInvalid }) => (
+              <textarea
+                id={id}
+                rows={14}
+                className="mono code-editor"
+                spellCheck={false}
+                value={jsonText}
+                onChange={(event) => onJsonChange(event.target.value)}
+                aria-describedby={describedBy}
+                aria-invalid={isInvalid}
+              />
+            )}
+          </Field>
+        )}
+
+        <div className="validation" aria-live="polite">
+          {!isTouched ? null : isChecking ? (
+            <p className="muted">Checking…</p>
+          ) : validation.isError ? (
+            <p className="muted">The overlord could not check this config: {validation.error.message}</p>
+          ) : validation.data?.valid === true ? (
+            <p className="valid">✓ The overlord accepts this config.</p>
+          ) : problems.length > 0 ? (
+            <div className="callout callout-error">
+              <p>The overlord would refuse this config:</p>
+              <ul>
+                {(view === 'json' ? problems : other).map((problem) => (
+                  <li key={`${problem.path}:${problem.message}`}>
+                    {problem.path === '' ? '' : <code>{problem.path}</code>} {problem.message}
+                  </li>
+                ))}
+                {view === 'form' && other.length === 0 && <li>See the fields marked above.</li>}
+              </ul>
+            </div>
+          ) : null}
+        </div>
+
+        <InlineError error={props.error} />
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={props.isPending || (view === 'json' && jsonProblem !== null)}>
+            {props.isPending ? 'Saving…' : isNew ? 'Add connector' : 'Save changes'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ConfigField(props: {
+  spec: FieldSpec;
+  value: unknown;
+  isStored: boolean;
+  error: string | undefined;
+  onChange: (input: string | boolean) => void;
+}) {
+  const { spec } = props;
+  if (spec.kind === 'boolean') {
+    return (
+      <div>
+        <CheckboxField
+          label={spec.label}
+          checked={props.value === true}
+          onChange={props.onChange}
+          {...(spec.hint === undefined ? {} : { hint: spec.hint })}
+        />
+        {props.error !== undefined && (
+          <p className="field-error" role="alert">
+            {props.error}
+          </p>
+        )}
+      </div>
+    );
+  }
+  const hint = spec.kind === 'secret' && props.isStored ? 'A secret is stored: leave empty to keep it, type to replace it.' : spec.hint;
+  return (
+    <Field label={spec.label} isRequired={spec.isRequired === true} hint={hint} error={props.error}>
+      {({ id, describedBy, isInvalid }) =>
+        spec.kind === 'select' ? (
+          <select
+            id={id}
+            value={fieldText(spec, props.value)}
+            onChange={(event) => props.onChange(event.target.value)}
+            aria-describedby={describedBy}
+            aria-invalid={isInvalid}
+          >
+            {(spec.options ?? []).map((option) => (
+              <option key={option} value={option}>
+                {option === '' ? 'Default' : option}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={id}
+            type={spec.kind === 'secret' ? 'password' : spec.kind === 'url' ? 'url' : 'text'}
+            autoComplete={spec.kind === 'secret' ? 'new-password' : 'off'}
+            spellCheck={false}
+            placeholder={spec.kind === 'secret' && props.isStored ? '•••••••• (stored)' : spec.placeholder}
+            value={fieldText(spec, props.value)}
+            onChange={(event) => props.onChange(event.target.value)}
+            aria-describedby={describedBy}
+            aria-invalid={isInvalid}
+          />
+        )
+      }
+    </Field>
+  );
+}

@@ -1,0 +1,163 @@
+import type { TConnector } from '@dex/shared/admin-api';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useBridge } from '../../app/bridge-context.tsx';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { Screen } from '../../components/screen.tsx';
+import { Empty, InlineError, Loading } from '../../components/states.tsx';
+import { connectorSummary } from './connector-fields.ts';
+import { ConnectorFormDialog } from './connector-form.tsx';
+import { connectorQueries, useCreateConnector, useDeleteConnector, useUpdateConnector } from './queries.ts';
+
+type Dialog = { kind: 'create' } | { kind: 'edit'; connector: TConnector } | { kind: 'delete'; connector: TConnector };
+
+/** How users prove who they are, in login-page order: add, edit (form or JSON), reorder, delete. */
+export function ConnectorsScreen() {
+  const bridge = useBridge();
+  const list = useQuery(connectorQueries.list(bridge));
+  const create = useCreateConnector();
+  const update = useUpdateConnector();
+  const move = useUpdateConnector();
+  const remove = useDeleteConnector();
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const close = () => setDialog(null);
+  const items = list.data?.items ?? [];
+
+  return (
+    <Screen
+      title="Connectors"
+      summary="How users prove who they are. With several, the login page lets them choose, in this order; workers apply changes within a second."
+      actions={
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => {
+            create.reset();
+            setDialog({ kind: 'create' });
+          }}
+        >
+          New connector
+        </button>
+      }
+    >
+      {list.isPending && <Loading label="Loading connectors…" />}
+      <InlineError error={move.error} />
+      {list.data !== undefined && items.length === 0 && (
+        <Empty title="No connectors yet">
+          <p className="muted">Nobody can log in until there is one: add the local connector to use dex’s own users.</p>
+        </Empty>
+      )}
+      {items.length > 0 && (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">Connectors in login-page order</caption>
+            <thead>
+              <tr>
+                <th scope="col">Order</th>
+                <th scope="col">ID</th>
+                <th scope="col">Type</th>
+                <th scope="col">Where</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((connector, index) => (
+                <tr key={connector.id}>
+                  <td>{index + 1}</td>
+                  <td className="mono">{connector.id}</td>
+                  <td>
+                    <span className="badge">{connector.type}</span>
+                  </td>
+                  <td className="mono">{connectorSummary(connector.config)}</td>
+                  <td className="cell-actions">
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`Move ${connector.id} up`}
+                      disabled={index === 0 || move.isPending}
+                      onClick={() => move.mutate({ id: connector.id, changes: { position: index - 1 } })}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`Move ${connector.id} down`}
+                      disabled={index === items.length - 1 || move.isPending}
+                      onClick={() => move.mutate({ id: connector.id, changes: { position: index + 1 } })}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`Edit ${connector.id}`}
+                      onClick={() => {
+                        update.reset();
+                        setDialog({ kind: 'edit', connector });
+                      }}
+                    >
+                      Edit
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-small button-danger-quiet"
+                      aria-label={`Delete ${connector.id}`}
+                      onClick={() => {
+                        remove.reset();
+                        setDialog({ kind: 'delete', connector });
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {dialog?.kind === 'create' && (
+        <ConnectorFormDialog
+          isPending={create.isPending}
+          error={create.error}
+          onClose={close}
+          onSubmit={(body) => create.mutate(body, { onSuccess: close })}
+        />
+      )}
+      {dialog?.kind === 'edit' && (
+        <ConnectorFormDialog
+          connector={dialog.connector}
+          isPending={update.isPending}
+          error={update.error}
+          onClose={close}
+          onSubmit={(changes) => {
+            if (Object.keys(changes).length === 0) {
+              close();
+              return;
+            }
+            update.mutate({ id: dialog.connector.id, changes }, { onSuccess: close });
+          }}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          title="Delete connector"
+          confirmLabel="Delete connector"
+          isPending={remove.isPending}
+          error={remove.error}
+          onClose={close}
+          onConfirm={() => remove.mutate(dialog.connector.id, { onSuccess: close })}
+        >
+          <p>
+            Delete the connector <strong>{dialog.connector.id}</strong> ({dialog.connector.type})? Users who log in only through it can no
+            longer log in. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </Screen>
+  );
+}

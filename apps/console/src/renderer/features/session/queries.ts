@@ -1,0 +1,95 @@
+import { AppError } from '@dex/shared/errors';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ActiveConnection, ConnectInput, ConsoleApi, SaveProfileInput } from '#shared/console-api.ts';
+import { useBridge } from '../../app/bridge-context.tsx';
+import { unwrap } from '../../app/unwrap.ts';
+
+export const sessionKeys = {
+  all: ['session'] as const,
+  current: () => [...sessionKeys.all, 'current'] as const,
+};
+
+export const profileKeys = {
+  all: ['profiles'] as const,
+  list: () => [...profileKeys.all, 'list'] as const,
+};
+
+export const sessionQueries = {
+  /** The connection of this window or tab, null before sign-in. Its failure is shown on the sign-in screen. */
+  current: (bridge: ConsoleApi) =>
+    queryOptions({
+      queryKey: sessionKeys.current(),
+      queryFn: () => unwrap(bridge.connection.current()),
+      staleTime: Number.POSITIVE_INFINITY,
+      retry: false,
+      throwOnError: false,
+    }),
+  /** Saved connection profiles (desktop; the web console has none). */
+  profiles: (bridge: ConsoleApi) =>
+    queryOptions({
+      queryKey: profileKeys.list(),
+      queryFn: () => (bridge.profiles === undefined ? Promise.resolve([]) : unwrap(bridge.profiles.list())),
+      throwOnError: false,
+    }),
+};
+
+/** Connects (checks the secret) and makes the connection current. */
+export function useConnect() {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationKey: [...sessionKeys.all, 'connect'],
+    mutationFn: (input: ConnectInput) => unwrap(bridge.connection.connect(input)),
+    meta: { invalidates: [] },
+    onSuccess: (connection: ActiveConnection) => {
+      // Another overlord's data must never show under this connection.
+      queryClient.removeQueries({
+        predicate: (query) => query.queryKey[0] !== sessionKeys.all[0] && query.queryKey[0] !== profileKeys.all[0],
+      });
+      queryClient.setQueryData(sessionKeys.current(), connection);
+    },
+  });
+}
+
+/** Signs out: the bridge forgets the connection (web: the secret too) and every cached answer goes. */
+export function useDisconnect() {
+  const bridge = useBridge();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationKey: [...sessionKeys.all, 'disconnect'],
+    mutationFn: () => unwrap(bridge.connection.disconnect()),
+    meta: { invalidates: [] },
+    onSuccess: () => {
+      queryClient.removeQueries({
+        predicate: (query) => query.queryKey[0] !== sessionKeys.all[0] && query.queryKey[0] !== profileKeys.all[0],
+      });
+      queryClient.setQueryData(sessionKeys.current(), null);
+    },
+  });
+}
+
+export function useSaveProfile() {
+  const bridge = useBridge();
+  return useMutation({
+    mutationKey: [...profileKeys.all, 'save'],
+    mutationFn: (input: SaveProfileInput) => {
+      if (bridge.profiles === undefined)
+        throw new AppError('NOT_IMPLEMENTED', { message: 'this console has no saved connection profiles' });
+      return unwrap(bridge.profiles.save(input));
+    },
+    meta: { successMessage: 'Connection saved' },
+  });
+}
+
+export function useRemoveProfile() {
+  const bridge = useBridge();
+  return useMutation({
+    mutationKey: [...profileKeys.all, 'remove'],
+    mutationFn: (id: string) => {
+      if (bridge.profiles === undefined)
+        throw new AppError('NOT_IMPLEMENTED', { message: 'this console has no saved connection profiles' });
+      return unwrap(bridge.profiles.remove(id));
+    },
+    meta: { successMessage: 'Connection removed' },
+  });
+}
