@@ -1,5 +1,5 @@
 import type { BridgeResult, ConsoleApi } from '#shared/console-api.ts';
-import { type ChannelName, IPC_METHODS } from '#shared/ipc-contract.ts';
+import { type ChannelName, IPC_METHODS } from '#shared/ipc-channels.ts';
 
 /** Sends one request to the main process and resolves with its answer (`ipcRenderer.invoke`). */
 export type InvokeChannel = (channel: ChannelName, args: readonly unknown[]) => Promise<unknown>;

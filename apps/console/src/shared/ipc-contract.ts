@@ -10,65 +10,20 @@ import {
   ZUpdateUserRequest,
 } from '@dex/shared/admin-api';
 import { z } from 'zod';
-import type { BridgeResult, ConsoleApi } from './console-api.ts';
+import type { ChannelArgs, ChannelName } from './ipc-channels.ts';
+
+export * from './ipc-channels.ts';
 
 /**
  * The desktop bridge's IPC contract: one channel per {@link ConsoleApi} method, named
  * `<namespace>.<method>` (`clients.list`), with the zod schema its arguments must pass in
- * the main process. The preload script builds `window.consoleApi` from {@link IPC_METHODS};
+ * the main process. The preload script builds `window.consoleApi` from `IPC_METHODS`;
  * the main process registers exactly one handler per channel through `handle()`.
  *
  * Every schema is a tuple: a channel takes exactly the arguments of its method, no more.
+ *
+ * (`ConsoleApi` is in `console-api.ts`.)
  */
-
-/** The namespaces of the bridge (every member of {@link ConsoleApi} but `kind`), none optional. */
-export type BridgeNamespaces = { [N in Exclude<keyof ConsoleApi, 'kind'>]-?: NonNullable<ConsoleApi[N]> };
-export type BridgeNamespace = keyof BridgeNamespaces;
-type MethodOf<N extends BridgeNamespace> = keyof BridgeNamespaces[N] & string;
-
-/** Every channel: `profiles.list`, `clients.rotateSecret`, ... */
-export type ChannelName = { [N in BridgeNamespace]: `${N}.${MethodOf<N>}` }[BridgeNamespace];
-
-type MethodOfChannel<C extends ChannelName> = C extends `${infer N extends BridgeNamespace}.${infer M}`
-  ? M extends MethodOf<N>
-    ? BridgeNamespaces[N][M]
-    : never
-  : never;
-
-/** The arguments a channel takes (those of its bridge method). */
-export type ChannelArgs<C extends ChannelName> = MethodOfChannel<C> extends (...args: infer A) => unknown ? A : never;
-/** What a channel answers: the {@link BridgeResult} of its bridge method. */
-export type ChannelResult<C extends ChannelName> = MethodOfChannel<C> extends (...args: never[]) => Promise<infer R> ? R : never;
-/** The data of a successful answer. */
-export type ChannelData<C extends ChannelName> = ChannelResult<C> extends BridgeResult<infer T> ? T : never;
-
-/** Whether two types are the same (used to prove the method lists below complete). */
-type IsExactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-
-/**
- * The methods of each namespace, in the order the preload script defines them. The type
- * check below fails to compile when a method of {@link ConsoleApi} is missing here.
- */
-export const IPC_METHODS = {
-  profiles: ['list', 'save', 'remove'],
-  connection: ['current', 'connect', 'disconnect'],
-  overview: ['health', 'state'],
-  clients: ['list', 'get', 'create', 'update', 'remove', 'rotateSecret'],
-  connectors: ['list', 'get', 'create', 'update', 'remove', 'validate'],
-  keys: ['list', 'rotate'],
-  users: ['list', 'get', 'create', 'update', 'disable', 'enable', 'revokeTokens'],
-  audit: ['list'],
-} as const satisfies { [N in BridgeNamespace]: readonly MethodOf<N>[] };
-
-type ListedChannel = { [N in keyof typeof IPC_METHODS]: `${N}.${(typeof IPC_METHODS)[N][number]}` }[keyof typeof IPC_METHODS];
-/** Compile-time proof that {@link IPC_METHODS} names every method of every namespace. */
-const EVERY_METHOD_IS_LISTED: IsExactly<ListedChannel, ChannelName> = true;
-void EVERY_METHOD_IS_LISTED;
-
-/** Every channel name, namespace by namespace. */
-export const IPC_CHANNELS: readonly ChannelName[] = Object.freeze(
-  Object.entries(IPC_METHODS).flatMap(([namespace, methods]) => methods.map((method) => `${namespace}.${method}` as ChannelName)),
-);
 
 // ---------------------------------------------------------------------------------------
 // Argument schemas (checked in the main process, never trusted from the renderer).

@@ -11,13 +11,15 @@ export interface AppProtocolOptions {
 /**
  * Serves the renderer on `app://console/` with the console's CSP. The scheme is registered as
  * standard and secure (a real origin for `'self'`, hash routing, relative asset URLs) before
- * the app is ready, as Electron requires; it gets no fetch, CORS or service-worker privileges.
+ * the app is ready, as Electron requires; it gets no CORS bypass, CSP bypass or service workers.
  */
 export function appProtocol(options: AppProtocolOptions): AppModule {
   return {
     name: 'app-protocol',
     async enable({ app }) {
-      protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
+      // standard: a real origin and relative URLs; secure: a secure context; supportFetchAPI: module scripts
+      // (`<script type="module" crossorigin>`) load through fetch. No corsEnabled: other origins stay unable to read app://.
+      protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
       await app.whenReady();
       protocol.handle(APP_SCHEME, createAppProtocolHandler({ root: options.rendererRoot }));
     },
