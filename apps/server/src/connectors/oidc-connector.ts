@@ -10,6 +10,7 @@ import { redirectWithParams } from '#oidc/redirect.ts';
 import { identityFromClaims, MissingClaimError, needsUserinfo } from './oidc-identity.ts';
 import type { Connector, ConnectorContext } from './types.ts';
 import { describeUpstreamError, UpstreamDiscovery, UpstreamDiscoveryError } from './upstream-discovery.ts';
+import { FreshnessSigner, freshnessOf, maxAuthAgeSeconds, parseFreshness, upstreamFreshnessParams } from './upstream-freshness.ts';
 import { clearUpstreamLoginCookie, readUpstreamLoginCookie, setUpstreamLoginCookie } from './upstream-login-cookie.ts';
 
 export type OidcConnectorConfig = Extract<TConnectorConfig, { type: 'oidc' }>;
@@ -30,6 +31,17 @@ interface Failure {
   reason: TConnectorLoginFailure;
 }
 
+/**
+ * openid-client refused the ID token because its `auth_time` is missing or older than the
+ * `maxAge` dex asked for (the client's prompt=login or max_age).
+ */
+function isStaleLogin(error: unknown): boolean {
+  if (!(error instanceof oidc.ClientError) || !(error.cause instanceof Error)) return false;
+  const detail: unknown = error.cause.cause;
+  const claim = typeof detail === 'object' && detail !== null ? (detail as { claim?: unknown }).claim : undefined;
+  return (error.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' && claim === 'auth_time') || error.cause.message.startsWith('JWT "auth_time"');
+}
+
 function failureFor(error: unknown, providerName: string): Failure {
   const unreachable: Failure = {
     status: 502,
@@ -44,6 +56,14 @@ function failureFor(error: unknown, providerName: string): Failure {
       title: 'Login failed',
       message: `The identity provider "${providerName}" did not say what your "${error.claim}" is, which this login needs. Ask an administrator.`,
       reason: 'incomplete_identity',
+    };
+  }
+  if (isStaleLogin(error)) {
+    return {
+      status: 502,
+      title: 'Login failed',
+      message: `The identity provider "${providerName}" did not confirm a recent login, which the application asked for. Go back to the application and try again.`,
+      reason: 'stale_login',
     };
   }
   if (error instanceof oidc.AuthorizationResponseError) {
@@ -113,6 +133,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
   const cookie = { path: `${connectorPath}/`, secure: context.secureCookies };
   const scopes = config.scopes ?? DEFAULT_OIDC_SCOPES;
   const discovery = new UpstreamDiscovery({ issuerURL: config.issuerURL, clientID: config.clientID, clientSecret: config.clientSecret });
+  const freshnessSigner = new FreshnessSigner(config.clientSecret);
 
   async function loadSession(sessionId: unknown): Promise<AuthSessionRecord | null> {
     if (typeof sessionId !== 'string' || sessionId === '' || sessionId.length > 128) return null;
@@ -156,6 +177,12 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
   async function startLogin(req: Request, res: Response): Promise<void> {
     const session = await loadSession(req.query.session);
     if (session === null) return expired(res);
+    // The client's prompt=login / max_age, as /auth signed it into this URL.
+    const freshness = parseFreshness(req.query.fresh ?? '');
+    if (freshness === null || !freshnessSigner.verify(session.id, freshness, req.query.sig)) {
+      record('session_expired');
+      return expired(res);
+    }
     let upstream: oidc.Configuration;
     try {
       upstream = await discovery.get();
@@ -171,6 +198,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       code_challenge_method: 'S256',
       state: session.id,
       nonce,
+      ...upstreamFreshnessParams(freshness),
     };
     const loginHint = req.query.login_hint;
     if (typeof loginHint === 'string' && loginHint !== '') params.login_hint = loginHint.slice(0, 254);
@@ -180,7 +208,13 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
     } catch (error) {
       return fail(res, error, 'authorization request');
     }
-    setUpstreamLoginCookie(res, session.id, { codeVerifier, nonce }, { ...cookie, maxAgeMs: session.expiresAt.getTime() - Date.now() });
+    const signature = freshnessSigner.sign(session.id, freshness);
+    setUpstreamLoginCookie(
+      res,
+      session.id,
+      { codeVerifier, nonce, freshness, signature },
+      { ...cookie, maxAgeMs: session.expiresAt.getTime() - Date.now() },
+    );
     res.set('Cache-Control', 'no-store').redirect(302, authorizationUrl.href);
   }
 
@@ -193,7 +227,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       return expired(res);
     }
     const secrets = readUpstreamLoginCookie(req, session.id);
-    if (secrets === null) {
+    if (secrets === null || !freshnessSigner.verify(session.id, secrets.freshness, secrets.signature)) {
       record('session_expired');
       context.renderError(
         res,
@@ -214,10 +248,13 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
     currentUrl.search = query === -1 ? '' : req.originalUrl.slice(query);
     let identity: ReturnType<typeof identityFromClaims>;
     try {
+      const maxAge = maxAuthAgeSeconds(secrets.freshness, session.createdAt);
       const tokens = await oidc.authorizationCodeGrant(upstream, currentUrl, {
         pkceCodeVerifier: secrets.codeVerifier,
         expectedState: session.id,
         expectedNonce: secrets.nonce,
+        // prompt=login / max_age: the upstream's auth_time must show a recent enough login.
+        ...(maxAge === undefined ? {} : { maxAge }),
       });
       const claims = tokens.claims();
       if (claims === undefined) throw new Error('no ID token in the token response');
@@ -240,6 +277,9 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
     loginUrl: (session, hints) => {
       const query = new URLSearchParams({ session: session.id });
       if (hints.loginHint !== undefined && hints.loginHint !== '') query.set('login_hint', hints.loginHint.slice(0, 254));
+      const freshness = freshnessOf(hints);
+      if (freshness !== '') query.set('fresh', freshness);
+      query.set('sig', freshnessSigner.sign(session.id, freshness));
       return `${connectorPath}/login?${query.toString()}`;
     },
     async checkHealth() {

@@ -12,12 +12,22 @@ export interface Connector {
   readonly type: TConnectorConfig['type'];
   /** Shown on the chooser page ("Log in with <displayName>"). */
   readonly displayName: string;
-  /** Where `/auth` sends the browser once the authorization session exists (`login_hint` pre-fills the form). */
-  loginUrl(session: AuthSessionRecord, hints: { loginHint?: string | undefined }): string;
+  /** Where `/auth` sends the browser once the authorization session exists. */
+  loginUrl(session: AuthSessionRecord, hints: LoginHints): string;
   /** Resolves when the connector can log users in (upstream reachable, ...); rejects with the reason. */
   checkHealth?(): Promise<void>;
   /** Handles `<issuer>/auth/<id>/<subPath>`; answers 404 for paths it does not know. */
   handle(subPath: string, req: Request, res: Response): Promise<void>;
+}
+
+/** What the client's authorization request says about the login a connector runs. */
+export interface LoginHints {
+  /** `login_hint`: pre-fills a form, or is passed upstream. */
+  loginHint?: string | undefined;
+  /** The client's `prompt` values: `login` means the user must authenticate again, upstream too. */
+  prompts?: ReadonlySet<string> | undefined;
+  /** The client's `max_age`: how old (seconds) the user's authentication may be. */
+  maxAgeSeconds?: number | undefined;
 }
 
 /** What the worker gives every connector. */

@@ -1,10 +1,12 @@
 import type { Request, Response } from 'express';
 import { sha256Hex } from '@dex/shared/crypto';
 import { readCookie } from '#http/cookies.ts';
+import { type Freshness, parseFreshness } from './upstream-freshness.ts';
 
 /**
  * The browser's half of an upstream login: the PKCE verifier and the nonce dex sent
- * upstream, kept until the callback in an HttpOnly, SameSite=Lax cookie scoped to the
+ * upstream, and the client's freshness requirement with its signature (see
+ * `upstream-freshness.ts`; the callback checks it again), kept until the callback in an HttpOnly, SameSite=Lax cookie scoped to the
  * connector's path (`<issuerPath>/auth/<id>/`). The cookie is named after the upstream
  * `state` (the authorization session id), so it binds the callback to the browser that
  * started the login (no login CSRF, no code injection) and two logins in two tabs do not
@@ -13,6 +15,9 @@ import { readCookie } from '#http/cookies.ts';
 export interface UpstreamLoginSecrets {
   codeVerifier: string;
   nonce: string;
+  freshness: Freshness;
+  /** `FreshnessSigner.sign(state, freshness)`. */
+  signature: string;
 }
 
 export interface UpstreamLoginCookieOptions {
@@ -23,6 +28,7 @@ export interface UpstreamLoginCookieOptions {
 
 const PREFIX = 'dex_upstream_';
 const TOKEN = /^[A-Za-z0-9_-]{43,128}$/;
+const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
 
 const cookieName = (state: string) => `${PREFIX}${sha256Hex(state).slice(0, 16)}`;
 
@@ -33,7 +39,7 @@ export function setUpstreamLoginCookie(
   secrets: UpstreamLoginSecrets,
   options: UpstreamLoginCookieOptions & { maxAgeMs: number },
 ): void {
-  res.cookie(cookieName(state), `${secrets.codeVerifier}.${secrets.nonce}`, {
+  res.cookie(cookieName(state), `${secrets.codeVerifier}.${secrets.nonce}.${secrets.freshness}.${secrets.signature}`, {
     httpOnly: true,
     sameSite: 'lax',
     secure: options.secure,
@@ -44,8 +50,10 @@ export function setUpstreamLoginCookie(
 
 /** The secrets stored for `state` in this browser, or null. */
 export function readUpstreamLoginCookie(req: Request, state: string): UpstreamLoginSecrets | null {
-  const [codeVerifier = '', nonce = '', ...rest] = (readCookie(req, cookieName(state)) ?? '').split('.');
-  return rest.length === 0 && TOKEN.test(codeVerifier) && TOKEN.test(nonce) ? { codeVerifier, nonce } : null;
+  const [codeVerifier = '', nonce = '', rawFreshness, signature = '', ...rest] = (readCookie(req, cookieName(state)) ?? '').split('.');
+  const freshness = parseFreshness(rawFreshness);
+  if (rest.length > 0 || !TOKEN.test(codeVerifier) || !TOKEN.test(nonce) || freshness === null || !SIGNATURE.test(signature)) return null;
+  return { codeVerifier, nonce, freshness, signature };
 }
 
 /** Deletes the cookie: each upstream login is answered once. */

@@ -26,6 +26,8 @@ export const CONNECTOR_LOGIN_FAILURES = [
   'upstream_error',
   /** The upstream's answer did not verify: ID token signature, issuer, nonce, ... (oidc). */
   'invalid_response',
+  /** The client asked for a fresh login (prompt=login, max_age) and the upstream's `auth_time` does not show one (oidc). */
+  'stale_login',
   /** The identity lacks something the login needs, such as an email address (oidc, ldap). */
   'incomplete_identity',
 ] as const;

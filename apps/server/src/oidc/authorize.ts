@@ -140,6 +140,6 @@ export function authorizeHandler(deps: AuthorizeDeps) {
       return;
     }
     const session = await createAuthSession(deps.prisma, { ...sessionOptions, connectorId: connector.id });
-    res.redirect(302, connector.loginUrl(session, { loginHint: params.login_hint }));
+    res.redirect(302, connector.loginUrl(session, { loginHint: params.login_hint, prompts, maxAgeSeconds: request.maxAgeSeconds }));
   };
 }

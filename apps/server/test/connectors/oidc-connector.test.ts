@@ -273,8 +273,8 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
       next.pathname.endsWith('/auth/up/callback'),
     );
     const [name = '', value = ''] = [...browser.cookies].find(([cookie]) => cookie.startsWith('dex_upstream_')) ?? [];
-    const [verifier] = value.split('.');
-    browser.cookies.set(name, `${verifier}.${randomBytes(32).toString('base64url')}`);
+    const [verifier, , ...signedFreshness] = value.split('.');
+    browser.cookies.set(name, [verifier, randomBytes(32).toString('base64url'), ...signedFreshness].join('.'));
     const flow = await walk(browser, toCallback.location ?? '');
     expect(flow.location).toBeNull();
     expect(flow.response.status).toBe(502);
@@ -308,6 +308,110 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
     });
     expect(foreign.status).toBe(400);
     expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({ 'up:oidc:failure:session_expired': 3 });
+  });
+
+  describe('prompt=login and max_age reach the upstream (OpenID Connect Core §3.1.2.1)', () => {
+    /** A browser that logged in through `up` as `account`, at an upstream that says it authenticated the user 10 minutes ago. */
+    async function browserWithOldUpstreamSession(client: TestClient, account: string): Promise<TestBrowser> {
+      const browser = new TestBrowser(stack.issuer);
+      upstream.loginAs = account;
+      upstream.authTimeAgoSeconds = 600;
+      try {
+        const first = await walk(browser, authUrl(stack, client, 'up', pkcePair().challenge));
+        expect(first.location?.searchParams.get('code')).toBeTruthy();
+      } finally {
+        upstream.authTimeAgoSeconds = 0;
+      }
+      // dex's own single sign-on would answer before the connector is asked.
+      browser.cookies.delete('dex_session');
+      return browser;
+    }
+
+    function authUrlWith(client: TestClient, challenge: string, extra: Record<string, string>): URL {
+      const url = authUrl(stack, client, 'up', challenge);
+      for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value);
+      return url;
+    }
+
+    it('without them, the upstream session answers; with prompt=login the user logs in upstream again', async () => {
+      const client = await stack.addClient();
+      const browser = await browserWithOldUpstreamSession(client, 'alice');
+      const logins = upstream.logins;
+      const reused = await walk(browser, authUrl(stack, client, 'up', pkcePair().challenge));
+      expect(reused.location?.searchParams.get('code')).toBeTruthy();
+      expect(upstream.logins, 'no new upstream login').toBe(logins);
+
+      const { verifier, challenge } = pkcePair();
+      const toUpstream = await walk(
+        browser,
+        authUrlWith(client, challenge, { prompt: 'login' }),
+        (next) => next.origin === upstream.issuer,
+      );
+      expect(toUpstream.location?.searchParams.get('prompt')).toBe('login');
+      expect(toUpstream.location?.searchParams.get('max_age')).toBe('0');
+      const fresh = await walk(browser, toUpstream.location ?? '');
+      expect(upstream.logins, 'the user logged in upstream again').toBe(logins + 1);
+      const claims = await idTokenClaims(stack, { client, verifier, location: fresh.location });
+      expect(claims).toMatchObject({ email: 'alice@upstream.example' });
+      expect(Number(claims.auth_time)).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 60);
+    });
+
+    it('max_age goes upstream, and an upstream session older than it means logging in again', async () => {
+      const client = await stack.addClient();
+      const browser = await browserWithOldUpstreamSession(client, 'alice');
+      const logins = upstream.logins;
+      const toUpstream = await walk(
+        browser,
+        authUrlWith(client, pkcePair().challenge, { max_age: '120' }),
+        (next) => next.origin === upstream.issuer,
+      );
+      expect(toUpstream.location?.searchParams.get('max_age')).toBe('120');
+      expect(toUpstream.location?.searchParams.has('prompt')).toBe(false);
+      const fresh = await walk(browser, toUpstream.location ?? '');
+      expect(fresh.location?.searchParams.get('code')).toBeTruthy();
+      expect(upstream.logins).toBe(logins + 1);
+    });
+
+    it('a browser that drops prompt=login on the way upstream is refused: the old upstream login does not count', async () => {
+      const client = await stack.addClient();
+      const browser = await browserWithOldUpstreamSession(client, 'alice');
+      const metrics = await readConnectorLogins(stack.issuer);
+      const logins = upstream.logins;
+      const toUpstream = await walk(
+        browser,
+        authUrlWith(client, pkcePair().challenge, { prompt: 'login' }),
+        (next) => next.origin === upstream.issuer,
+      );
+      const stripped = new URL(toUpstream.location ?? '');
+      stripped.searchParams.delete('prompt');
+      stripped.searchParams.delete('max_age');
+      const flow = await walk(browser, stripped);
+      expect(upstream.logins, 'the upstream session answered').toBe(logins);
+      expect(flow.location).toBeNull();
+      expect(flow.response.status).toBe(502);
+      expect(await flow.response.text()).toContain('did not confirm a recent login');
+      expect((await readConnectorLogins(stack.issuer)).since(metrics)).toEqual({ 'up:oidc:failure:stale_login': 1 });
+    });
+
+    it('a connector login URL whose requirement was removed or changed gets the expired page', async () => {
+      const client = await stack.addClient();
+      const browser = new TestBrowser(stack.issuer);
+      const toConnector = await browser.request(authUrlWith(client, pkcePair().challenge, { prompt: 'login' }));
+      const loginUrl = new URL(toConnector.headers.get('location') ?? '', stack.issuer);
+      expect(loginUrl.searchParams.get('fresh')).toBe('login');
+      for (const tamper of [(url: URL) => url.searchParams.delete('fresh'), (url: URL) => url.searchParams.set('fresh', '86400')]) {
+        const tampered = new URL(loginUrl);
+        tamper(tampered);
+        const response = await browser.request(tampered);
+        expect(response.status).toBe(400);
+        expect(response.headers.get('location')).toBeNull();
+        expect(await response.text()).toContain('Login expired');
+      }
+      // The untouched URL still works.
+      const untouched = await browser.request(loginUrl);
+      expect(untouched.status).toBe(302);
+      expect(new URL(untouched.headers.get('location') ?? '').searchParams.get('prompt')).toBe('login');
+    });
   });
 
   it('reports each connector in /health', async () => {

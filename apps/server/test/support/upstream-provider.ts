@@ -34,6 +34,10 @@ export interface UpstreamProvider {
   loginAs: string;
   /** When true, the consent interaction answers `access_denied`. */
   denyConsent: boolean;
+  /** How long ago the next login interaction says the user authenticated (`auth_time`); default 0. */
+  authTimeAgoSeconds: number;
+  /** How many login interactions (the user authenticating at the upstream) there were. */
+  logins: number;
   stop(): Promise<void>;
 }
 
@@ -84,6 +88,8 @@ export async function startUpstreamProvider(options: StartUpstreamOptions): Prom
     port,
     loginAs: Object.keys(options.accounts)[0] ?? '',
     denyConsent: false,
+    authTimeAgoSeconds: 0,
+    logins: 0,
     stop: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -95,7 +101,9 @@ export async function startUpstreamProvider(options: StartUpstreamOptions): Prom
   async function interaction(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const details = await provider.interactionDetails(req, res);
     if (details.prompt.name === 'login') {
-      await provider.interactionFinished(req, res, { login: { accountId: state.loginAs } }, { mergeWithLastSubmission: false });
+      state.logins++;
+      const ts = Math.floor(Date.now() / 1000) - state.authTimeAgoSeconds;
+      await provider.interactionFinished(req, res, { login: { accountId: state.loginAs, ts } }, { mergeWithLastSubmission: false });
       return;
     }
     if (state.denyConsent) {
