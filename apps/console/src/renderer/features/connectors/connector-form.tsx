@@ -262,6 +262,8 @@ function ConfigField(props: {
   onChange: (input: string | boolean) => void;
 }) {
   const { spec } = props;
+  // A list is typed as text: keep what was typed (a trailing space) rather than re-deriving it from the parsed list.
+  const [listText, setListText] = useState(() => fieldText(spec, props.value));
   if (spec.kind === 'boolean') {
     return (
       <div>
@@ -304,8 +306,11 @@ function ConfigField(props: {
             autoComplete={spec.kind === 'secret' ? 'new-password' : 'off'}
             spellCheck={false}
             placeholder={spec.kind === 'secret' && props.isStored ? '•••••••• (stored)' : spec.placeholder}
-            value={fieldText(spec, props.value)}
-            onChange={(event) => props.onChange(event.target.value)}
+            value={spec.kind === 'list' ? listText : fieldText(spec, props.value)}
+            onChange={(event) => {
+              if (spec.kind === 'list') setListText(event.target.value);
+              props.onChange(event.target.value);
+            }}
             aria-describedby={describedBy}
             aria-invalid={isInvalid}
           />

@@ -1,0 +1,64 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { createFakeOverlord } from './fake-bridge.ts';
+import { axeViolations, renderConsole } from './render-console.tsx';
+
+describe('users screen', () => {
+  it('lists users and passes the accessibility check', async () => {
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'users' });
+    const table = await screen.findByRole('table');
+    expect(within(table).getByText('ann@example.com')).toBeTruthy();
+    expect(within(table).getByText('Admin')).toBeTruthy();
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('creates a user', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'users' });
+    await user.click(await screen.findByRole('button', { name: 'New user' }));
+    const form = await screen.findByRole('dialog', { name: 'New user' });
+    expect(await axeViolations()).toEqual([]);
+    await user.type(within(form).getByLabelText(/^Email \(required\)/), 'carol@example.com');
+    await user.type(within(form).getByLabelText(/^Password/), 'a long enough password');
+    await user.click(within(form).getByRole('button', { name: 'Create user' }));
+    expect(await screen.findByText('carol@example.com')).toBeTruthy();
+    expect(fake.calls.find((call) => call.name === 'users.create')?.args[0]).toEqual({
+      email: 'carol@example.com',
+      password: 'a long enough password',
+      emailVerified: false,
+      admin: false,
+    });
+  });
+
+  it('disables after confirming, enables, makes admin and revokes sessions', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'users' });
+
+    await user.click(await screen.findByRole('button', { name: 'Disable ann@example.com' }));
+    const disable = await screen.findByRole('dialog', { name: 'Disable user' });
+    expect(disable.textContent).toContain('ann@example.com');
+    await user.click(within(disable).getByRole('button', { name: 'Disable user' }));
+    await user.click(await screen.findByRole('button', { name: 'Enable ann@example.com' }));
+    expect(await screen.findByRole('button', { name: 'Disable ann@example.com' })).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Make admin ann@example.com' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Make administrator' })).getByRole('button', { name: 'Make admin' }));
+    expect(await screen.findByRole('button', { name: 'Remove admin from ann@example.com' })).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Revoke the sessions of ann@example.com' }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Revoke sessions' })).getByRole('button', { name: 'Revoke sessions' }),
+    );
+    expect(await screen.findByText('ann@example.com: 2 refresh token(s) revoked, 1 session(s) ended')).toBeTruthy();
+    await waitFor(() =>
+      expect(fake.calls.map((call) => call.name)).toEqual(
+        expect.arrayContaining(['users.disable', 'users.enable', 'users.update', 'users.revokeTokens']),
+      ),
+    );
+    expect(fake.calls.find((call) => call.name === 'users.update')?.args).toEqual(['user-1', { admin: true }]);
+  });
+});
