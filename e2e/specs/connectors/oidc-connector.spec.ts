@@ -56,6 +56,55 @@ test.describe('login through the upstream OpenID Connect connector', () => {
     await testInfo.attach('signed-in', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
   });
 
+  test('prompt=login makes the user sign in at the upstream again, although the sessions at dex and upstream are live', async ({
+    page,
+    federation,
+  }) => {
+    // A first login leaves sessions at the upstream and at dex.
+    await chooseUpstream(page, federation);
+    await signInUpstream(page, federation);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await expect(page.getByRole('heading', { name: `Signed in as ${federation.account.email}` })).toBeVisible();
+
+    const visited: string[] = [];
+    page.on('request', (request) => visited.push(request.url()));
+    const authorize = (extra: Record<string, string>) => {
+      const url = new URL(`${federation.issuer}/auth`);
+      url.search = new URLSearchParams({
+        client_id: federation.client.id,
+        redirect_uri: federation.rp.redirectUri,
+        response_type: 'code',
+        scope: 'openid email profile',
+        state: 'e2e-fresh',
+        nonce: 'e2e-nonce',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        connector_id: UPSTREAM_CONNECTOR_ID,
+        ...extra,
+      }).toString();
+      return url.href;
+    };
+    const atRpCallback = (url: URL) => url.origin === federation.rp.origin && url.pathname === '/callback';
+
+    // Without prompt=login, dex's single sign-on answers at once.
+    await page.goto(authorize({}));
+    await page.waitForURL(atRpCallback);
+    expect(new URL(page.url()).searchParams.get('code')).toBeTruthy();
+    expect(visited.filter((url) => url.startsWith(federation.upstream.issuer))).toEqual([]);
+
+    // With prompt=login, neither dex's session nor the upstream's will do: the password again.
+    await page.goto(authorize({ prompt: 'login' }));
+    await expect(page.getByRole('heading', { name: 'Sign in to Upstream IdP' })).toBeVisible();
+    await page.getByLabel('Username').fill(federation.account.username);
+    await page.getByLabel('Password').fill(federation.account.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(atRpCallback);
+    const params = new URL(page.url()).searchParams;
+    expect(params.get('code')).toBeTruthy();
+    expect(params.get('state')).toBe('e2e-fresh');
+    expect(params.get('iss')).toBe(federation.issuer);
+  });
+
   test('denying consent at the upstream sends the relying party a standard access_denied error', async ({ page, federation }) => {
     const denied = { connector: UPSTREAM_CONNECTOR_ID, outcome: 'failure', reason: 'access_denied' } as const;
     const deniedBefore = await federation.loginCount(denied);
