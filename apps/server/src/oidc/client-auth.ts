@@ -1,11 +1,15 @@
 import type { Request } from 'express';
-import type { PrismaDb } from '@dex/shared/db';
-import { authenticateClient, type ClientSummary, findClient } from '@dex/shared/domain/clients';
+import { type ClientCredentialRow, type ClientSummary, verifyClientSecret } from '@dex/shared/domain/clients';
 import { formParam } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
 
 /** How a client proved who it is at the token endpoint. */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** Where client authentication reads a client's columns (the token store). */
+export interface ClientCredentialLookup {
+  findClientCredentials(id: string): Promise<ClientCredentialRow | null>;
+}
 
 export interface AuthenticatedClient {
   client: ClientSummary;
@@ -51,14 +55,18 @@ export function readClientCredentials(req: Request): Credentials {
  * clients need their secret; a public client may present only its client_id (`none`) where
  * `allowNone` says so. Every failure is `invalid_client` (401).
  */
-export async function requireClient(prisma: PrismaDb, req: Request, options: { allowNone: boolean }): Promise<AuthenticatedClient> {
+export async function requireClient(
+  clients: ClientCredentialLookup,
+  req: Request,
+  options: { allowNone: boolean },
+): Promise<AuthenticatedClient> {
   const credentials = readClientCredentials(req);
   if (credentials.method === 'none') {
-    const client = options.allowNone ? await findClient(prisma, credentials.id) : null;
-    if (client === null || !client.public) throw new OAuthError('invalid_client', 'client authentication failed');
-    return { client, method: 'none' };
+    const row = options.allowNone ? await clients.findClientCredentials(credentials.id) : null;
+    if (row === null || !row.public) throw new OAuthError('invalid_client', 'client authentication failed');
+    return { client: { id: row.id, name: row.name, admin: row.admin, public: row.public }, method: 'none' };
   }
-  const client = await authenticateClient(prisma, credentials);
+  const client = verifyClientSecret(await clients.findClientCredentials(credentials.id), credentials.secret);
   if (client === null) throw new OAuthError('invalid_client', 'client authentication failed');
   return { client, method: credentials.method };
 }

@@ -4,7 +4,7 @@ import { findActiveRefreshToken } from '@dex/shared/domain/auth';
 import type { ClientSummary } from '@dex/shared/domain/clients';
 import { findUserById } from '@dex/shared/domain/users';
 import { findAccessTokenSubject } from './access-token-subject.ts';
-import { requireClient } from './client-auth.ts';
+import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
 import { formParam, isFormRequest } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
 import { oauthJsonErrors } from './protocol-errors.ts';
@@ -13,6 +13,8 @@ import type { AccessTokenKeys } from './tokens.ts';
 /** What the introspection endpoint needs from the worker. */
 export interface IntrospectionDeps {
   prisma: PrismaDb;
+  /** Where client authentication reads clients (the token store). */
+  clients: ClientCredentialLookup;
   issuer: string;
   accessTokens: AccessTokenKeys;
   /** A refresh token unused for this long is expired (`--refresh-token-idle-ttl`). */
@@ -98,7 +100,7 @@ async function introspect(req: Request, res: Response, deps: IntrospectionDeps):
     throw new OAuthError('invalid_request', 'the introspection endpoint accepts POST only', 405);
   }
   if (!isFormRequest(req)) throw new OAuthError('invalid_request', 'the introspection request must be application/x-www-form-urlencoded');
-  const { client } = await requireClient(deps.prisma, req, { allowNone: false });
+  const { client } = await requireClient(deps.clients, req, { allowNone: false });
   if (client.public) throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
   const token = formParam(req, 'token');
   if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { PrismaDb } from '@dex/shared/db';
 import { revokeRefreshToken } from '@dex/shared/domain/auth';
 import { locals } from '@dex/shared/http';
-import { requireClient } from './client-auth.ts';
+import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
 import { formParam, isFormRequest } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
 import { oauthJsonErrors } from './protocol-errors.ts';
@@ -11,6 +11,8 @@ import type { AccessTokenKeys } from './tokens.ts';
 /** What the revocation endpoint needs from the worker. */
 export interface RevocationDeps {
   prisma: PrismaDb;
+  /** Where client authentication reads clients (the token store). */
+  clients: ClientCredentialLookup;
   issuer: string;
   accessTokens: AccessTokenKeys;
 }
@@ -43,7 +45,7 @@ async function revoke(req: Request, res: Response, deps: RevocationDeps): Promis
     throw new OAuthError('invalid_request', 'the revocation endpoint accepts POST only', 405);
   }
   if (!isFormRequest(req)) throw new OAuthError('invalid_request', 'the revocation request must be application/x-www-form-urlencoded');
-  const { client } = await requireClient(deps.prisma, req, { allowNone: true });
+  const { client } = await requireClient(deps.clients, req, { allowNone: true });
   const token = formParam(req, 'token');
   if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
   const hint = formParam(req, 'token_type_hint');

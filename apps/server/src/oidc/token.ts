@@ -6,13 +6,14 @@ import {
   redeemAuthCode,
   revokeTokensOfAuthSession,
   revokeUserRefreshTokens,
-  rotateRefreshToken,
+  rotateRefreshTokenIn,
 } from '@dex/shared/domain/auth';
 import type { ActiveSigningKey } from '@dex/shared/domain/keys';
 import { findUserById, type UserRecord } from '@dex/shared/domain/users';
 import type { Logger } from '@dex/shared/logging';
-import { requireClient } from './client-auth.ts';
 import type { WorkerMetrics } from '#http/metrics.ts';
+import type { TokenStore } from '#store/token-store.ts';
+import { requireClient } from './client-auth.ts';
 import type { KeyCache } from './key-cache.ts';
 import { formParam, isFormRequest } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
@@ -21,6 +22,8 @@ import { type AccessTokenKeys, signClientIdToken, signIdToken } from './tokens.t
 
 export interface TokenDeps {
   prisma: PrismaDb;
+  /** Client lookup and refresh token rotation: prepared SQL on the hot path. */
+  store: TokenStore;
   issuer: string;
   keys: KeyCache;
   accessTokens: AccessTokenKeys;
@@ -89,7 +92,7 @@ async function userTokenResponse(
 
 /** `grant_type=authorization_code` (RFC 6749 §4.1.3 with PKCE, RFC 7636 §4.6). */
 const authorizationCode: GrantHandler = async (req, deps, log) => {
-  const { client } = await requireClient(deps.prisma, req, { allowNone: true });
+  const { client } = await requireClient(deps.store, req, { allowNone: true });
   const code = formParam(req, 'code');
   if (code === undefined) throw new OAuthError('invalid_request', 'missing required parameter: code');
   const redeemed = await redeemAuthCode(deps.prisma, code);
@@ -144,13 +147,13 @@ const authorizationCode: GrantHandler = async (req, deps, log) => {
  * user's tokens stop working (and are revoked).
  */
 const refreshToken: GrantHandler = async (req, deps, log) => {
-  const { client } = await requireClient(deps.prisma, req, { allowNone: true });
+  const { client } = await requireClient(deps.store, req, { allowNone: true });
   const token = formParam(req, 'refresh_token');
   if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: refresh_token');
   const requested = formParam(req, 'scope')
     ?.split(' ')
     .filter((s) => s !== '');
-  const result = await rotateRefreshToken(deps.prisma, {
+  const result = await rotateRefreshTokenIn(deps.store, {
     token,
     clientId: client.id,
     idleTtlMs: deps.refreshTokenIdleTtlMs,
@@ -181,7 +184,7 @@ const refreshToken: GrantHandler = async (req, deps, log) => {
 
 /** `grant_type=client_credentials` (RFC 6749 §4.4): confidential clients only; dex v0's ID token too. */
 const clientCredentials: GrantHandler = async (req, deps) => {
-  const { client } = await requireClient(deps.prisma, req, { allowNone: false });
+  const { client } = await requireClient(deps.store, req, { allowNone: false });
   if (client.public) throw new OAuthError('unauthorized_client', 'public clients cannot use client_credentials');
   const scopes = formParam(req, 'scope')
     ?.split(' ')

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
 import { AppError, errorReason } from '#errors/index.ts';
 import { type DatabaseProvider, parseDatabaseUrl, redactDatabaseUrl } from './database-url.ts';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
@@ -13,9 +15,28 @@ import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
  */
 export type PrismaDb = SqliteClient;
 
+/**
+ * The driver under the Prisma client, for the few hot paths that run their own prepared SQL
+ * (the token endpoint). Prisma stays the source of truth for the schema: such SQL must match
+ * both providers' migrations.
+ *
+ * - `sqlite`: `connection()` opens (once, on first use) a second better-sqlite3 connection to
+ *   the same file, with `foreign_keys` on and no busy wait (a writer that meets a lock gets
+ *   `SQLITE_BUSY` at once and should retry asynchronously, so the event loop never blocks).
+ *   It is separate from Prisma's, so Prisma's interactive transactions never take in its
+ *   statements. An in-memory database has no second connection: `connection()` throws.
+ * - `postgresql`: the `pg` pool Prisma's adapter uses; queries on it must set their own
+ *   type parsers where they read timestamps (the columns are `TIMESTAMP(3)` in UTC).
+ */
+export type DatabaseDriver =
+  | { readonly provider: 'sqlite'; readonly filename: string; connection(): Sqlite.Database }
+  | { readonly provider: 'postgresql'; readonly pool: pg.Pool };
+
 export interface Database {
   readonly provider: DatabaseProvider;
   readonly prisma: PrismaDb;
+  /** The driver underneath, for hand-written hot-path SQL (see {@link DatabaseDriver}). */
+  readonly driver: DatabaseDriver;
   /** Checks that the database answers; throws DATABASE_UNREACHABLE otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -29,7 +50,8 @@ export interface CreateDatabaseOptions {
 
 /**
  * Opens the database named by a `--db-url`, picking the driver adapter from the URL.
- * There is no import-time client: each process makes one and closes it on shutdown.
+ * There is no import-time client: each process makes one and closes it on shutdown
+ * (`close()` also closes the driver connections of {@link DatabaseDriver}).
  * @example
  * const db = await createDatabase({ url: 'file:./.dex/dex.db' });
  * await db.prisma.user.count();
@@ -38,23 +60,55 @@ export interface CreateDatabaseOptions {
 export async function createDatabase(options: CreateDatabaseOptions): Promise<Database> {
   const target = parseDatabaseUrl(options.url);
   let prisma: PrismaDb;
+  let driver: DatabaseDriver;
+  let closeDriver: () => Promise<void>;
   if (target.provider === 'sqlite') {
     if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true });
     const adapter = new PrismaBetterSqlite3({ url: target.filename, timeout: 10_000 });
     prisma = new SqliteClient({ adapter });
+    const { filename } = target;
+    let connection: Sqlite.Database | undefined;
+    driver = {
+      provider: 'sqlite',
+      filename,
+      connection() {
+        if (connection !== undefined) return connection;
+        if (filename === ':memory:') throw new Error('an in-memory SQLite database has no second connection');
+        const opened = new Sqlite(filename, { timeout: 0 });
+        opened.pragma('foreign_keys = ON');
+        connection = opened;
+        return opened;
+      },
+    };
+    closeDriver = async () => {
+      connection?.close();
+      connection = undefined;
+    };
   } else {
-    const adapter = new PrismaPg({
+    const pool = new pg.Pool({
       connectionString: target.url,
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: 5_000,
     });
+    // An idle connection the server dropped is removed from the pool and replaced on the next
+    // query; without a listener its 'error' event would end the process.
+    pool.on('error', () => undefined);
+    const adapter = new PrismaPg(pool);
     // The two generated clients differ only in the isolation levels $transaction accepts
     // (SQLite knows just Serializable); the model API the stores use is identical.
     prisma = new PostgresClient({ adapter }) as unknown as PrismaDb;
+    driver = { provider: 'postgresql', pool };
+    let ended = false;
+    closeDriver = async () => {
+      if (ended) return;
+      ended = true;
+      await pool.end();
+    };
   }
   const db: Database = {
     provider: target.provider,
     prisma,
+    driver,
     async ping() {
       try {
         await prisma.$queryRawUnsafe('SELECT 1');
@@ -64,6 +118,7 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
     },
     async close() {
       await prisma.$disconnect();
+      await closeDriver();
     },
   };
   if (target.provider === 'sqlite') {
@@ -73,6 +128,7 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
     } catch (cause) {
       await prisma.$disconnect().catch(() => undefined);
+      await closeDriver();
       throw unreachable(options.url, cause);
     }
   }

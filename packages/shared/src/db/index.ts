@@ -1,3 +1,3 @@
-export { createDatabase, type CreateDatabaseOptions, type Database, type PrismaDb } from './create-database.ts';
+export { createDatabase, type CreateDatabaseOptions, type Database, type DatabaseDriver, type PrismaDb } from './create-database.ts';
 export { parseDatabaseUrl, redactDatabaseUrl, type DatabaseProvider, type DatabaseTarget } from './database-url.ts';
 export { migrateDatabase, type MigrateOptions, type MigrateResult } from './migrate.ts';

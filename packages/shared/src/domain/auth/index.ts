@@ -14,12 +14,17 @@ export {
   findActiveRefreshToken,
   issueRefreshToken,
   type IssueRefreshTokenOptions,
+  type NewRefreshTokenRow,
+  prismaRotationStore,
+  type RefreshTokenRotationStore,
   type RefreshTokenRecord,
   revokeRefreshToken,
   revokeTokensOfAuthSession,
   revokeUserRefreshTokens,
   rotateRefreshToken,
+  rotateRefreshTokenIn,
   type RotateRefreshTokenOptions,
   type RotateRefreshTokenResult,
+  type StoredRefreshToken,
 } from './refresh-tokens.ts';
 export { type BrowserSessionRecord, createBrowserSession, endBrowserSession, findBrowserSession } from './browser-sessions.ts';

@@ -115,6 +115,79 @@ export interface RotateRefreshTokenOptions {
 }
 
 /**
+ * A stored refresh token with its user, as rotation reads it (by the token's hash).
+ * `scopes` is the stored space-separated list.
+ */
+export interface StoredRefreshToken extends RefreshTokenRow {
+  parentId: string | null;
+  authSessionId: string | null;
+  lastUsedAt: Date | null;
+  rotatedAt: Date | null;
+  revokedAt: Date | null;
+  user: UserRecord;
+}
+
+/** The successor a rotation writes: a new token of the same family. */
+export interface NewRefreshTokenRow {
+  id: string;
+  tokenHash: string;
+  familyId: string;
+  parentId: string;
+  userId: string;
+  clientId: string;
+  connectorId: string;
+  scopes: string;
+  authSessionId: string | null;
+  authTime: Date | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * The storage rotation needs. The Prisma implementation serves every caller; the token
+ * endpoint brings one with prepared SQL per provider (apps/server/src/store).
+ */
+export interface RefreshTokenRotationStore {
+  /** The token whose SHA-256 (hex) is `tokenHash`, with its user; null when unknown. */
+  findRefreshToken(tokenHash: string): Promise<StoredRefreshToken | null>;
+  /**
+   * Marks token `id` rotated (and last used) at `now` only if it is neither rotated nor
+   * revoked (a compare-and-set), and stores `successor`. Returns false when the set lost to
+   * a concurrent use: of two concurrent calls for one token, exactly one returns true. A
+   * successor written for a call that lost must end up revoked with its family (the caller
+   * revokes the family next) or never be written.
+   */
+  spendRefreshToken(options: { id: string; now: Date; successor: NewRefreshTokenRow }): Promise<boolean>;
+  /** Revokes every live token of a family; returns how many. */
+  revokeRefreshTokenFamily(familyId: string, now: Date): Promise<number>;
+}
+
+/**
+ * The rotation store on Prisma. Without a transaction: the successor is written first, then
+ * the old token is spent with a compare-and-set. If the set loses (a concurrent use), the
+ * caller revokes the family, successor included; if the process dies in between, the unspent
+ * old token simply stays valid.
+ * @example const result = await rotateRefreshTokenIn(prismaRotationStore(db.prisma), { token, clientId, idleTtlMs });
+ */
+export function prismaRotationStore(prisma: PrismaDb): RefreshTokenRotationStore {
+  return {
+    async findRefreshToken(tokenHash) {
+      const row = await prisma.refreshToken.findUnique({ where: { tokenHash }, include: { user: true } });
+      return row === null ? null : { ...row, user: toUserRecord(row.user) };
+    },
+    async spendRefreshToken({ id, now, successor }) {
+      await prisma.refreshToken.create({ data: successor });
+      const spent = await prisma.refreshToken.updateMany({
+        where: { id, rotatedAt: null, revokedAt: null },
+        data: { rotatedAt: now, lastUsedAt: now },
+      });
+      return spent.count === 1;
+    },
+    revokeRefreshTokenFamily: (familyId, now) => revokeFamily(prisma, familyId, now),
+  };
+}
+
+/**
  * Spends a refresh token and issues its successor in the same family (rotation). The old
  * token is marked rotated with a compare-and-set, so two concurrent uses cannot both win.
  * Presenting a rotated token again revokes the whole family (OAuth 2.0 Security BCP §4.14).
@@ -122,13 +195,25 @@ export interface RotateRefreshTokenOptions {
  * @example const result = await rotateRefreshToken(db.prisma, { token, clientId, idleTtlMs });
  */
 export async function rotateRefreshToken(prisma: PrismaDb, options: RotateRefreshTokenOptions): Promise<RotateRefreshTokenResult> {
+  return rotateRefreshTokenIn(prismaRotationStore(prisma), options);
+}
+
+/**
+ * {@link rotateRefreshToken} on any {@link RefreshTokenRotationStore}: the same checks in the
+ * same order, whatever runs the SQL.
+ * @example const result = await rotateRefreshTokenIn(store, { token, clientId, idleTtlMs });
+ */
+export async function rotateRefreshTokenIn(
+  store: RefreshTokenRotationStore,
+  options: RotateRefreshTokenOptions,
+): Promise<RotateRefreshTokenResult> {
   const now = options.now ?? new Date();
-  const row = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256Hex(options.token) }, include: { user: true } });
+  const row = await store.findRefreshToken(sha256Hex(options.token));
   if (row === null) return { status: 'invalid', reason: 'unknown' };
   if (row.clientId !== options.clientId) return { status: 'invalid', reason: 'wrong_client' };
   if (row.revokedAt !== null) return { status: 'invalid', reason: 'revoked' };
   if (row.rotatedAt !== null) {
-    const revoked = await revokeFamily(prisma, row.familyId, now);
+    const revoked = await store.revokeRefreshTokenFamily(row.familyId, now);
     return { status: 'reused', revoked, record: toRecord(row) };
   }
   const idleSince = (row.lastUsedAt ?? row.createdAt).getTime();
@@ -140,34 +225,25 @@ export async function rotateRefreshToken(prisma: PrismaDb, options: RotateRefres
   if (widened !== undefined) return { status: 'scope_exceeded', scope: widened };
   const scopes = options.scopes ?? granted;
   const token = randomToken(32);
-  // No transaction: the successor is written first, then the old token is spent with a
-  // compare-and-set. If the set loses (a concurrent use), the family, successor included, is
-  // revoked; if the process dies in between, the unspent old token simply stays valid.
-  const created = await prisma.refreshToken.create({
-    data: {
-      id: randomUUID(),
-      tokenHash: sha256Hex(token),
-      familyId: row.familyId,
-      parentId: row.id,
-      userId: row.userId,
-      clientId: row.clientId,
-      connectorId: row.connectorId,
-      scopes: scopes.join(' '),
-      authSessionId: row.authSessionId,
-      authTime: row.authTime,
-      createdAt: now,
-      expiresAt: row.expiresAt,
-    },
-  });
-  const spent = await prisma.refreshToken.updateMany({
-    where: { id: row.id, rotatedAt: null, revokedAt: null },
-    data: { rotatedAt: now, lastUsedAt: now },
-  });
-  if (spent.count !== 1) {
-    const revoked = await revokeFamily(prisma, row.familyId, now);
+  const successor: NewRefreshTokenRow = {
+    id: randomUUID(),
+    tokenHash: sha256Hex(token),
+    familyId: row.familyId,
+    parentId: row.id,
+    userId: row.userId,
+    clientId: row.clientId,
+    connectorId: row.connectorId,
+    scopes: scopes.join(' '),
+    authSessionId: row.authSessionId,
+    authTime: row.authTime,
+    createdAt: now,
+    expiresAt: row.expiresAt,
+  };
+  if (!(await store.spendRefreshToken({ id: row.id, now, successor }))) {
+    const revoked = await store.revokeRefreshTokenFamily(row.familyId, now);
     return { status: 'reused', revoked, record: toRecord(row) };
   }
-  return { status: 'ok', token, previous: toRecord(row), current: toRecord(created), user: toUserRecord(row.user) };
+  return { status: 'ok', token, previous: toRecord(row), current: toRecord(successor), user: row.user };
 }
 
 async function revokeFamily(prisma: PrismaDb, familyId: string, now: Date): Promise<number> {

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '@dex/shared/crypto';
+import { createDatabase, type Database } from '@dex/shared/db';
+import { issueRefreshToken, type NewRefreshTokenRow, rotateRefreshTokenIn } from '@dex/shared/domain/auth';
+import { createClient } from '@dex/shared/domain/clients';
+import { createUser, type UserRecord } from '@dex/shared/domain/users';
+import { createTestDatabase, type TestDatabase, testProviders } from '@dex/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenStore, type TokenStore } from '../../src/store/token-store.ts';
+
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * The token endpoint's hand-written SQL against migrated databases of both providers: what
+ * it reads and writes must be exactly what the Prisma client reads and writes.
+ */
+describe.each(testProviders(process.env))('token store: prepared SQL on the driver (%s)', (provider) => {
+  let testDb: TestDatabase;
+  let db: Database;
+  /** A second process's view: its own Prisma client, driver connection and store. */
+  let otherDb: Database;
+  let store: TokenStore;
+  let otherStore: TokenStore;
+  let user: UserRecord;
+  let clientId: string;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
+    db = await createDatabase({ url: testDb.url });
+    otherDb = await createDatabase({ url: testDb.url });
+    store = createTokenStore(db.driver);
+    otherStore = createTokenStore(otherDb.driver);
+    user = await createUser(db.prisma, { email: `store-${randomUUID()}@example.com`, displayName: 'Store User', emailVerified: true });
+    clientId = (await createClient(db.prisma, { redirectUris: ['http://127.0.0.1:5555/callback'], name: 'Store App' })).client.id;
+  });
+  afterAll(async () => {
+    await otherDb?.close();
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  const issue = (options: { scopes?: string[]; authTime?: Date } = {}) =>
+    issueRefreshToken(db.prisma, {
+      userId: user.id,
+      clientId,
+      connectorId: 'local',
+      scopes: options.scopes ?? ['openid', 'offline_access'],
+      ...(options.authTime === undefined ? {} : { authTime: options.authTime }),
+      ttlMs: DAY_MS,
+    });
+
+  const successorOf = (row: { id: string; familyId: string }, now: Date): NewRefreshTokenRow => ({
+    id: randomUUID(),
+    tokenHash: sha256Hex(randomUUID()),
+    familyId: row.familyId,
+    parentId: row.id,
+    userId: user.id,
+    clientId,
+    connectorId: 'local',
+    scopes: 'openid',
+    authSessionId: null,
+    authTime: new Date('2026-01-02T03:04:05.678Z'),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + DAY_MS),
+  });
+
+  it('reads a client’s authentication columns, and null for an unknown client', async () => {
+    const stored = await db.prisma.client.findUniqueOrThrow({ where: { id: clientId } });
+    expect(await store.findClientCredentials(clientId)).toEqual({
+      id: clientId,
+      name: 'Store App',
+      admin: false,
+      public: false,
+      secretHash: stored.secretHash,
+    });
+    await db.prisma.client.update({ where: { id: clientId }, data: { admin: true } });
+    expect(await store.findClientCredentials(clientId)).toMatchObject({ admin: true, public: false });
+    await db.prisma.client.update({ where: { id: clientId }, data: { admin: false } });
+    expect(await store.findClientCredentials('no-such-client')).toBeNull();
+  });
+
+  it('reads a refresh token and its user exactly as Prisma does', async () => {
+    const token = await issue({ authTime: new Date('2026-03-04T05:06:07.089Z') });
+    const found = await store.findRefreshToken(sha256Hex(token));
+    const expected = await db.prisma.refreshToken.findUniqueOrThrow({ where: { tokenHash: sha256Hex(token) }, include: { user: true } });
+    const { tokenHash: _hash, user: expectedUser, ...columns } = expected;
+    expect(found).toEqual({ ...columns, user: { ...user, createdAt: expectedUser.createdAt } });
+    expect(found?.authTime?.toISOString()).toBe('2026-03-04T05:06:07.089Z');
+    expect(found?.user).toMatchObject({ email: user.email, emailVerified: true, displayName: 'Store User', disabled: false });
+    expect(await store.findRefreshToken(sha256Hex('unknown'))).toBeNull();
+  });
+
+  it('spends a token and writes a successor that Prisma reads back unchanged', async () => {
+    const token = await issue();
+    const row = await store.findRefreshToken(sha256Hex(token));
+    if (row === null) throw new Error('token not found');
+    const now = new Date('2026-05-06T07:08:09.123Z');
+    const successor = successorOf(row, now);
+    expect(await store.spendRefreshToken({ id: row.id, now, successor })).toBe(true);
+    const spent = await db.prisma.refreshToken.findUniqueOrThrow({ where: { id: row.id } });
+    expect(spent.rotatedAt?.toISOString()).toBe(now.toISOString());
+    expect(spent.lastUsedAt?.toISOString()).toBe(now.toISOString());
+    const written = await db.prisma.refreshToken.findUniqueOrThrow({ where: { id: successor.id } });
+    expect(written).toEqual({ ...successor, lastUsedAt: null, rotatedAt: null, revokedAt: null });
+    // Spent once: a second spend loses and writes nothing.
+    const again = successorOf(row, now);
+    expect(await store.spendRefreshToken({ id: row.id, now, successor: again })).toBe(false);
+    expect(await db.prisma.refreshToken.findUnique({ where: { id: again.id } })).toBeNull();
+  });
+
+  it('lets exactly one of two concurrent rotations of a token win, from two connections', async () => {
+    for (let round = 0; round < 5; round++) {
+      const token = await issue();
+      const row = await store.findRefreshToken(sha256Hex(token));
+      if (row === null) throw new Error('token not found');
+      const now = new Date();
+      const [first, second] = [successorOf(row, now), successorOf(row, now)];
+      const won = await Promise.all([
+        store.spendRefreshToken({ id: row.id, now, successor: first }),
+        otherStore.spendRefreshToken({ id: row.id, now, successor: second }),
+      ]);
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(await db.prisma.refreshToken.count({ where: { parentId: row.id } })).toBe(1);
+    }
+  });
+
+  it('revokes a whole family and counts only the tokens still live', async () => {
+    const token = await issue();
+    const first = await rotateRefreshTokenIn(store, { token, clientId, idleTtlMs: DAY_MS });
+    if (first.status !== 'ok') throw new Error(`rotation failed: ${first.status}`);
+    const now = new Date();
+    expect(await store.revokeRefreshTokenFamily(first.current.familyId, now)).toBe(2);
+    expect(await store.revokeRefreshTokenFamily(first.current.familyId, now)).toBe(0);
+    const family = await db.prisma.refreshToken.findMany({ where: { familyId: first.current.familyId } });
+    expect(family.map((t) => t.revokedAt?.toISOString())).toEqual([now.toISOString(), now.toISOString()]);
+  });
+
+  it('rotates through the store as through Prisma: reuse revokes the family, concurrent use has one winner', async () => {
+    const token = await issue({ scopes: ['openid', 'email', 'offline_access'] });
+    const narrowed = await rotateRefreshTokenIn(store, { token, clientId, idleTtlMs: DAY_MS, scopes: ['openid', 'offline_access'] });
+    if (narrowed.status !== 'ok') throw new Error(`rotation failed: ${narrowed.status}`);
+    expect(narrowed.current.scopes).toEqual(['openid', 'offline_access']);
+    expect(narrowed.user).toEqual(expect.objectContaining({ id: user.id, email: user.email }));
+    expect(await rotateRefreshTokenIn(store, { token, clientId, idleTtlMs: DAY_MS })).toMatchObject({ status: 'reused', revoked: 2 });
+    expect(await rotateRefreshTokenIn(store, { token: narrowed.token, clientId, idleTtlMs: DAY_MS })).toEqual({
+      status: 'invalid',
+      reason: 'revoked',
+    });
+
+    const contested = await issue();
+    const results = await Promise.all([
+      rotateRefreshTokenIn(store, { token: contested, clientId, idleTtlMs: DAY_MS }),
+      rotateRefreshTokenIn(otherStore, { token: contested, clientId, idleTtlMs: DAY_MS }),
+    ]);
+    expect(results.filter((r) => r.status === 'ok')).toHaveLength(1);
+  });
+});
