@@ -82,7 +82,7 @@ export function mainWindow(options: MainWindowOptions): MainWindowModule {
         if (process.platform !== 'darwin') app.quit();
       });
       app.on('activate', () => {
-        void ensureWindow();
+        ensureWindow().catch((error: unknown) => moduleContext.logger.error({ err: error }, 'the console window could not be opened'));
       });
       await app.whenReady();
       await ensureWindow();
