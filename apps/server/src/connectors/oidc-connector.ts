@@ -134,6 +134,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
   const scopes = config.scopes ?? DEFAULT_OIDC_SCOPES;
   const discovery = new UpstreamDiscovery({ issuerURL: config.issuerURL, clientID: config.clientID, clientSecret: config.clientSecret });
   const freshnessSigner = new FreshnessSigner(config.clientSecret);
+  deps.metrics.declareConnector(config);
 
   async function loadSession(sessionId: unknown): Promise<AuthSessionRecord | null> {
     if (typeof sessionId !== 'string' || sessionId === '' || sessionId.length > 128) return null;

@@ -58,6 +58,7 @@ export interface PasswordFormOptions {
  */
 export function createPasswordFormConnector(options: PasswordFormOptions, context: ConnectorContext, deps: PasswordFormDeps): Connector {
   const loginPath = `${context.issuerPath}/auth/${encodeURIComponent(options.id)}/login`;
+  deps.metrics.declareConnector(options);
 
   async function loadSession(sessionId: string) {
     if (sessionId === '' || sessionId.length > 128) return null;

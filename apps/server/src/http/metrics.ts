@@ -55,6 +55,14 @@ export class WorkerMetrics {
   readonly #started = Date.now() / 1000;
 
   /**
+   * Shows a connector's success series at 0 from the moment it is loaded, so that rates and
+   * alerts work before its first login.
+   */
+  declareConnector(connector: { id: string; type: TConnectorConfig['type'] }): void {
+    this.connectorLogins.inc({ connector: connector.id, type: connector.type, outcome: 'success' }, 0);
+  }
+
+  /**
    * Counts a login attempt that a connector finished: the identity proved (`success`, before
    * dex maps it to a user), or refused with a reason.
    */

@@ -147,6 +147,12 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
     return (await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${s.issuer}/keys`)), { issuer: s.issuer })).payload;
   }
 
+  it('lists every connector in the login metrics from the start, at 0', async () => {
+    const text = await (await fetch(`${closed.issuer}/metrics`)).text();
+    expect(text).toMatch(/^dex_connector_logins_total\{connector="up",outcome="success",type="oidc"\} 0$/m);
+    expect(text).toMatch(/^dex_connector_logins_total\{connector="local",outcome="success",type="local"\} 0$/m);
+  });
+
   it('sends the browser upstream with PKCE S256, state, nonce and the callback, keeping the secrets in a scoped cookie', async () => {
     const client = await stack.addClient();
     const { challenge } = pkcePair();
