@@ -6,7 +6,7 @@
  * local connector and a demo client, then starts dex-worker. Later runs reuse everything.
  * Ctrl-C stops both processes cleanly.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -60,6 +60,23 @@ async function waitForHealth(name: string, url: string, child: ChildProcess): Pr
   throw new Error(`${name} did not become healthy within 60 s; see .dex/${name}.log`);
 }
 
+/**
+ * Builds the console renderer the overlord serves at /console/ (a few seconds with Vite), so
+ * the page matches the checkout. A failed build is reported and dex starts without it.
+ */
+function buildConsole(): boolean {
+  process.stdout.write('building the console (apps/console/dist/renderer)...\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const build = spawnSync(npm, ['run', 'build:renderer', '--workspace', '@dex/console'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (build.status === 0) return true;
+  process.stderr.write(`the console did not build; dex starts without it:\n${build.stderr ?? build.error?.message ?? ''}\n`);
+  return false;
+}
+
 /** Creates the local connector and the demo client the first time; returns the demo credentials. */
 async function seed(): Promise<{ id: string; secret: string }> {
   const demoFile = join(dataDir, 'demo-client.json');
@@ -108,6 +125,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const hasConsole = buildConsole();
   try {
     const overlord = startChild('overlord', 'apps/overlord/bin/dex-overlord.js', {
       DEX_OVERLORD_DB_URL: dbUrl,
@@ -133,6 +151,7 @@ dex is running (data in .dex/, logs in .dex/overlord.log and .dex/worker.log)
   Issuer (OpenID Provider)  ${issuer}
   Discovery                 ${issuer}/.well-known/openid-configuration
   Admin API                 ${adminUrl}
+  Admin console             ${hasConsole ? `${adminUrl}/console/ (sign in with the admin API secret)` : 'not built (see above)'}
   Admin API secret          ${adminSecret}
                             (also in .dex/admin-api-secret)
 
