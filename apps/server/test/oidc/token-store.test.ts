@@ -124,6 +124,31 @@ describe.each(testProviders(process.env))('token store: prepared SQL on the driv
     }
   });
 
+  it('keeps each rotation its own compare-and-set when many arrive together (SQLite commits them as one group)', async () => {
+    const rows = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const row = await store.findRefreshToken(sha256Hex(await issue()));
+        if (row === null) throw new Error('token not found');
+        return row;
+      }),
+    );
+    const now = new Date();
+    const [contested] = rows;
+    if (contested === undefined) throw new Error('no rows');
+    const requests = [...rows, contested].map((row) => ({ id: row.id, now, successor: successorOf(row, now) }));
+    const won = await Promise.all(requests.map((request) => store.spendRefreshToken(request)));
+    // The contested token (first and last request) has exactly one winner; the others all win.
+    expect(won.slice(1, 6)).toEqual([true, true, true, true, true]);
+    expect([won[0], won[6]].filter(Boolean)).toHaveLength(1);
+    const written = await db.prisma.refreshToken.findMany({ where: { id: { in: requests.map((r) => r.successor.id) } } });
+    expect(written.map((t) => t.id).sort()).toEqual(
+      requests
+        .filter((_, index) => won[index])
+        .map((r) => r.successor.id)
+        .sort(),
+    );
+  });
+
   it('revokes a whole family and counts only the tokens still live', async () => {
     const token = await issue();
     const first = await rotateRefreshTokenIn(store, { token, clientId, idleTtlMs: DAY_MS });
