@@ -104,8 +104,10 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 });
 
+  // The metadata never changes while the worker runs: serialized once.
+  const discovery = JSON.stringify(providerMetadata(issuer, { registration: config.enableClientRegistration }));
   router.get('/.well-known/openid-configuration', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=86400').json(providerMetadata(issuer, { registration: config.enableClientRegistration }));
+    res.set('Cache-Control', 'public, max-age=86400').type('json').send(discovery);
   });
 
   router.get(
@@ -113,7 +115,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     async (_req: express.Request, res: Response) => {
       const keySet = await keys.get();
       const maxAge = keys.cacheSeconds();
-      res.set('Cache-Control', `public, max-age=${maxAge}, must-revalidate`).json({ keys: keySet.published });
+      res.set('Cache-Control', `public, max-age=${maxAge}, must-revalidate`).type('json').send(keys.jwksJson(keySet));
     },
     oauthJsonErrors,
   );

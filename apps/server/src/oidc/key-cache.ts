@@ -23,6 +23,7 @@ export class KeyCache {
   #current: KeySet | null = null;
   #refreshAt = 0;
   #loading: Promise<KeySet> | null = null;
+  #jwks: { keySet: KeySet; body: string } | null = null;
 
   constructor(options: KeyCacheOptions) {
     this.#options = options;
@@ -54,6 +55,12 @@ export class KeyCache {
       });
     this.#loading = loading;
     return loading;
+  }
+
+  /** The JWKS document (`{ keys }`) of a key set, serialized once per key set. */
+  jwksJson(keySet: KeySet): string {
+    if (this.#jwks?.keySet !== keySet) this.#jwks = { keySet, body: JSON.stringify({ keys: keySet.published }) };
+    return this.#jwks.body;
   }
 
   /** Seconds a client may cache the JWKS: until the key set may next change, at most an hour. */
