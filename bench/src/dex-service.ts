@@ -20,6 +20,11 @@ export interface DexTarget {
   readonly worker: ChildService;
   /** Logs the bench user in once through the real pages and returns a fresh refresh token (a new family). */
   newRefreshToken(): Promise<string>;
+  /**
+   * Starts one more dex-worker process on the same database with the same issuer and key
+   * secrets, listening on its own port (a load balancer would sit in front of them).
+   */
+  addWorker(): Promise<{ origin: string; worker: ChildService }>;
   stop(): Promise<void>;
 }
 
@@ -74,21 +79,25 @@ export async function startDex(options: {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     const issuer = `${origin}/dex`;
-    const worker = startChild({
-      name: `dex-worker (${options.label})`,
-      logFile: join(options.workDir, `worker-${options.label}.log`),
-      nodeArgs: [
-        ...(options.workerNodeFlags ?? []),
-        DEX_BINS.worker,
-        ['--db-url', options.dbUrl],
-        ['--key-secrets', keySecrets],
-        ['--listen', origin],
-        ['--issuer', issuer],
-      ].flat(),
-    });
-    started.push(worker);
-    await worker.waitForLog('worker listening');
-    await worker.waitForHttp(`${issuer}/health`);
+    const startWorker = async (workerOrigin: string, suffix: string) => {
+      const worker = startChild({
+        name: `dex-worker (${options.label}${suffix})`,
+        logFile: join(options.workDir, `worker-${options.label}${suffix}.log`),
+        nodeArgs: [
+          ...(options.workerNodeFlags ?? []),
+          DEX_BINS.worker,
+          ['--db-url', options.dbUrl],
+          ['--key-secrets', keySecrets],
+          ['--listen', workerOrigin],
+          ['--issuer', issuer],
+        ].flat(),
+      });
+      started.push(worker);
+      await worker.waitForLog('worker listening');
+      await worker.waitForHttp(`${workerOrigin}${new URL(issuer).pathname}/health`);
+      return worker;
+    };
+    const worker = await startWorker(origin, '');
 
     return {
       issuer,
@@ -106,6 +115,10 @@ export async function startDex(options: {
           login: USER.email,
           password: USER.password,
         }),
+      async addWorker() {
+        const extraOrigin = `http://127.0.0.1:${await freePort()}`;
+        return { origin: extraOrigin, worker: await startWorker(extraOrigin, `-${started.length}`) };
+      },
       stop: stopAll,
     };
   } catch (error) {

@@ -13,6 +13,8 @@ export interface BenchEnv {
   duration: string | undefined;
   warmup: string | undefined;
   signDuration: string | undefined;
+  /** `DEX_BENCH_WORKERS`: worker processes for the extra multi-process rows (default 2; 1 skips them). */
+  workers: string | undefined;
   profile: boolean;
 }
 
@@ -27,6 +29,7 @@ export function readBenchEnv(env: NodeJS.ProcessEnv = process.env): BenchEnv {
     duration: text('DEX_BENCH_DURATION'),
     warmup: text('DEX_BENCH_WARMUP'),
     signDuration: text('DEX_BENCH_SIGN_DURATION'),
+    workers: text('DEX_BENCH_WORKERS'),
     profile: ['1', 'true', 'yes'].includes(text('DEX_BENCH_PROFILE') ?? ''),
   };
 }

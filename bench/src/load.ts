@@ -28,14 +28,18 @@ export interface LoadScenario<State> {
 }
 
 export interface LoadOptions {
-  origin: string;
+  /**
+   * The servers' origins. With more than one (several worker processes, as behind a load
+   * balancer), connection i goes to origins[i % n]: the client balances the connections.
+   */
+  origins: readonly string[];
   connections: number;
   /** Requests in this first part of the run are sent but not counted. */
   warmupMs: number;
   /** The measured window after the warm-up. */
   durationMs: number;
-  /** The server's process id, to measure the CPU time it used in the window. */
-  serverPid?: number;
+  /** The server processes' ids, to measure the CPU time they used in the window (summed). */
+  serverPids?: readonly number[];
   /** Ends the run early (Ctrl-C). */
   signal?: AbortSignal;
 }
@@ -54,7 +58,7 @@ export interface LoadResult {
   meanMs: number;
   /**
    * CPU time used in the measured window, as a share of one core (1 = one core busy all the
-   * time): the server's main process, and this load generator.
+   * time): the server processes (summed), and this load generator.
    */
   serverCpu: number;
   clientCpu: number;
@@ -90,10 +94,10 @@ export async function runLoad<State>(scenario: LoadScenario<State>, options: Loa
   const toHrtimeMicros = (at: number) => hrtimeMicrosAtStart + (at - start) * 1000;
   let sampleBody: string | undefined;
   // CPU snapshots at the window's edges (timers fire between requests, a little late under load).
-  const serverPid = options.serverPid;
+  const serverPids = options.serverPids ?? [];
   const cpuAt = () => ({
     at: performance.now(),
-    server: serverPid === undefined ? Number.NaN : processCpuMs(serverPid),
+    server: serverPids.length === 0 ? Number.NaN : serverPids.reduce((sum, pid) => sum + processCpuMs(pid), 0),
     client: ownCpuMs(),
   });
   let cpuFrom: ReturnType<typeof cpuAt> | undefined;
@@ -110,7 +114,9 @@ export async function runLoad<State>(scenario: LoadScenario<State>, options: Loa
   let firstFailure: string | undefined;
 
   const connection = async (index: number) => {
-    const client = new Client(options.origin, { pipelining: 1, keepAliveTimeout: 60_000 });
+    const origin = options.origins[index % options.origins.length];
+    if (origin === undefined) throw new Error('runLoad: no origin');
+    const client = new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000 });
     const state = scenario.init(index);
     try {
       while (performance.now() < end && options.signal?.aborted !== true) {

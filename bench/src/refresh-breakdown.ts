@@ -1,10 +1,11 @@
-import { createHmac, generateKeyPairSync, hkdfSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { SignJWT } from 'jose';
+import { AccessTokenKeys, createTokenStore, signIdToken } from '@dex/server';
 import { createDatabase, migrateDatabase } from '@dex/shared/db';
-import { issueRefreshToken, rotateRefreshToken } from '@dex/shared/domain/auth';
-import { authenticateClient, createClient } from '@dex/shared/domain/clients';
-import { createUser, findUserById } from '@dex/shared/domain/users';
+import { issueRefreshToken, rotateRefreshToken, rotateRefreshTokenIn } from '@dex/shared/domain/auth';
+import { authenticateClient, createClient, verifyClientSecret } from '@dex/shared/domain/clients';
+import { createUser } from '@dex/shared/domain/users';
 
 /** The cost of one step of the refresh grant, called back to back in this process. */
 export interface StepCost {
@@ -12,7 +13,7 @@ export interface StepCost {
   /** CPU time per call (this process, all threads: WebCrypto signs on libuv's thread pool). */
   cpuMs: number;
   wallMs: number;
-  /** SQL statements prepared per call (better-sqlite3 `prepare`; the Prisma adapter prepares each query anew). */
+  /** SQL statements prepared per call (better-sqlite3 `prepare`; the Prisma adapter prepares each query anew, the token store never). */
   statements: number;
 }
 
@@ -48,10 +49,11 @@ async function cost(step: string, calls: number, statements: () => number, call:
 }
 
 /**
- * What the worker's refresh grant is made of, step by step, without HTTP: the store calls
- * it makes (the real @dex/shared functions on a scratch SQLite database) and the two JWTs it
- * signs (jose, as the worker: HS256 access token, RS256 ID token), plus cheaper ways to sign
- * for comparison. Sequential calls; a few seconds in all.
+ * What the worker's refresh grant is made of, step by step, without HTTP: the token store
+ * calls it makes (the worker's own, prepared SQL on a scratch SQLite database) and the two
+ * JWTs it signs (HS256 access token with createHmac, RS256 ID token with crypto.sign on the
+ * thread pool), plus the Prisma and jose ways for comparison. Sequential calls; a few
+ * seconds in all. Rotations here commit one by one (the worker groups concurrent ones).
  */
 export async function refreshBreakdown(options: { dbUrl: string; calls?: number }): Promise<StepCost[]> {
   const calls = options.calls ?? 500;
@@ -69,54 +71,64 @@ export async function refreshBreakdown(options: { dbUrl: string; calls?: number 
       ttlMs: 30 * 24 * 3_600_000,
     });
     const rsaKey = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 }).privateKey;
-    const macKey = new Uint8Array(hkdfSync('sha256', randomBytes(32), new Uint8Array(0), 'dex access token v1', 32));
-    const now = Math.floor(Date.now() / 1000);
-    const accessClaims = () => ({ client_id: client.id, scope: 'openid offline_access', jti: randomUUID() });
-    const idClaims = { name: 'Bench User', email: 'bench@example.com', email_verified: true, at_hash: 'x'.repeat(22) };
-    const jwtBody = (header: object, claims: object) =>
-      `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(
-        JSON.stringify({ ...claims, iss: 'http://127.0.0.1/dex', sub: user.id, aud: client.id, iat: now, exp: now + 3600 }),
-      ).toString('base64url')}`;
+    const signingKey = { kid: 'k', alg: 'RS256' as const, privateKey: rsaKey };
+    const accessTokens = new AccessTokenKeys([randomBytes(32)]);
+    const store = createTokenStore(db.driver);
+    const issuer = 'http://127.0.0.1/dex';
+    const scopes = ['openid', 'offline_access'];
+    const accessToken = () =>
+      accessTokens.sign({ issuer, subject: user.id, clientId: client.id, scopes, ttlMs: 3_600_000, now: Date.now() });
+    const idTokenInput = Buffer.from(`${'h'.repeat(36)}.${'p'.repeat(400)}`);
+    let prismaToken = await issueRefreshToken(db.prisma, {
+      userId: user.id,
+      clientId: client.id,
+      connectorId: 'local',
+      scopes,
+      ttlMs: 30 * 24 * 3_600_000,
+    });
 
     return [
-      await cost('authenticateClient (client + includes)', calls, statements, () =>
-        authenticateClient(db.prisma, { id: client.id, secret }),
+      await cost('client authentication (token store + secret check)', calls, statements, async () =>
+        verifyClientSecret(await store.findClientCredentials(client.id), secret),
       ),
-      await cost('rotateRefreshToken (find + tx update/insert)', calls, statements, async () => {
-        const result = await rotateRefreshToken(db.prisma, { token, clientId: client.id, idleTtlMs: 3_600_000 });
-        if (result.status !== 'ok') throw new Error(`rotateRefreshToken: ${result.status}`);
+      await cost('refresh rotation (token store: read with user, spend + insert)', calls, statements, async () => {
+        const result = await rotateRefreshTokenIn(store, { token, clientId: client.id, idleTtlMs: 3_600_000 });
+        if (result.status !== 'ok') throw new Error(`rotateRefreshTokenIn: ${result.status}`);
         token = result.token;
       }),
-      await cost('findUserById', calls, statements, () => findUserById(db.prisma, user.id)),
-      await cost('HS256 access token (jose, WebCrypto)', calls, statements, () =>
-        new SignJWT(accessClaims())
-          .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-          .setIssuer('http://127.0.0.1/dex')
-          .setSubject(user.id)
-          .setAudience(client.id)
-          .setIssuedAt(now)
-          .setExpirationTime(now + 3600)
-          .sign(macKey),
+      await cost('HS256 access token (createHmac)', calls, statements, accessToken),
+      await cost('RS256 ID token (signIdToken: crypto.sign on the thread pool)', calls, statements, () =>
+        signIdToken({
+          issuer,
+          key: signingKey,
+          user,
+          clientId: client.id,
+          scopes,
+          accessToken: accessToken(),
+          authTime: new Date(),
+          ttlMs: 3_600_000,
+          now: Date.now(),
+        }),
       ),
-      await cost('RS256 ID token (jose, WebCrypto)', calls, statements, () =>
-        new SignJWT(idClaims)
+      await cost('for comparison: crypto.sign alone (RS256, main thread)', calls, statements, () => sign('sha256', idTokenInput, rsaKey)),
+      await cost('for comparison: authenticateClient (Prisma)', calls, statements, () =>
+        authenticateClient(db.prisma, { id: client.id, secret }),
+      ),
+      await cost('for comparison: rotateRefreshToken (Prisma)', calls, statements, async () => {
+        const result = await rotateRefreshToken(db.prisma, { token: prismaToken, clientId: client.id, idleTtlMs: 3_600_000 });
+        if (result.status !== 'ok') throw new Error(`rotateRefreshToken: ${result.status}`);
+        prismaToken = result.token;
+      }),
+      await cost('for comparison: RS256 ID token with jose (WebCrypto)', calls, statements, () =>
+        new SignJWT({ name: 'Bench User', email: 'bench@example.com', email_verified: true, at_hash: 'x'.repeat(22) })
           .setProtectedHeader({ alg: 'RS256', kid: 'k', typ: 'JWT' })
-          .setIssuer('http://127.0.0.1/dex')
+          .setIssuer(issuer)
           .setSubject(user.id)
           .setAudience(client.id)
-          .setIssuedAt(now)
-          .setExpirationTime(now + 3600)
+          .setIssuedAt()
+          .setExpirationTime('1h')
           .sign(rsaKey),
       ),
-      await cost('for comparison: HS256 JWT with createHmac', calls, statements, () => {
-        const body = jwtBody({ alg: 'HS256', typ: 'at+jwt' }, accessClaims());
-        return `${body}.${createHmac('sha256', macKey).update(body).digest('base64url')}`;
-      }),
-      await cost('for comparison: RS256 JWT with crypto.sign', calls, statements, () => {
-        const body = jwtBody({ alg: 'RS256', kid: 'k', typ: 'JWT' }, idClaims);
-        return `${body}.${sign('sha256', Buffer.from(body), rsaKey).toString('base64url')}`;
-      }),
-      await cost('for comparison: prisma SELECT 1', calls, statements, () => db.prisma.$queryRawUnsafe('SELECT 1')),
     ];
   } finally {
     await db.close();

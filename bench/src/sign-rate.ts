@@ -34,7 +34,7 @@ function keyFor(alg: SignRate['alg']): KeyObject {
 /**
  * How many signatures one core makes per second: `crypto.sign('sha256', data, key)` in a
  * tight loop for `durationMs` (RSA-2048 PKCS#1 v1.5 for RS256, P-256 ECDSA for ES256), which
- * is what jose does for each JWT. The main thread is busy meanwhile, so nothing else runs.
+ * is what a JWT signature costs (the worker's signJwt, jose). The main thread is busy meanwhile, so nothing else runs.
  */
 export function measureSignRate(alg: SignRate['alg'], durationMs: number): SignRate {
   const key = keyFor(alg);
