@@ -151,7 +151,7 @@ describe('clients screen', () => {
       expect.objectContaining({ name: 'Billing v2', redirectUris: ['https://billing.example.com/callback'] }),
     ]);
 
-    await user.click(screen.getByRole('button', { name: 'Rotate the secret of Billing v2' }));
+    await user.click(screen.getByRole('button', { name: 'Rotate secret of Billing v2' }));
     await user.click(
       within(await screen.findByRole('dialog', { name: 'Rotate client secret' })).getByRole('button', { name: 'Rotate secret' }),
     );

@@ -49,7 +49,7 @@ describe('users screen', () => {
     await user.click(within(await screen.findByRole('dialog', { name: 'Make administrator' })).getByRole('button', { name: 'Make admin' }));
     expect(await screen.findByRole('button', { name: 'Remove admin from ann@example.com' })).toBeTruthy();
 
-    await user.click(screen.getByRole('button', { name: 'Revoke the sessions of ann@example.com' }));
+    await user.click(screen.getByRole('button', { name: 'Revoke sessions of ann@example.com' }));
     await user.click(
       within(await screen.findByRole('dialog', { name: 'Revoke sessions' })).getByRole('button', { name: 'Revoke sessions' }),
     );

@@ -143,7 +143,7 @@ export function ClientsScreen() {
                         <button
                           type="button"
                           className="button button-small"
-                          aria-label={`Rotate the secret of ${clientLabel(client)}`}
+                          aria-label={`Rotate secret of ${clientLabel(client)}`}
                           onClick={() => {
                             rotate.reset();
                             setDialog({ kind: 'rotate', client });

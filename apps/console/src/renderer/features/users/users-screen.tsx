@@ -149,7 +149,7 @@ export function UsersScreen() {
                       <button
                         type="button"
                         className="button button-small"
-                        aria-label={`Revoke the sessions of ${user.email}`}
+                        aria-label={`Revoke sessions of ${user.email}`}
                         onClick={() => {
                           revoke.reset();
                           setDialog({ kind: 'revoke', user });
