@@ -43,6 +43,19 @@ export default defineConfig<object, DexWorkerFixtures>({
       use: { browserName: 'chromium' },
     },
     {
+      // The overlord serves apps/console/dist/renderer: build it before the console specs.
+      name: 'console-build',
+      testDir: here('./specs/console'),
+      testMatch: /build-renderer\.setup\.ts$/,
+    },
+    {
+      name: 'console',
+      testDir: here('./specs/console'),
+      testMatch: /\.spec\.ts$/,
+      dependencies: ['console-build'],
+      use: { browserName: 'chromium', permissions: ['clipboard-read', 'clipboard-write'] },
+    },
+    {
       name: 'connectors',
       testDir: here('./specs/connectors'),
       use: { browserName: 'chromium' },
