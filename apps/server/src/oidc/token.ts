@@ -234,7 +234,13 @@ export function tokenHandler(deps: TokenDeps) {
       const grant = GRANTS.get(grantType);
       if (grant === undefined) throw new OAuthError('unsupported_grant_type', `unsupported grant_type: ${grantType}`);
       label = grantType;
-      res.json(await grant(req, deps, res.locals.log as Logger));
+      // Written directly: res.json would also hash the body for an ETag, useless on a no-store answer.
+      const body = JSON.stringify(await grant(req, deps, res.locals.log as Logger));
+      res
+        .status(200)
+        .set('Content-Type', 'application/json; charset=utf-8')
+        .set('Content-Length', String(Buffer.byteLength(body)))
+        .end(body);
       deps.metrics.grants.inc({ grant_type: label, outcome: 'ok' });
     } catch (error) {
       const oauthError = toOAuthError(error, res);
