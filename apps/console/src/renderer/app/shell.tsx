@@ -44,7 +44,7 @@ export function Shell(props: { connection: ActiveConnection }) {
           <span className="brand-mark">dex</span> console
         </p>
         <nav aria-label="Sections">
-          <ul>
+          <ul className="nav-list">
             {ROUTES.map((name) => (
               <li key={name}>
                 <a href={hrefOf(name)} className="nav-link" aria-current={name === route ? 'page' : undefined}>
