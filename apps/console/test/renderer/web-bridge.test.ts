@@ -93,3 +93,19 @@ describe('web bridge', () => {
     expect(storage.items.size).toBe(0);
   });
 });
+
+describe('chooseBridge', () => {
+  it('uses the bridge the Electron preload exposed, else the web bridge of the page’s origin', async () => {
+    const { chooseBridge } = await import('../../src/renderer/bridge/choose-bridge.ts');
+    const desktop = { kind: 'desktop', connection: {} };
+    Reflect.set(window, 'consoleApi', desktop);
+    try {
+      expect(chooseBridge(window)).toBe(desktop);
+    } finally {
+      Reflect.deleteProperty(window, 'consoleApi');
+    }
+    const web = chooseBridge(window);
+    expect(web.kind).toBe('web');
+    expect(web.profiles).toBeUndefined();
+  });
+});

@@ -27,6 +27,8 @@ export const connectorQueries = {
       queryFn: () => unwrap(bridge.connectors.validate(config)),
       placeholderData: keepPreviousData,
       staleTime: Number.POSITIVE_INFINITY,
+      // A draft may hold a secret being typed: drop each answer as soon as the form moves on.
+      gcTime: 0,
       retry: false,
       throwOnError: false,
     }),
