@@ -56,6 +56,8 @@ export const CONNECTOR_FORMS: Readonly<Record<string, readonly FieldSpec[]>> = {
     { name: 'useTLS', label: 'StartTLS', kind: 'boolean', hint: 'Upgrade the plain connection with StartTLS.' },
     { name: 'useSSL', label: 'LDAPS', kind: 'boolean', hint: 'TLS from the first byte; not with StartTLS.' },
     { name: 'caFile', label: 'CA file', kind: 'text', hint: 'PEM bundle on the worker to verify the server (needs StartTLS or LDAPS).' },
+    { name: 'certFile', label: 'Client certificate file', kind: 'text', hint: 'PEM, with its key file (needs StartTLS or LDAPS).' },
+    { name: 'keyFile', label: 'Client key file', kind: 'text' },
     { name: 'baseDN', label: 'Base DN', kind: 'text', placeholder: 'ou=people,dc=example,dc=com' },
     {
       name: 'bindTemplate',
