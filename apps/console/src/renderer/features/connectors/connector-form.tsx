@@ -195,7 +195,9 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
               </div>
             )}
             {fields !== undefined && fields.length > 0 && (
-              <p className="field-hint">Other fields of this type (such as an oidc connector’s claimMapping) are edited in the JSON view.</p>
+              <p className="field-hint">
+                Other fields of this type (such as an oidc connector’s claimMapping) are edited in the JSON view.
+              </p>
             )}
           </>
         )}
