@@ -180,3 +180,46 @@ describe.each(testProviders(process.env))('token store: prepared SQL on the driv
     expect(results.filter((r) => r.status === 'ok')).toHaveLength(1);
   });
 });
+
+describe('token store on SQLite: another process holding the write lock', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let locker: Database;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('sqlite');
+    db = await createDatabase({ url: testDb.url });
+    locker = await createDatabase({ url: testDb.url });
+  });
+  afterAll(async () => {
+    await locker?.close();
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it('waits without blocking the event loop, then rotates once the lock is released', async () => {
+    if (locker.driver.provider !== 'sqlite') throw new Error('expected SQLite');
+    const store = createTokenStore(db.driver);
+    const user = await createUser(db.prisma, { email: `lock-${randomUUID()}@example.com` });
+    const { client } = await createClient(db.prisma, { redirectUris: ['http://127.0.0.1:5555/callback'] });
+    const token = await issueRefreshToken(db.prisma, {
+      userId: user.id,
+      clientId: client.id,
+      connectorId: 'local',
+      scopes: ['openid'],
+      ttlMs: DAY_MS,
+    });
+    const connection = locker.driver.connection();
+    connection.prepare('BEGIN IMMEDIATE').run();
+    let settled = false;
+    const rotation = rotateRefreshTokenIn(store, { token, clientId: client.id, idleTtlMs: DAY_MS }).finally(() => {
+      settled = true;
+    });
+    // The event loop keeps turning (this timer fires) while the rotation waits for the lock.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(settled).toBe(false);
+    connection.prepare('COMMIT').run();
+    const result = await rotation;
+    expect(result.status).toBe('ok');
+  });
+});
