@@ -1,9 +1,10 @@
 /**
- * The few parts of oidc-provider (panva, 9.x, which ships no type declarations) that the
- * upstream provider of the connector tests uses.
+ * The parts of panva's oidc-provider (9.x, which ships no type declarations) that our tests,
+ * end-to-end fixtures and the bench use: one declaration, included by each of their
+ * tsconfig.json files.
  */
 declare module 'oidc-provider' {
-  import type { IncomingMessage, ServerResponse } from 'node:http';
+  import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
   export type Configuration = Record<string, unknown>;
 
@@ -15,17 +16,26 @@ declare module 'oidc-provider' {
     readonly grantId?: string;
   }
 
-  interface GrantModel {
+  interface StoredModel {
+    /** Stores the model and returns its value (token string or id). */
+    save(): Promise<string>;
+  }
+
+  interface GrantModel extends StoredModel {
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: readonly string[]): void;
     addResourceScope(indicator: string, scope: string): void;
-    save(): Promise<string>;
+  }
+
+  export interface ClientModel {
+    readonly clientId: string;
   }
 
   export default class Provider {
     constructor(issuer: string, configuration?: Configuration);
     /** Provider is a Koa application: this is its Node request listener. */
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    listen(port: number, host: string, callback?: () => void): Server;
     on(event: string, listener: (...args: never[]) => void): this;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(
@@ -34,9 +44,15 @@ declare module 'oidc-provider' {
       result: Record<string, unknown>,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
+    readonly Client: { find(id: string): Promise<ClientModel | undefined> };
     readonly Grant: {
       new (fields: { accountId: string; clientId: string }): GrantModel;
       find(id: string): Promise<GrantModel | undefined>;
     };
+    readonly RefreshToken: new (
+      fields: Record<string, unknown>,
+    ) => StoredModel;
   }
+
+  export const errors: { InvalidTarget: new (description?: string) => Error };
 }
