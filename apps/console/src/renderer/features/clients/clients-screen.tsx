@@ -1,6 +1,6 @@
 import type { TClient } from '@dex/shared/admin-api';
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useBridge } from '../../app/bridge-context.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { formatDateTime } from '../../components/format.ts';
@@ -11,6 +11,7 @@ import { useDebounced } from '../../components/use-debounced.ts';
 import { ClientFormDialog } from './client-form.tsx';
 import { clientQueries, useCreateClient, useDeleteClient, useRotateClientSecret, useUpdateClient } from './queries.ts';
 import { SecretDialog } from './secret-dialog.tsx';
+import { SearchBox } from '../../components/search-box.tsx';
 
 /** Clients per page. */
 export const CLIENTS_PAGE_SIZE = 25;
@@ -27,7 +28,6 @@ const clientLabel = (client: TClient) => (client.name === '' ? client.id : clien
 /** The registered applications: search, page, create (secret shown once), edit, rotate the secret, delete. */
 export function ClientsScreen() {
   const bridge = useBridge();
-  const searchId = useId();
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 250);
   const [pager, setPager] = useState<PagerState>(FIRST_PAGE);
@@ -65,17 +65,7 @@ export function ClientsScreen() {
       }
     >
       <div className="toolbar">
-        <label htmlFor={searchId} className="visually-hidden">
-          Search clients
-        </label>
-        <input
-          id={searchId}
-          type="search"
-          className="search"
-          placeholder="Search by name or ID"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-        />
+        <SearchBox label="Search clients" placeholder="Search by name or ID" value={search} onChange={setSearch} />
         {list.isFetching && !list.isPending && (
           <span className="muted" role="status">
             Updating…

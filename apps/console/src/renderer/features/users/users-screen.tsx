@@ -1,6 +1,6 @@
 import type { TUser } from '@dex/shared/admin-api';
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useBridge } from '../../app/bridge-context.tsx';
 import { useToasts } from '../../app/toasts.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
@@ -11,6 +11,7 @@ import { Empty, InlineError, Loading } from '../../components/states.tsx';
 import { useDebounced } from '../../components/use-debounced.ts';
 import { useCreateUser, useRevokeUserTokens, useSetUserDisabled, userQueries, useUpdateUser } from './queries.ts';
 import { UserFormDialog } from './user-form.tsx';
+import { SearchBox } from '../../components/search-box.tsx';
 
 export const USERS_PAGE_SIZE = 25;
 
@@ -20,7 +21,6 @@ type Dialog = { kind: 'create' } | { kind: 'disable'; user: TUser } | { kind: 'r
 export function UsersScreen() {
   const bridge = useBridge();
   const toasts = useToasts();
-  const searchId = useId();
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 250);
   const [pager, setPager] = useState<PagerState>(FIRST_PAGE);
@@ -58,17 +58,7 @@ export function UsersScreen() {
       }
     >
       <div className="toolbar">
-        <label htmlFor={searchId} className="visually-hidden">
-          Search users
-        </label>
-        <input
-          id={searchId}
-          type="search"
-          className="search"
-          placeholder="Search by email or name"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-        />
+        <SearchBox label="Search users" placeholder="Search by email or name" value={search} onChange={setSearch} />
       </div>
       <InlineError error={setDisabled.error} />
       {list.isPending && <Loading label="Loading users…" />}
