@@ -77,7 +77,7 @@ test.describe('the web console at the overlord’s /console', () => {
     }
   });
 
-  test('an admin adds, reorders and deletes a connector, and the worker’s login page follows without a restart', async ({
+  test('an admin adds, reorders, edits and deletes a connector, and the worker’s login page follows without a restart', async ({
     page,
     dex,
   }, testInfo) => {
@@ -115,6 +115,19 @@ test.describe('the web console at the overlord’s /console', () => {
     await checkScreen(page, testInfo, 'connectors');
     await expect(async () =>
       expect(await loginPageChoices(worker, dex)).toEqual([`Log in with ${LDAP_CONNECTOR_ID}`, 'Log in with Email']),
+    ).toPass({
+      timeout: 10_000,
+    });
+
+    // An edit through the form: the login page shows the new display name.
+    await page.getByRole('button', { name: `Edit ${LDAP_CONNECTOR_ID}` }).click();
+    const edit = page.getByRole('dialog', { name: `Edit connector ${LDAP_CONNECTOR_ID}` });
+    await edit.getByRole('textbox', { name: /^Display name/ }).fill('Corporate directory');
+    await expect(edit.getByText('The overlord accepts this config.')).toBeVisible();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expect(async () =>
+      expect(await loginPageChoices(worker, dex)).toEqual(['Log in with Corporate directory', 'Log in with Email']),
     ).toPass({
       timeout: 10_000,
     });

@@ -141,8 +141,8 @@ export function createLdapConnector(config: LdapConnectorConfig, context: Connec
     {
       id: config.id,
       type: 'ldap',
-      displayName: config.id,
-      connectorName: config.id,
+      displayName: config.name ?? config.id,
+      connectorName: config.name ?? config.id,
       loginLabel: 'Username',
       maxLoginLength: MAX_USERNAME,
       accountKey: (login) => `ldap:${config.id}:${login.toLowerCase()}`,

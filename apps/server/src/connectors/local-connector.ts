@@ -11,13 +11,17 @@ export type LocalConnectorDeps = PasswordFormDeps;
  * The `local` connector: email and password checked against dex's own users (reference §6.2),
  * on the shared password form (CSRF, lockouts per account and per address).
  */
-export function createLocalConnector(config: { id: string }, context: ConnectorContext, deps: LocalConnectorDeps): Connector {
+export function createLocalConnector(
+  config: { id: string; name?: string | undefined },
+  context: ConnectorContext,
+  deps: LocalConnectorDeps,
+): Connector {
   return createPasswordFormConnector(
     {
       id: config.id,
       type: 'local',
-      displayName: 'Email',
-      connectorName: 'Email',
+      displayName: config.name ?? 'Email',
+      connectorName: config.name ?? 'Email',
       loginLabel: 'Email address',
       maxLoginLength: 254,
       accountKey: (login) => login.toLowerCase(),

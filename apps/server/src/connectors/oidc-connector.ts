@@ -274,7 +274,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
   return {
     id: config.id,
     type: 'oidc',
-    displayName: config.id,
+    displayName: config.name ?? config.id,
     loginUrl: (session, hints) => {
       const query = new URLSearchParams({ session: session.id });
       if (hints.loginHint !== undefined && hints.loginHint !== '') query.set('login_hint', hints.loginHint.slice(0, 254));

@@ -146,10 +146,10 @@ describe.each(testProviders(process.env))('authorization endpoint RFC6749 §4.1.
     expect(response.headers.get('location')).toMatch(/^\/dex\/auth\/local\/login/);
   });
 
-  it('shows a chooser with every connector, in order, when there are several', async () => {
+  it('shows a chooser with every connector, in order and by display name, when there are several', async () => {
     await stack.setConnectors([
       { type: 'local', id: 'local' },
-      { type: 'local', id: 'staff' },
+      { type: 'local', id: 'staff', name: 'Staff accounts' },
     ]);
     try {
       // Connector changes reach the running worker without a restart (it checks at most once a second).
@@ -159,6 +159,9 @@ describe.each(testProviders(process.env))('authorization endpoint RFC6749 §4.1.
       });
       const ids = [...page.matchAll(/id="connector-([^"]+)" href="([^"]+)"/g)].map((m) => m[1]);
       expect(ids).toEqual(['local', 'staff']);
+      // The display name when the config has one; "Email" for a local connector without.
+      const labels = [...page.matchAll(/id="connector-[^"]+" href="[^"]+">([^<]+)</g)].map((m) => m[1]);
+      expect(labels).toEqual(['Log in with Email', 'Log in with Staff accounts']);
       expect(page).toContain('connector_id=staff');
       const chosen = await auth({ ...valid(), connector_id: 'staff' });
       expect(chosen.headers.get('location')).toMatch(/^\/dex\/auth\/staff\/login\?session=/);

@@ -18,6 +18,16 @@ describe('checkConnectorConfig', () => {
     ]);
   });
 
+  it('takes a display name on every type, trimmed, and refuses an empty or overlong one', () => {
+    const named = checkConnectorConfig({ input: { type: 'local', id: 'staff', name: '  Staff accounts ' } });
+    expect(named).toEqual({ config: { type: 'local', id: 'staff', name: 'Staff accounts' }, problems: [] });
+    expect(checkConnectorConfig({ input: { type: 'local', id: 'staff', name: ' ' } }).problems).toEqual([
+      { path: 'name', message: 'must not be empty' },
+    ]);
+    const ldap = { type: 'ldap', id: 'corp', host: 'ldap.example.com:389', baseDN: 'dc=example,dc=com', name: 'x'.repeat(65) };
+    expect(checkConnectorConfig({ input: ldap }).problems).toEqual([{ path: 'name', message: 'must be at most 64 characters' }]);
+  });
+
   it('keeps a masked secret only from the stored config of the same id and type', () => {
     const stored = { type: 'github' as const, id: 'gh', clientID: 'a', clientSecret: 'kept' };
     const input = { ...stored, clientSecret: MASKED_SECRET };

@@ -5,12 +5,23 @@ const zId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
 const zHttpsOrHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/**
+ * What the login page calls the connector ("Log in with <name>"); by default "Email" for
+ * `local` and the connector id for the others. Every type takes it.
+ */
+const zDisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64, 'must be at most 64 characters')
+  .optional();
 
 /** dex v0 connector configs, one schema per `type` (reference §6.2). Unknown fields are kept. */
-export const ZLocalConnectorConfig = z.looseObject({ type: z.literal('local'), id: zId });
+export const ZLocalConnectorConfig = z.looseObject({ type: z.literal('local'), id: zId, name: zDisplayName });
 export const ZOidcConnectorConfig = z.looseObject({
   type: z.literal('oidc'),
   id: zId,
+  name: zDisplayName,
   issuerURL: zHttpsOrHttpUrl,
   clientID: z.string().min(1),
   clientSecret: z.string().min(1),
@@ -67,6 +78,7 @@ export const ZLdapConnectorConfig = z
   .looseObject({
     type: z.literal('ldap'),
     id: zId,
+    name: zDisplayName,
     /** "host:port". */
     host: zLdapHostPort.optional(),
     /** Deprecated v0 spelling of `host` (with `serverPort`). */
@@ -129,7 +141,7 @@ export const ZLdapConnectorConfig = z
     }
   });
 const zOAuth2 = <T extends string>(type: T) =>
-  z.looseObject({ type: z.literal(type), id: zId, clientID: z.string().min(1), clientSecret: z.string().min(1) });
+  z.looseObject({ type: z.literal(type), id: zId, name: zDisplayName, clientID: z.string().min(1), clientSecret: z.string().min(1) });
 export const ZGithubConnectorConfig = zOAuth2('github');
 export const ZBitbucketConnectorConfig = zOAuth2('bitbucket');
 export const ZUaaConnectorConfig = zOAuth2('uaa').extend({ serverURL: zHttpsOrHttpUrl });

@@ -17,10 +17,19 @@ const oauth2: readonly FieldSpec[] = [
   { name: 'clientSecret', label: 'Client secret', kind: 'secret', isRequired: true },
 ];
 
+/** The login page's name for the connector; every type has it. */
+const displayName = (fallback: string): FieldSpec => ({
+  name: 'name',
+  label: 'Display name',
+  kind: 'text',
+  hint: `Shown on the login page as “Log in with …”. Default: ${fallback}.`,
+});
+
 /** The form of each connector type (docs/connectors.md). Types not listed here are edited as JSON. */
 export const CONNECTOR_FORMS: Readonly<Record<string, readonly FieldSpec[]>> = {
-  local: [],
+  local: [displayName('Email')],
   oidc: [
+    displayName('the connector ID'),
     {
       name: 'issuerURL',
       label: 'Issuer URL',
@@ -52,6 +61,7 @@ export const CONNECTOR_FORMS: Readonly<Record<string, readonly FieldSpec[]>> = {
     { name: 'groupsClaim', label: 'Groups claim', kind: 'text', hint: 'The claim that lists the user’s groups.' },
   ],
   ldap: [
+    displayName('the connector ID'),
     { name: 'host', label: 'Host', kind: 'text', isRequired: true, placeholder: 'ldap.example.com:389', hint: '"host:port".' },
     { name: 'useTLS', label: 'StartTLS', kind: 'boolean', hint: 'Upgrade the plain connection with StartTLS.' },
     { name: 'useSSL', label: 'LDAPS', kind: 'boolean', hint: 'TLS from the first byte; not with StartTLS.' },
@@ -83,9 +93,9 @@ export const CONNECTOR_FORMS: Readonly<Record<string, readonly FieldSpec[]>> = {
     { name: 'emailAttribute', label: 'Email attribute', kind: 'text', placeholder: 'mail' },
     { name: 'timeout', label: 'Timeout', kind: 'duration', placeholder: '10s', hint: 'Milliseconds or a duration like 500ms, 10s, 1m.' },
   ],
-  github: oauth2,
-  bitbucket: oauth2,
-  uaa: [{ name: 'serverURL', label: 'Server URL', kind: 'url', isRequired: true }, ...oauth2],
+  github: [displayName('the connector ID'), ...oauth2],
+  bitbucket: [displayName('the connector ID'), ...oauth2],
+  uaa: [displayName('the connector ID'), { name: 'serverURL', label: 'Server URL', kind: 'url', isRequired: true }, ...oauth2],
 };
 
 /** The types a new connector can have, in the order the type picker lists them. */
