@@ -9,12 +9,7 @@ const zHttpsOrHttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s)
  * What the login page calls the connector ("Log in with <name>"); by default "Email" for
  * `local` and the connector id for the others. Every type takes it.
  */
-const zDisplayName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64, 'must be at most 64 characters')
-  .optional();
+const zDisplayName = z.string().trim().min(1).max(64, 'must be at most 64 characters').optional();
 
 /** dex v0 connector configs, one schema per `type` (reference §6.2). Unknown fields are kept. */
 export const ZLocalConnectorConfig = z.looseObject({ type: z.literal('local'), id: zId, name: zDisplayName });
