@@ -18,21 +18,30 @@ export function locals(res: Response): RequestLocals {
 /**
  * Gives each request an id (an inbound `X-Request-Id` is kept only if it looks like one) and
  * a child logger, echoes the id in the response, and logs one line per request with method,
- * path (never the query: it can carry codes and tokens), status and duration.
+ * path (never the query: it can carry codes and tokens), status and duration. The child
+ * logger is made the first time a handler logs (most requests never do); the request line
+ * carries the same `requestId` field through the parent.
  * @example app.use(requestContext(logger));
  */
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const inbound = req.get('x-request-id');
     const requestId = inbound !== undefined && INBOUND_ID.test(inbound) ? inbound : randomUUID();
-    const log = logger.child({ requestId });
+    let log: Logger | undefined;
     res.locals.requestId = requestId;
-    res.locals.log = log;
+    Object.defineProperty(res.locals, 'log', {
+      get: () => {
+        log ??= logger.child({ requestId });
+        return log;
+      },
+      enumerable: true,
+      configurable: true,
+    });
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();
   };
