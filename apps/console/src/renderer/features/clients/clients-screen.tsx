@@ -12,6 +12,7 @@ import { ClientFormDialog } from './client-form.tsx';
 import { clientQueries, useCreateClient, useDeleteClient, useRotateClientSecret, useUpdateClient } from './queries.ts';
 import { SecretDialog } from './secret-dialog.tsx';
 import { SearchBox } from '../../components/search-box.tsx';
+import { RowAction } from '../../components/row-action.tsx';
 
 /** Clients per page. */
 export const CLIENTS_PAGE_SIZE = 25;
@@ -118,41 +119,33 @@ export function ClientsScreen() {
                     </td>
                     <td>{formatDateTime(client.createdAt)}</td>
                     <td className="cell-actions">
-                      <button
-                        type="button"
-                        className="button button-small"
-                        aria-label={`Edit ${clientLabel(client)}`}
+                      <RowAction
+                        label="Edit"
+                        accessibleName={`Edit ${clientLabel(client)}`}
                         onClick={() => {
                           update.reset();
                           setDialog({ kind: 'edit', client });
                         }}
-                      >
-                        Edit
-                      </button>
+                      />
                       {!client.public && (
-                        <button
-                          type="button"
-                          className="button button-small"
-                          aria-label={`Rotate secret of ${clientLabel(client)}`}
+                        <RowAction
+                          label="Rotate secret"
+                          accessibleName={`Rotate secret of ${clientLabel(client)}`}
                           onClick={() => {
                             rotate.reset();
                             setDialog({ kind: 'rotate', client });
                           }}
-                        >
-                          Rotate secret
-                        </button>
+                        />
                       )}
-                      <button
-                        type="button"
-                        className="button button-small button-danger-quiet"
-                        aria-label={`Delete ${clientLabel(client)}`}
+                      <RowAction
+                        label="Delete"
+                        accessibleName={`Delete ${clientLabel(client)}`}
+                        isDanger
                         onClick={() => {
                           remove.reset();
                           setDialog({ kind: 'delete', client });
                         }}
-                      >
-                        Delete
-                      </button>
+                      />
                     </td>
                   </tr>
                 ))}

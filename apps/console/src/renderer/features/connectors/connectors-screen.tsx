@@ -8,6 +8,7 @@ import { Empty, InlineError, Loading } from '../../components/states.tsx';
 import { connectorSummary } from './connector-fields.ts';
 import { ConnectorFormDialog } from './connector-form.tsx';
 import { connectorQueries, useCreateConnector, useDeleteConnector, useUpdateConnector } from './queries.ts';
+import { RowAction } from '../../components/row-action.tsx';
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; connector: TConnector } | { kind: 'delete'; connector: TConnector };
 
@@ -72,46 +73,35 @@ export function ConnectorsScreen() {
                   </td>
                   <td className="mono">{connectorSummary(connector.config)}</td>
                   <td className="cell-actions">
-                    <button
-                      type="button"
-                      className="button button-small"
-                      aria-label={`Move ${connector.id} up`}
+                    <RowAction
+                      label="↑"
+                      accessibleName={`Move ${connector.id} up`}
                       disabled={index === 0 || move.isPending}
                       onClick={() => move.mutate({ id: connector.id, changes: { position: index - 1 } })}
-                    >
-                      ↑
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small"
-                      aria-label={`Move ${connector.id} down`}
+                    />
+                    <RowAction
+                      label="↓"
+                      accessibleName={`Move ${connector.id} down`}
                       disabled={index === items.length - 1 || move.isPending}
                       onClick={() => move.mutate({ id: connector.id, changes: { position: index + 1 } })}
-                    >
-                      ↓
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small"
-                      aria-label={`Edit ${connector.id}`}
+                    />
+                    <RowAction
+                      label="Edit"
+                      accessibleName={`Edit ${connector.id}`}
                       onClick={() => {
                         update.reset();
                         setDialog({ kind: 'edit', connector });
                       }}
-                    >
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small button-danger-quiet"
-                      aria-label={`Delete ${connector.id}`}
+                    />
+                    <RowAction
+                      label="Delete"
+                      accessibleName={`Delete ${connector.id}`}
+                      isDanger
                       onClick={() => {
                         remove.reset();
                         setDialog({ kind: 'delete', connector });
                       }}
-                    >
-                      Delete
-                    </button>
+                    />
                   </td>
                 </tr>
               ))}

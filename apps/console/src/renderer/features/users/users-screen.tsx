@@ -12,6 +12,7 @@ import { useDebounced } from '../../components/use-debounced.ts';
 import { useCreateUser, useRevokeUserTokens, useSetUserDisabled, userQueries, useUpdateUser } from './queries.ts';
 import { UserFormDialog } from './user-form.tsx';
 import { SearchBox } from '../../components/search-box.tsx';
+import { RowAction } from '../../components/row-action.tsx';
 
 export const USERS_PAGE_SIZE = 25;
 
@@ -97,22 +98,18 @@ export function UsersScreen() {
                     <td className="mono">{[...(user.hasPassword ? ['password'] : []), ...user.connectors].join(', ') || '—'}</td>
                     <td>{formatDateTime(user.createdAt)}</td>
                     <td className="cell-actions">
-                      <button
-                        type="button"
-                        className="button button-small"
-                        aria-label={`${user.admin ? 'Remove admin from' : 'Make admin'} ${user.email}`}
+                      <RowAction
+                        label={user.admin ? 'Remove admin' : 'Make admin'}
+                        accessibleName={`${user.admin ? 'Remove admin from' : 'Make admin'} ${user.email}`}
                         onClick={() => {
                           update.reset();
                           setDialog({ kind: 'admin', user });
                         }}
-                      >
-                        {user.admin ? 'Remove admin' : 'Make admin'}
-                      </button>
+                      />
                       {user.disabled ? (
-                        <button
-                          type="button"
-                          className="button button-small"
-                          aria-label={`Enable ${user.email}`}
+                        <RowAction
+                          label="Enable"
+                          accessibleName={`Enable ${user.email}`}
                           disabled={setDisabled.isPending}
                           onClick={() =>
                             setDisabled.mutate(
@@ -120,33 +117,25 @@ export function UsersScreen() {
                               { onSuccess: () => toasts.push({ tone: 'success', text: `${user.email} can log in again` }) },
                             )
                           }
-                        >
-                          Enable
-                        </button>
+                        />
                       ) : (
-                        <button
-                          type="button"
-                          className="button button-small"
-                          aria-label={`Disable ${user.email}`}
+                        <RowAction
+                          label="Disable"
+                          accessibleName={`Disable ${user.email}`}
                           onClick={() => {
                             setDisabled.reset();
                             setDialog({ kind: 'disable', user });
                           }}
-                        >
-                          Disable
-                        </button>
+                        />
                       )}
-                      <button
-                        type="button"
-                        className="button button-small"
-                        aria-label={`Revoke sessions of ${user.email}`}
+                      <RowAction
+                        label="Revoke sessions"
+                        accessibleName={`Revoke sessions of ${user.email}`}
                         onClick={() => {
                           revoke.reset();
                           setDialog({ kind: 'revoke', user });
                         }}
-                      >
-                        Revoke sessions
-                      </button>
+                      />
                     </td>
                   </tr>
                 ))}
