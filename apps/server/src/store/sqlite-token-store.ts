@@ -122,13 +122,12 @@ interface PendingSpend {
  * The token store on a better-sqlite3 connection of its own (see `DatabaseDriver`): every
  * statement is prepared once here and reused.
  *
- * Rotations are group-committed. Each commit of a WAL database at `synchronous = FULL`
- * waits for an fsync (milliseconds on a virtual disk), and better-sqlite3 waits on the main
- * thread; one transaction per grant would cap a worker at a few hundred grants per second
- * whatever its CPU. So the rotations requested during one turn of the event loop run in
- * one `BEGIN IMMEDIATE` transaction, one fsync for all of them, each still its own
- * compare-and-set followed by its successor's insert (two rotations of one token in a batch:
- * the first wins). Durability is unchanged: a grant answers only after its commit.
+ * Rotations are group-committed. Each commit takes the write lock and appends to the WAL
+ * (and, at `synchronous = FULL`, would wait for an fsync; `createDatabase` sets `NORMAL`),
+ * and better-sqlite3 waits on the main thread. So the rotations requested during one turn of
+ * the event loop run in one `BEGIN IMMEDIATE` transaction, one commit for all of them, each
+ * still its own compare-and-set followed by its successor's insert (two rotations of one
+ * token in a batch: the first wins). Durability is unchanged: a grant answers only after its commit.
  * @example const store = createSqliteTokenStore(db.driver.connection());
  */
 export function createSqliteTokenStore(connection: Connection): TokenStore {
