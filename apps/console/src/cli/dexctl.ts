@@ -1,10 +1,10 @@
-import { parseArgs, parseConfig, usageError, zBooleanFlag } from '@dex/shared/config';
+import { lastValues, parseArgs, parseConfig, scanArgs, usageError, zBooleanFlag } from '@dex/shared/config';
 import { exitCodeFor, formatFatal } from '@dex/shared/process';
 import { z } from 'zod';
 import { readProcessEnvironment } from '../env.ts';
 import { chooseDriver } from './choose-driver.ts';
 import { type Arity, type CommandContext, CommandUsageError, type DexctlCommand, type DexctlIo, type GlobalOptions } from './command.ts';
-import { lastValues, parseCommandLine, toCommandFlags } from './command-line.ts';
+import { toCommandFlags } from './command-line.ts';
 import { createUserCommand } from './commands/create-user.ts';
 import { deleteClientCommand } from './commands/delete-client.ts';
 import { disableUserCommand } from './commands/disable-user.ts';
@@ -87,7 +87,7 @@ function resolveIo(io: Partial<DexctlIo>): DexctlIo {
 
 async function dispatch(argv: readonly string[], io: DexctlIo): Promise<number> {
   // Global flags may come before the command and after it (`dexctl new-client --db-url=... URL`).
-  const leading = parseCommandLine({ specs: GLOBAL_FLAGS, argv, stopAtPositional: true });
+  const leading = scanArgs({ specs: GLOBAL_FLAGS, argv, stopAtPositional: true });
   const [name, ...rest] = leading.positionals;
   if (name === undefined) {
     if (leading.help) {
@@ -101,7 +101,7 @@ async function dispatch(argv: readonly string[], io: DexctlIo): Promise<number> 
   if (command === undefined) throw usageError(`unknown command "${name}"`);
 
   const commandFlags = command.flags ?? [];
-  const trailing = parseCommandLine({ specs: [...GLOBAL_FLAGS, ...commandFlags], argv: rest });
+  const trailing = scanArgs({ specs: [...GLOBAL_FLAGS, ...commandFlags], argv: rest });
   if (leading.help || trailing.help) {
     io.stdout.write(commandUsage(command));
     return EXIT_OK;

@@ -34,20 +34,33 @@ export function envName(prefix: string, flag: string): string {
   return `${prefix}_${flag.toUpperCase().replaceAll('-', '_')}`;
 }
 
+/** What `scanArgs` read from a command line. */
+export interface ScannedArgs {
+  /** Every value of every flag given, in order (booleans as `true`/`false`). */
+  readonly occurrences: ReadonlyMap<string, readonly string[]>;
+  readonly positionals: readonly string[];
+  readonly help: boolean;
+}
+
 /**
- * Parses flags the way dex v0 did: `--name value`, `--name=value`, boolean `--name`;
- * a flag not given on the command line is read from `<PREFIX>_<NAME>` (an empty value is
- * ignored). An unknown flag is an INVALID_CONFIG error that names it.
- * @example
- * parseArgs({ specs: [{ name: 'listen', description: '' }], argv: ['--listen', 'http://127.0.0.1:5556'],
- *   envPrefix: 'DEX_WORKER', env: {} }).values.listen // 'http://127.0.0.1:5556'
+ * Reads a command line the way dex v0 did: `--name value`, `--name=value`, boolean `--name`
+ * (or `--name=false`), `--` ends the flags, `-` is an argument, `-h`/`--help` asks for help.
+ * Keeps every occurrence of a flag, in order; reads no environment.
+ * @throws AppError `INVALID_CONFIG` for an unknown flag, a missing value or a bad boolean.
+ * @example scanArgs({ specs: [{ name: 'peer', description: '' }], argv: ['--peer', 'a', '--peer=b'] }).occurrences.get('peer') // ['a', 'b']
  */
-export function parseArgs(options: ParseArgsOptions): ParsedArgs {
+export function scanArgs(options: {
+  readonly specs: readonly Pick<FlagSpec, 'name' | 'boolean'>[];
+  readonly argv: readonly string[];
+  /** Stop reading flags at the first positional argument (subcommands parse the rest). */
+  readonly stopAtPositional?: boolean;
+}): ScannedArgs {
   const byName = new Map(options.specs.map((spec) => [spec.name, spec]));
-  const values: Record<string, string> = {};
+  const occurrences = new Map<string, string[]>();
   const positionals: string[] = [];
   let help = false;
-  const argv = [...options.argv];
+  const add = (name: string, value: string) => occurrences.set(name, [...(occurrences.get(name) ?? []), value]);
+  const { argv } = options;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--') {
@@ -72,19 +85,43 @@ export function parseArgs(options: ParseArgsOptions): ParsedArgs {
     const spec = byName.get(name);
     if (spec === undefined) throw usageError(`unknown flag: --${name}`);
     if (spec.boolean) {
-      const raw = eq === -1 ? 'true' : body.slice(eq + 1);
-      values[name] = parseBooleanFlag(name, raw);
-      continue;
+      add(name, parseBooleanFlag(name, eq === -1 ? 'true' : body.slice(eq + 1)));
+    } else if (eq !== -1) {
+      add(name, body.slice(eq + 1));
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined) throw usageError(`flag needs a value: --${name}`);
+      add(name, next);
+      i++;
     }
-    if (eq !== -1) {
-      values[name] = body.slice(eq + 1);
-      continue;
-    }
-    const next = argv[i + 1];
-    if (next === undefined) throw usageError(`flag needs a value: --${name}`);
-    values[name] = next;
-    i++;
   }
+  return { occurrences, positionals, help };
+}
+
+/**
+ * The last value of each flag given (a repeated flag that does not accumulate: the last wins).
+ * @example lastValues(new Map([['listen', ['a', 'b']]])) // { listen: 'b' }
+ */
+export function lastValues(occurrences: ReadonlyMap<string, readonly string[]>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, list] of occurrences) {
+    const last = list.at(-1);
+    if (last !== undefined) values[name] = last;
+  }
+  return values;
+}
+
+/**
+ * Parses flags the way dex v0 did (see {@link scanArgs}; a repeated flag's last value wins);
+ * a flag not given on the command line is read from `<PREFIX>_<NAME>` (an empty value is
+ * ignored). An unknown flag is an INVALID_CONFIG error that names it.
+ * @example
+ * parseArgs({ specs: [{ name: 'listen', description: '' }], argv: ['--listen', 'http://127.0.0.1:5556'],
+ *   envPrefix: 'DEX_WORKER', env: {} }).values.listen // 'http://127.0.0.1:5556'
+ */
+export function parseArgs(options: ParseArgsOptions): ParsedArgs {
+  const scanned = scanArgs(options);
+  const values = lastValues(scanned.occurrences);
   for (const spec of options.specs) {
     if (values[spec.name] !== undefined || spec.env === false) continue;
     const fromEnv = options.env[envName(options.envPrefix, spec.name)];
@@ -92,7 +129,7 @@ export function parseArgs(options: ParseArgsOptions): ParsedArgs {
       values[spec.name] = spec.boolean ? parseBooleanFlag(spec.name, fromEnv) : fromEnv;
     }
   }
-  return { values, positionals, help };
+  return { values, positionals: scanned.positionals, help: scanned.help };
 }
 
 function parseBooleanFlag(name: string, raw: string): string {
