@@ -1,4 +1,5 @@
-import express, { type Express, type Response } from 'express';
+import type { RequestListener } from 'node:http';
+import express, { type Response } from 'express';
 import type { Database } from '@dex/shared/db';
 import { findBrowserSession } from '@dex/shared/domain/auth';
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
@@ -10,6 +11,7 @@ import { createLdapConnector } from './connectors/ldap-connector.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
 import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
+import { createWorkerFront, observeRequest } from './http/front.ts';
 import { WorkerMetrics } from './http/metrics.ts';
 import { FailureRateLimiter } from './http/rate-limit.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
@@ -23,11 +25,10 @@ import { KeyCache } from './oidc/key-cache.ts';
 import { revocationHandler } from './oidc/revocation.ts';
 import { AccessTokenKeys } from './oidc/tokens.ts';
 import { registrationHandler } from './oidc/registration.ts';
-import { tokenHandler } from './oidc/token.ts';
+import { tokenEndpoint } from './oidc/token.ts';
 import { userinfoHandler } from './oidc/userinfo.ts';
 import { createTokenStore } from './store/token-store.ts';
 import { renderErrorPage } from './pages/error-page.ts';
-import { PAGE_CSP } from './pages/html.ts';
 
 export interface WorkerAppDeps {
   db: Database;
@@ -36,15 +37,17 @@ export interface WorkerAppDeps {
 }
 
 export interface WorkerApp {
-  app: Express;
+  /** The request listener: the token endpoint in front, the Express app behind it. */
+  handler: RequestListener;
   metrics: WorkerMetrics;
   keys: KeyCache;
   connectors: ConnectorRegistry;
 }
 
 /**
- * The OpenID Provider as an Express app (no listening: main.ts and tests do that). Every
- * route lives under the issuer's path, as in dex v0.6.
+ * The OpenID Provider as a request listener (no listening: main.ts does that): the token
+ * endpoint served directly by the front, every other route by an Express app. Every route
+ * lives under the issuer's path, as in dex v0.6.
  */
 export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const { config } = deps;
@@ -153,25 +156,6 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     await connector.handle(subPath, req, res);
   });
 
-  router.post(
-    '/token',
-    form,
-    tokenHandler({
-      prisma,
-      store,
-      issuer,
-      keys,
-      accessTokens,
-      idTokenTtlMs: config.idTokenTtlMs,
-      refreshTokenTtlMs: config.refreshTokenTtlMs,
-      refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
-      metrics,
-    }),
-    oauthJsonErrors,
-  );
-  router.all('/token', (_req, res) => {
-    res.set('Allow', 'POST').status(405).json({ error: 'invalid_request', error_description: 'the token endpoint accepts POST only' });
-  });
   router.all('/token/revoke', form, revocationHandler({ prisma, clients: store, issuer, accessTokens }));
   router.all(
     '/token/introspect',
@@ -219,18 +203,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   app.set('trust proxy', false);
   app.use(requestContext(deps.logger));
   app.use((req, res, next) => {
-    res
-      .set('X-Content-Type-Options', 'nosniff')
-      .set('X-Frame-Options', 'DENY')
-      .set('Referrer-Policy', 'no-referrer')
-      .set('Content-Security-Policy', PAGE_CSP);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      // The matched route pattern, never the raw path (which would carry ids and explode the label set).
-      const route = req.route === undefined ? 'unmatched' : `${req.baseUrl}${String(req.route.path)}`;
-      metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
-      metrics.latency.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
+    observeRequest(req, res, metrics, () => (req.route === undefined ? 'unmatched' : `${req.baseUrl}${String(req.route.path)}`));
     next();
   });
   app.use(issuerPath === '' ? '/' : issuerPath, router);
@@ -242,5 +215,17 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     if (res.headersSent) return;
     renderError(res, appError.status, appError.status >= 500 ? 'Server error' : 'Bad request', appError.userMessage);
   });
-  return { app, keys, connectors, metrics };
+  const token = tokenEndpoint({
+    prisma,
+    store,
+    issuer,
+    keys,
+    accessTokens,
+    idTokenTtlMs: config.idTokenTtlMs,
+    refreshTokenTtlMs: config.refreshTokenTtlMs,
+    refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
+    metrics,
+  });
+  const handler = createWorkerFront({ app, logger: deps.logger, metrics, routes: new Map([[`${issuerPath}/token`, token]]) });
+  return { handler, keys, connectors, metrics };
 }

@@ -27,12 +27,12 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
   const db = await createDatabase({ url: config.dbUrl });
   try {
     await db.ping();
-    const { app, keys } = createWorkerApp({ db, logger, config });
+    const { handler, keys } = createWorkerApp({ db, logger, config });
     const keySet = await keys.get();
     if (keySet.active === null) logger.warn('no active signing key yet: start dex-overlord, which creates it');
     const http = await listenOn({
       listen: config.listen,
-      handler: app,
+      handler,
       ...(config.tlsCertFile === undefined ? {} : { tlsCertFile: config.tlsCertFile }),
       ...(config.tlsKeyFile === undefined ? {} : { tlsKeyFile: config.tlsKeyFile }),
     });

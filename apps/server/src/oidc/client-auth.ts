@@ -1,6 +1,5 @@
-import type { Request } from 'express';
 import { type ClientCredentialRow, type ClientSummary, verifyClientSecret } from '@dex/shared/domain/clients';
-import { formParam } from './form-param.ts';
+import { type FormRequest, formParam } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
 
 /** How a client proved who it is at the token endpoint. */
@@ -24,7 +23,7 @@ function formDecode(value: string): string {
 }
 
 /** The credentials a request carries: Basic header, form post, or only a client_id (`none`). */
-export function readClientCredentials(req: Request): Credentials {
+export function readClientCredentials(req: FormRequest): Credentials {
   const header = req.get('authorization');
   const postId = formParam(req, 'client_id');
   const postSecret = formParam(req, 'client_secret');
@@ -57,7 +56,7 @@ export function readClientCredentials(req: Request): Credentials {
  */
 export async function requireClient(
   clients: ClientCredentialLookup,
-  req: Request,
+  req: FormRequest,
   options: { allowNone: boolean },
 ): Promise<AuthenticatedClient> {
   const credentials = readClientCredentials(req);

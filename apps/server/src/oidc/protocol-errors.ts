@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler } from 'express';
 import { logHttpError } from '@dex/shared/http';
 import { OAuthError } from './oauth-error.ts';
 
@@ -27,7 +28,7 @@ function bodyParserError(error: unknown): { type: string; status: number } | nul
  * failure as a logged `server_error` whose details stay in the log.
  * @example const oauthError = toOAuthError(error, res);
  */
-export function toOAuthError(error: unknown, res: Response): OAuthError {
+export function toOAuthError(error: unknown, res: { locals: Record<string, unknown> }): OAuthError {
   if (error instanceof OAuthError) return error;
   const parserError = bodyParserError(error);
   if (parserError !== null) {
@@ -42,14 +43,27 @@ export function toOAuthError(error: unknown, res: Response): OAuthError {
 }
 
 /**
- * Renders an error of a client-authenticated endpoint (revocation, introspection) as RFC
- * 6749 §5.2 JSON, uncached; `invalid_client` carries the `WWW-Authenticate: Basic`
- * challenge, as at the token endpoint.
+ * Sends a JSON answer that no cache may keep (RFC 6749 §5.1), as the protocol endpoints do:
+ * written with node:http directly (no ETag: nothing may reuse it).
  */
-function sendOAuthError(res: Response, error: OAuthError): void {
-  res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
-  if (error.error === 'invalid_client') res.set('WWW-Authenticate', 'Basic realm="dex", charset="UTF-8"');
-  res.status(error.status).json(error.toJSON());
+export function sendUncachedJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/**
+ * Renders an error of a client-authenticated endpoint (token, revocation, introspection) as
+ * RFC 6749 §5.2 JSON, uncached; `invalid_client` carries the `WWW-Authenticate: Basic`
+ * challenge.
+ */
+export function sendOAuthError(res: ServerResponse, error: OAuthError): void {
+  if (error.error === 'invalid_client') res.setHeader('WWW-Authenticate', 'Basic realm="dex", charset="UTF-8"');
+  sendUncachedJson(res, error.status, error.toJSON());
 }
 
 /**

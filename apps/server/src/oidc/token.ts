@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { safeEqual, sha256Digest } from '@dex/shared/crypto';
 import type { PrismaDb } from '@dex/shared/db';
 import {
@@ -10,14 +10,16 @@ import {
 } from '@dex/shared/domain/auth';
 import type { ActiveSigningKey } from '@dex/shared/domain/keys';
 import { findUserById, type UserRecord } from '@dex/shared/domain/users';
+import { locals, type ResponseWithLocals } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
+import { type FormLimits, readForm } from '#http/form-body.ts';
 import type { WorkerMetrics } from '#http/metrics.ts';
 import type { TokenStore } from '#store/token-store.ts';
 import { requireClient } from './client-auth.ts';
 import type { KeyCache } from './key-cache.ts';
-import { formParam, isFormRequest } from './form-param.ts';
+import { type FormRequest, formParam } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
-import { toOAuthError } from './protocol-errors.ts';
+import { sendOAuthError, sendUncachedJson, toOAuthError } from './protocol-errors.ts';
 import { type AccessTokenKeys, signClientIdToken, signIdToken } from './tokens.ts';
 
 export interface TokenDeps {
@@ -33,7 +35,7 @@ export interface TokenDeps {
   metrics: WorkerMetrics;
 }
 
-type GrantHandler = (req: Request, deps: TokenDeps, log: Logger) => Promise<Record<string, unknown>>;
+type GrantHandler = (req: FormRequest, deps: TokenDeps, log: Logger) => Promise<Record<string, unknown>>;
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -220,32 +222,39 @@ const GRANTS: ReadonlyMap<string, GrantHandler> = new Map([
 
 export const SUPPORTED_GRANT_TYPES: readonly string[] = [...GRANTS.keys()];
 
-/** `POST <issuer>/token`. Errors per RFC 6749 §5.2; responses are never cached. */
-export function tokenHandler(deps: TokenDeps) {
-  return async (req: Request, res: Response): Promise<void> => {
-    res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
+/** The token request body's limits (the other protocol endpoints' too). */
+export const TOKEN_FORM_LIMITS: FormLimits = { maxBytes: 32 * 1024, maxParameters: 100 };
+
+/**
+ * `<issuer>/token`: POST only, errors per RFC 6749 §5.2, answers never cached. A plain
+ * node:http handler, not an Express route: it serves every grant and refresh of every client,
+ * so it reads its form and writes its answer itself (the worker's front sends it the
+ * requests for this exact path, see `createWorkerFront`).
+ */
+export function tokenEndpoint(deps: TokenDeps) {
+  return async (req: IncomingMessage, res: ResponseWithLocals): Promise<void> => {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendOAuthError(res, new OAuthError('invalid_request', 'the token endpoint accepts POST only', 405));
+      return;
+    }
     let label = 'other';
     try {
-      if (!isFormRequest(req)) {
+      const form = await readForm(req, TOKEN_FORM_LIMITS);
+      if (form.body === undefined) {
         throw new OAuthError('invalid_request', 'the token request must be application/x-www-form-urlencoded');
       }
-      const grantType = formParam(req, 'grant_type');
+      const grantType = formParam(form, 'grant_type');
       if (grantType === undefined) throw new OAuthError('invalid_request', 'missing required parameter: grant_type');
       const grant = GRANTS.get(grantType);
       if (grant === undefined) throw new OAuthError('unsupported_grant_type', `unsupported grant_type: ${grantType}`);
       label = grantType;
-      // Written directly: res.json would also hash the body for an ETag, useless on a no-store answer.
-      const body = JSON.stringify(await grant(req, deps, res.locals.log as Logger));
-      res
-        .status(200)
-        .set('Content-Type', 'application/json; charset=utf-8')
-        .set('Content-Length', String(Buffer.byteLength(body)))
-        .end(body);
+      sendUncachedJson(res, 200, await grant(form, deps, locals(res).log));
       deps.metrics.grants.inc({ grant_type: label, outcome: 'ok' });
     } catch (error) {
       const oauthError = toOAuthError(error, res);
       deps.metrics.grants.inc({ grant_type: label, outcome: oauthError.error });
-      throw oauthError;
+      sendOAuthError(res, oauthError);
     }
   };
 }

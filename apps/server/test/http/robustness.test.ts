@@ -42,6 +42,22 @@ describe.each(testProviders(process.env))('malformed input never gets a 5xx (%s)
       'invalid_client',
     ],
     ['an unknown authorization scheme', 'grant_type=client_credentials', { authorization: 'Digest abc' }, 401, 'invalid_client'],
+    [
+      'a charset other than UTF-8',
+      'grant_type=client_credentials',
+      { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' },
+      415,
+      'invalid_request',
+    ],
+    ['a compressed body', 'grant_type=client_credentials', { 'content-encoding': 'gzip' }, 415, 'invalid_request'],
+    ['no body at all', '', {}, 400, 'invalid_request'],
+    [
+      'over 100 parameters',
+      `grant_type=client_credentials&${Array.from({ length: 100 }, (_, i) => `p${i}=x`).join('&')}`,
+      {},
+      400,
+      'invalid_request',
+    ],
   ])('token endpoint: %s', async (_name, body, headers, status, error) => {
     const response = await token(body, headers);
     expect(response.status).toBe(status);
@@ -52,6 +68,19 @@ describe.each(testProviders(process.env))('malformed input never gets a 5xx (%s)
     const response = await token(`grant_type=client_credentials&pad=${'x'.repeat(64 * 1024)}`);
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'request body too large' });
+  });
+
+  it('token endpoint: a declared UTF-8 charset, any case of the media type and a query string are fine', async () => {
+    const response = await fetch(`${stack.issuer}/token?ignored=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'Application/X-WWW-Form-URLEncoded; charset="UTF-8"', authorization: basicAuth(client) },
+      body: 'grant_type=client_credentials&scope=openid',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(((await response.json()) as { token_type: string }).token_type).toBe('Bearer');
   });
 
   it('token endpoint: huge parameter values are refused, not processed', async () => {

@@ -30,7 +30,7 @@ function toAppErrorBadRequest(message: string): AppError {
  * Logs an error at the right level (4xx debug, 5xx error with the stack) and returns it
  * normalised; each app renders it in its own wire shape.
  */
-export function logHttpError(error: unknown, res: Response): AppError {
+export function logHttpError(error: unknown, res: { locals: Record<string, unknown> }): AppError {
   const appError = normalizeHttpError(error);
   const log = locals(res).log;
   if (appError.status >= 500) log.error({ err: appError.cause ?? appError, code: appError.code }, appError.message);

@@ -1,3 +1,3 @@
 export { jsonErrorHandler, logHttpError, normalizeHttpError } from './error-handler.ts';
 export { listenOn, type ListeningServer, type ListenOptions } from './listen.ts';
-export { locals, requestContext, type RequestLocals } from './request-context.ts';
+export { locals, requestContext, type RequestLocals, type ResponseWithLocals, trackRequest } from './request-context.ts';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '#logging/index.ts';
 
@@ -10,39 +11,52 @@ export interface RequestLocals {
   log: Logger;
 }
 
-/** The request's id and child logger, set by `requestContext`. */
-export function locals(res: Response): RequestLocals {
-  return res.locals as RequestLocals;
+/** A response with Express's `locals` bag (Express's own, or one a plain handler attached). */
+export type ResponseWithLocals = ServerResponse & { locals: Record<string, unknown> };
+
+/** The request's id and child logger, set by `requestContext` or `trackRequest`. */
+export function locals(res: { locals: Record<string, unknown> }): RequestLocals {
+  return res.locals as unknown as RequestLocals;
 }
 
 /**
- * Gives each request an id (an inbound `X-Request-Id` is kept only if it looks like one) and
- * a child logger, echoes the id in the response, and logs one line per request with method,
- * path (never the query: it can carry codes and tokens), status and duration. The child
- * logger is made the first time a handler logs (most requests never do); the request line
- * carries the same `requestId` field through the parent.
+ * Gives a request an id (an inbound `X-Request-Id` is kept only if it looks like one) and a
+ * child logger on `res.locals`, echoes the id in the response, and logs one line when the
+ * response is sent with method, path (never the query: it can carry codes and tokens), status
+ * and duration. The child logger is made the first time a handler logs (most requests never
+ * do); the request line carries the same `requestId` field through the parent. For plain
+ * node:http handlers; Express apps use `requestContext`.
+ * @example trackRequest(logger, req, res, '/dex/token');
+ */
+export function trackRequest(logger: Logger, req: IncomingMessage, res: ResponseWithLocals, path: string): void {
+  const inbound = req.headers['x-request-id'];
+  const requestId = typeof inbound === 'string' && INBOUND_ID.test(inbound) ? inbound : randomUUID();
+  let log: Logger | undefined;
+  res.locals.requestId = requestId;
+  Object.defineProperty(res.locals, 'log', {
+    get: () => {
+      log ??= logger.child({ requestId });
+      return log;
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  res.setHeader('X-Request-Id', requestId);
+  const started = process.hrtime.bigint();
+  res.on('finish', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    logger.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+  });
+}
+
+/**
+ * `trackRequest` as Express middleware: every request of the app gets an id, a child logger
+ * (`locals(res).log`) and its request line.
  * @example app.use(requestContext(logger));
  */
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const inbound = req.get('x-request-id');
-    const requestId = inbound !== undefined && INBOUND_ID.test(inbound) ? inbound : randomUUID();
-    let log: Logger | undefined;
-    res.locals.requestId = requestId;
-    Object.defineProperty(res.locals, 'log', {
-      get: () => {
-        log ??= logger.child({ requestId });
-        return log;
-      },
-      enumerable: true,
-      configurable: true,
-    });
-    res.setHeader('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
+    trackRequest(logger, req, res, req.path);
     next();
   };
 }

@@ -1,0 +1,67 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { locals, type ResponseWithLocals, trackRequest } from '@dex/shared/http';
+import type { Logger } from '@dex/shared/logging';
+import { PAGE_CSP } from '#pages/html.ts';
+import type { WorkerMetrics } from './metrics.ts';
+
+/** A handler the front serves itself, outside Express. It answers every failure itself. */
+export type FrontHandler = (req: IncomingMessage, res: ResponseWithLocals) => Promise<void>;
+
+/**
+ * The headers every answer of the worker carries (pages, JSON and errors alike), and the
+ * request counter and latency histogram, labelled by the matched route pattern (never the raw
+ * path, which would carry ids and explode the label set), resolved when the answer is sent.
+ * @example observeRequest(req, res, metrics, () => '/dex/token');
+ */
+export function observeRequest(req: IncomingMessage, res: ServerResponse, metrics: WorkerMetrics, route: () => string): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Content-Security-Policy', PAGE_CSP);
+  const started = process.hrtime.bigint();
+  res.on('finish', () => {
+    const label = route();
+    metrics.requests.inc({ method: req.method ?? '', route: label, status: String(res.statusCode) });
+    metrics.latency.observe({ route: label }, Number(process.hrtime.bigint() - started) / 1e9);
+  });
+}
+
+/**
+ * The worker's request listener. The token endpoint answers every grant and refresh of every
+ * client, and Express's router, body parser and response helpers cost about as much main-thread
+ * time as the grant itself; so the exact paths in `routes` (with any query) go to plain
+ * handlers here, with the same request id, request line, headers and metrics as the app's
+ * routes, and everything else to the Express app.
+ * @example listenOn({ listen, handler: createWorkerFront({ app, logger, metrics, routes }) });
+ */
+export function createWorkerFront(options: {
+  app: RequestListener;
+  logger: Logger;
+  metrics: WorkerMetrics;
+  routes: ReadonlyMap<string, FrontHandler>;
+}): RequestListener {
+  const { app, logger, metrics, routes } = options;
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const handler = routes.get(path);
+    if (handler === undefined) {
+      app(req, res);
+      return;
+    }
+    const response = Object.assign(res, { locals: {} });
+    trackRequest(logger, req, response, path);
+    observeRequest(req, res, metrics, () => path);
+    handler(req, response).catch((error: unknown) => {
+      // Handlers answer their own failures; this is the last resort for a bug in one.
+      locals(response).log.error({ err: error }, 'unhandled error in a front handler');
+      if (res.headersSent) res.destroy();
+      else {
+        res.statusCode = 500;
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify({ error: 'server_error', error_description: 'internal server error' }));
+      }
+    });
+  };
+}
