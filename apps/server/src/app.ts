@@ -156,7 +156,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     await connector.handle(subPath, req, res);
   });
 
-  router.all('/token/revoke', form, revocationHandler({ prisma, clients: store, issuer, accessTokens }));
+  router.all('/token/revoke', form, revocationHandler({ prisma, clients: store, issuer, accessTokens, idTokenTtlMs: config.idTokenTtlMs }));
   router.all(
     '/token/introspect',
     form,

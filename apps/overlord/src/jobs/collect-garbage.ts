@@ -1,7 +1,7 @@
 import { collectGarbage } from '@dex/shared/domain/gc';
 import type { Job } from './job.ts';
 
-/** Deletes expired codes, sessions and tokens every `--gc-interval`, in batches; logs the counts. */
+/** Deletes expired codes, sessions, tokens and revocations every `--gc-interval`, in batches; logs the counts. */
 export function collectGarbageJob(options: { intervalMs: number; batchSize?: number }): Job {
   return {
     name: 'collect-garbage',

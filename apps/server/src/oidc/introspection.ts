@@ -27,8 +27,9 @@ type Introspector = (token: string, requester: ClientSummary, deps: Introspectio
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 /**
- * An access token is active while its MAC, issuer and expiry verify and its subject lives
- * (an enabled user, or for client-credentials tokens the client). Any authenticated
+ * An access token is active while its MAC, issuer and expiry verify, neither its grant nor
+ * itself was revoked, and its subject lives (an enabled user, or for client-credentials
+ * tokens the client). Any authenticated
  * confidential client may ask, as resource servers do.
  */
 const introspectAccessToken: Introspector = async (token, _requester, deps) => {

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
-import { revokeRefreshToken } from '@dex/shared/domain/auth';
+import { revokeIds, revokeRefreshToken, revokeRefreshTokensOfGrant } from '@dex/shared/domain/auth';
 import { locals } from '@dex/shared/http';
 import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
 import { formParam, isFormRequest } from './form-param.ts';
@@ -15,28 +15,69 @@ export interface RevocationDeps {
   clients: ClientCredentialLookup;
   issuer: string;
   accessTokens: AccessTokenKeys;
+  /** The access token lifetime (`--id-token-ttl`): how long a grant's revocation must last. */
+  idTokenTtlMs: number;
 }
 
+/** What revoking one kind of token did, for the debug log; null when this kind does not know the token. */
+type Revoker = (token: string, clientId: string, deps: RevocationDeps) => Promise<Record<string, unknown> | null>;
+
 /**
- * Whether a token is a live access token of this client. Access tokens are self-contained
- * JWTs that expire on their own (`--id-token-ttl`) and there is no denylist to put them on,
- * so this server cannot revoke them: RFC 7009 §2.2.1 lets it say so with
- * `unsupported_token_type`. It says so only when the client hinted `access_token` (a client
- * that did not hint gets the plain 200 any unrevocable token gets), and only for the
- * client's own tokens, so the endpoint tells nobody whether someone else's token is valid.
+ * A live access token of the requesting client (MAC, issuer, expiry, `client_id`) is revoked
+ * with its grant (`gid`): the grant's other access tokens and its refresh tokens too, as
+ * RFC 7009 §2.1 allows. Access tokens are self-contained, so the revocation is a row that
+ * userinfo and introspection consult, kept until every access token of the grant issued so
+ * far has expired. A token without a grant (client credentials) is revoked by its `jti`
+ * until it expires. Another client's token is not touched (and the answer is the same).
  */
-async function isOwnAccessToken(deps: RevocationDeps, token: string, clientId: string): Promise<boolean> {
+const revokeAccessToken: Revoker = async (token, clientId, deps) => {
   const claims = deps.accessTokens.verify(token, deps.issuer);
-  return claims !== null && claims.clientId === clientId;
+  if (claims === null || claims.clientId !== clientId) return null;
+  if (claims.gid === undefined) {
+    await revokeIds(deps.prisma, [claims.jti], new Date(claims.exp * 1000));
+    return { kind: 'access_token', by: 'jti' };
+  }
+  const until = Math.max(claims.exp * 1000, Date.now() + deps.idTokenTtlMs);
+  await revokeIds(deps.prisma, [claims.gid], new Date(until));
+  const revoked = await revokeRefreshTokensOfGrant(deps.prisma, claims.gid);
+  return { kind: 'access_token', by: 'gid', refreshFamilyTokens: revoked };
+};
+
+/**
+ * A refresh token of the requesting client is revoked with its whole family (every token
+ * rotated from the same grant) and the access tokens of its grant.
+ */
+const revokeRefresh: Revoker = async (token, clientId, deps) => {
+  const result = await revokeRefreshToken(deps.prisma, { token, clientId });
+  if (result === null) return null;
+  await revokeIds(deps.prisma, [result.grantId], new Date(Date.now() + deps.idTokenTtlMs));
+  return { kind: 'refresh_token', refreshFamilyTokens: result.revoked };
+};
+
+/** The token types this server revokes, in the order it tries them without a hint. */
+const REVOKERS: ReadonlyMap<string, Revoker> = new Map([
+  ['access_token', revokeAccessToken],
+  ['refresh_token', revokeRefresh],
+]);
+
+/**
+ * The hinted type first, then the others: a wrong or unknown hint only costs a lookup
+ * (RFC 7009 §2.1: the server extends its search across all supported types). An access
+ * token is known without a query (its MAC), so trying it first is free for a refresh token.
+ */
+function revokersFor(hint: string | undefined): Revoker[] {
+  const hinted = hint === undefined ? undefined : REVOKERS.get(hint);
+  const all = [...REVOKERS.values()];
+  return hinted === undefined ? all : [hinted, ...all.filter((revoker) => revoker !== hinted)];
 }
 
 /**
  * `POST <issuer>/token/revoke` (RFC 7009). The client authenticates as at the token
  * endpoint (a public client with its client_id only). Revoking a refresh token revokes its
- * whole family (every token rotated from the same grant). Unknown tokens, tokens of other
- * clients and already revoked ones get the same empty 200 (§2.2): the client cannot act
- * on the difference, and nothing leaks. `token_type_hint` only orders the lookup; an
- * unknown hint is ignored (§2.1).
+ * whole family (every token rotated from the same grant); revoking either kind revokes the
+ * access tokens of its grant. Unknown tokens, tokens of other clients and already revoked
+ * ones get the same empty 200 (§2.2): the client cannot act on the difference, and nothing
+ * leaks. `token_type_hint` only orders the lookup; an unknown hint is ignored (§2.1).
  */
 async function revoke(req: Request, res: Response, deps: RevocationDeps): Promise<void> {
   res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
@@ -48,11 +89,11 @@ async function revoke(req: Request, res: Response, deps: RevocationDeps): Promis
   const { client } = await requireClient(deps.clients, req, { allowNone: true });
   const token = formParam(req, 'token');
   if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
-  const hint = formParam(req, 'token_type_hint');
-  if (hint === 'access_token' && (await isOwnAccessToken(deps, token, client.id))) {
-    throw new OAuthError('unsupported_token_type', 'access tokens cannot be revoked; they expire on their own');
+  let revoked: Record<string, unknown> | null = null;
+  for (const revoker of revokersFor(formParam(req, 'token_type_hint'))) {
+    revoked = await revoker(token, client.id, deps);
+    if (revoked !== null) break;
   }
-  const revoked = await revokeRefreshToken(deps.prisma, { token, clientId: client.id });
   locals(res).log.debug({ clientId: client.id, revoked }, 'token revocation');
   res.status(200).end();
 }
@@ -60,7 +101,7 @@ async function revoke(req: Request, res: Response, deps: RevocationDeps): Promis
 /**
  * The revocation route's stack after the form parser: the handler, then the error handler
  * that renders its failures (and the parser's) as RFC 6749 §5.2 JSON.
- * @example router.all('/token/revoke', form, revocationHandler({ prisma, issuer, accessTokens }));
+ * @example router.all('/token/revoke', form, revocationHandler({ prisma, clients, issuer, accessTokens, idTokenTtlMs }));
  */
 export function revocationHandler(deps: RevocationDeps): [RequestHandler, ErrorRequestHandler] {
   return [(req, res) => revoke(req, res, deps), oauthJsonErrors];

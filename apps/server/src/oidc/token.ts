@@ -4,6 +4,8 @@ import type { PrismaDb } from '@dex/shared/db';
 import {
   issueRefreshToken,
   redeemAuthCode,
+  refreshTokenGrantId,
+  revokeIds,
   revokeTokensOfAuthSession,
   revokeUserRefreshTokens,
   rotateRefreshTokenIn,
@@ -52,6 +54,8 @@ async function userTokenResponse(
     user: UserRecord;
     clientId: string;
     scopes: readonly string[];
+    /** The grant the tokens come from (the access token's `gid`), revocable as a whole. */
+    grantId: string;
     nonce?: string | null;
     authTime: Date | null;
     refreshToken?: string;
@@ -66,6 +70,7 @@ async function userTokenResponse(
     subject: grant.user.id,
     clientId: grant.clientId,
     scopes: grant.scopes,
+    gid: grant.grantId,
     ttlMs: deps.idTokenTtlMs,
     now,
   });
@@ -92,7 +97,18 @@ async function userTokenResponse(
   };
 }
 
-/** `grant_type=authorization_code` (RFC 6749 §4.1.3 with PKCE, RFC 7636 §4.6). */
+/**
+ * Revokes the access tokens of grants (by their `gid`): every one issued so far expires
+ * within the access token lifetime, so the revocation need not outlive it.
+ */
+async function revokeGrants(deps: TokenDeps, grantIds: readonly string[]): Promise<void> {
+  await revokeIds(deps.prisma, grantIds, new Date(Date.now() + deps.idTokenTtlMs));
+}
+
+/**
+ * `grant_type=authorization_code` (RFC 6749 §4.1.3 with PKCE, RFC 7636 §4.6). A replayed code
+ * revokes what its first use issued (§4.1.2, §10.5): the refresh tokens and the access tokens.
+ */
 const authorizationCode: GrantHandler = async (req, deps, log) => {
   const { client } = await requireClient(deps.store, req, { allowNone: true });
   const code = formParam(req, 'code');
@@ -100,6 +116,7 @@ const authorizationCode: GrantHandler = async (req, deps, log) => {
   const redeemed = await redeemAuthCode(deps.prisma, code);
   if (redeemed.status === 'replayed') {
     const revoked = await revokeTokensOfAuthSession(deps.prisma, redeemed.session.id);
+    await revokeGrants(deps, [redeemed.session.id]);
     log.warn({ clientId: client.id, revoked }, 'authorization code replayed; tokens issued from it revoked');
     throw new OAuthError('invalid_grant', 'the authorization code was already used');
   }
@@ -136,6 +153,7 @@ const authorizationCode: GrantHandler = async (req, deps, log) => {
     user,
     clientId: client.id,
     scopes: session.scopes,
+    grantId: session.id,
     nonce: session.nonce,
     ...(session.scopes.includes('groups') ? { groups: session.identity?.groups ?? [] } : {}),
     authTime: session.authTime,
@@ -145,7 +163,7 @@ const authorizationCode: GrantHandler = async (req, deps, log) => {
 
 /**
  * `grant_type=refresh_token` (RFC 6749 §6): the token rotates on every use; presenting a
- * rotated token revokes its whole family; `scope` may narrow but never widen; a disabled
+ * rotated token revokes its whole family and the access tokens of its grant; `scope` may narrow but never widen; a disabled
  * user's tokens stop working (and are revoked).
  */
 const refreshToken: GrantHandler = async (req, deps, log) => {
@@ -162,7 +180,8 @@ const refreshToken: GrantHandler = async (req, deps, log) => {
     ...(requested === undefined ? {} : { scopes: requested }),
   });
   if (result.status === 'reused') {
-    log.warn({ clientId: client.id, revoked: result.revoked }, 'rotated refresh token reused; its family is revoked');
+    await revokeGrants(deps, [refreshTokenGrantId(result.record)]);
+    log.warn({ clientId: client.id, revoked: result.revoked }, 'rotated refresh token reused; its family and access tokens are revoked');
     throw new OAuthError('invalid_grant', 'the refresh token was already used');
   }
   if (result.status === 'scope_exceeded') throw new OAuthError('invalid_scope', `scope exceeds what was granted: ${result.scope}`);
@@ -179,6 +198,7 @@ const refreshToken: GrantHandler = async (req, deps, log) => {
     user,
     clientId: client.id,
     scopes,
+    grantId: refreshTokenGrantId(result.current),
     authTime: result.current.authTime,
     ...(scopes.includes('offline_access') ? { refreshToken: result.token } : {}),
   });

@@ -41,8 +41,19 @@ export class AccessTokenKeys {
     if (this.#keys.length === 0) throw new Error('AccessTokenKeys needs at least one key secret');
   }
 
-  /** Issues an access token for a user (`sub` = user id) or a client (`sub` = client id). */
-  sign(options: { issuer: string; subject: string; clientId: string; scopes: readonly string[]; ttlMs: number; now: number }): string {
+  /**
+   * Issues an access token for a user (`sub` = user id) or a client (`sub` = client id). A
+   * user's token names its grant in the private claim `gid` (see {@link AccessTokenClaims.gid}).
+   */
+  sign(options: {
+    issuer: string;
+    subject: string;
+    clientId: string;
+    scopes: readonly string[];
+    gid?: string;
+    ttlMs: number;
+    now: number;
+  }): string {
     const [key] = this.#keys;
     if (key === undefined) throw new Error('no access token key');
     const iat = Math.floor(options.now / 1000);
@@ -54,6 +65,7 @@ export class AccessTokenKeys {
         client_id: options.clientId,
         scope: options.scopes.join(' '),
         jti: randomUUID(),
+        ...(options.gid === undefined ? {} : { gid: options.gid }),
         iat,
         exp: Math.floor((options.now + options.ttlMs) / 1000),
       }),
@@ -79,7 +91,7 @@ export class AccessTokenKeys {
     } catch {
       return null;
     }
-    const { sub, client_id: clientId, scope, iat, exp, jti } = payload;
+    const { sub, client_id: clientId, scope, iat, exp, jti, gid } = payload;
     if (payload.iss !== issuer || typeof sub !== 'string' || typeof clientId !== 'string' || typeof exp !== 'number') return null;
     if (exp * 1000 <= now) return null;
     return {
@@ -89,6 +101,7 @@ export class AccessTokenKeys {
       iat: typeof iat === 'number' ? iat : 0,
       exp,
       jti: typeof jti === 'string' ? jti : '',
+      ...(typeof gid === 'string' && gid !== '' ? { gid } : {}),
     };
   }
 }
@@ -100,6 +113,13 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
   jti: string;
+  /**
+   * The grant the token was issued from (private claim `gid`): the auth session of an
+   * authorization code grant, which the refresh tokens it issued carry on (or, for a refresh
+   * family without one, the family id). Revoking the grant revokes every access token it
+   * issued. Client-credentials tokens have none.
+   */
+  gid?: string;
 }
 
 export interface IdTokenOptions {

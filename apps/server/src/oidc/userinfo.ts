@@ -53,8 +53,8 @@ function readAccessToken(req: Request): string | undefined {
 }
 
 /**
- * `GET|POST <issuer>/userinfo` (OIDC Core §5.3). The token must verify and speak for an
- * enabled user (a client-credentials token has none) and carry `openid`. Claims follow the
+ * `GET|POST <issuer>/userinfo` (OIDC Core §5.3). The token must verify, be unrevoked and speak
+ * for an enabled user (a client-credentials token has none) and carry `openid`. Claims follow the
  * granted scopes (§5.4): `name` with `profile`, `email` and `email_verified` with `email`
  * (dex v0 put both in every ID token; the ID token still does).
  */
@@ -73,7 +73,7 @@ async function userinfo(req: Request, res: Response, deps: UserinfoDeps): Promis
   const claims = deps.accessTokens.verify(token, deps.issuer);
   if (claims === null) throw bearerError('invalid_token', 'the access token is invalid or expired');
   const subject = await findAccessTokenSubject(deps.prisma, claims);
-  if (subject === null) throw bearerError('invalid_token', 'the user is unknown or disabled');
+  if (subject === null) throw bearerError('invalid_token', 'the access token was revoked, or its user is unknown or disabled');
   if (subject.kind === 'client') throw bearerError('invalid_token', 'the access token was issued to a client, not to a user');
   if (!claims.scopes.includes('openid')) throw bearerError('insufficient_scope', "the access token lacks the 'openid' scope");
   const { user } = subject;

@@ -103,20 +103,29 @@ describe.each(testProviders(process.env))('openid-client black-box suite (%s)', 
     expect(tokens.claims()?.aud).toBe(client.id);
   });
 
-  it('refresh rotation, and reuse of a rotated token revokes the family', async () => {
+  it('refresh rotation, and reuse of a rotated token revokes the family and its access tokens', async () => {
     const client = await stack.addClient();
     const { config, tokens } = await codeFlow(client, { scope: 'openid offline_access' });
     const first = tokens.refresh_token ?? '';
     const rotated = await oidc.refreshTokenGrant(config, first);
     expect(rotated.refresh_token).toBeTruthy();
     expect(rotated.refresh_token).not.toBe(first);
+    const { sub } = rotated.claims() ?? {};
+    expect(await oidc.fetchUserInfo(config, rotated.access_token, sub ?? '')).toMatchObject({ sub });
     await expect(oidc.refreshTokenGrant(config, first)).rejects.toMatchObject({ error: 'invalid_grant' });
     await expect(oidc.refreshTokenGrant(config, rotated.refresh_token ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
+    // The access token of the family's latest grant is revoked with it.
+    await expect(oidc.fetchUserInfo(config, rotated.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject({
+      status: 401,
+      cause: [{ scheme: 'bearer', parameters: { error: 'invalid_token' } }],
+    });
   });
 
   it('a replayed code is refused and its first tokens revoked', async () => {
     const client = await stack.addClient();
-    const { config, tokens, callback } = await codeFlow(client, { scope: 'openid offline_access' });
+    const { config, user, tokens, callback } = await codeFlow(client, { scope: 'openid offline_access' });
+    expect(await oidc.fetchUserInfo(config, tokens.access_token, user.id)).toEqual({ sub: user.id });
+    expect(await oidc.tokenIntrospection(config, tokens.access_token)).toMatchObject({ active: true, sub: user.id });
     const replay = await fetch(`${stack.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -129,6 +138,12 @@ describe.each(testProviders(process.env))('openid-client black-box suite (%s)', 
     });
     expect(replay.status).toBe(400);
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
+    // RFC 6749 §4.1.2: the access token the first exchange issued is revoked too.
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, oidc.skipSubjectCheck)).rejects.toMatchObject({
+      status: 401,
+      cause: [{ scheme: 'bearer', parameters: { error: 'invalid_token' } }],
+    });
+    expect(await oidc.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
   });
 
   it('client credentials', async () => {

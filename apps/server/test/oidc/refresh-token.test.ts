@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { sha256Hex } from '@dex/shared/crypto';
 import { testProviders } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { obtainTokens, tokenRequest } from '../support/flows.ts';
+import { isActive, obtainTokens, tokenRequest, userinfoStatus } from '../support/flows.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 describe.each(testProviders(process.env))('refresh token grant RFC6749 §6 (%s)', (provider) => {
@@ -36,16 +36,23 @@ describe.each(testProviders(process.env))('refresh token grant RFC6749 §6 (%s)'
     expect(typeof payload.auth_time).toBe('number');
   });
 
-  it('revokes the whole family when a rotated token is used again', async () => {
+  it('revokes the whole family and its access tokens when a rotated token is used again', async () => {
     const { client, tokens } = await obtainTokens(stack, { scope: 'openid offline_access' });
     const first = String(tokens.refresh_token);
-    const second = ((await (await refresh(client, first)).json()) as Record<string, string>).refresh_token ?? '';
+    const rotated = (await (await refresh(client, first)).json()) as Record<string, string>;
+    const second = rotated.refresh_token ?? '';
+    const latestAccessToken = rotated.access_token ?? '';
+    expect(await userinfoStatus(stack, latestAccessToken)).toBe(200);
     const reuse = await refresh(client, first);
     expect(reuse.status).toBe(400);
     expect(await reuse.json()).toEqual({ error: 'invalid_grant', error_description: 'the refresh token was already used' });
     const afterReuse = await refresh(client, second);
     expect(afterReuse.status).toBe(400);
     expect(await afterReuse.json()).toEqual({ error: 'invalid_grant', error_description: 'the refresh token is invalid' });
+    // The access tokens of the grant die with it: the latest one and the code grant's first.
+    expect(await userinfoStatus(stack, latestAccessToken)).toBe(401);
+    expect(await userinfoStatus(stack, String(tokens.access_token))).toBe(401);
+    expect(await isActive(stack, client, latestAccessToken)).toBe(false);
   });
 
   it('narrows scopes on request and refuses to widen them, without spending the token', async () => {

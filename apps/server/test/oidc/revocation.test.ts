@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { sha256Hex } from '@dex/shared/crypto';
 import { testProviders } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginForCode, obtainTokens, type TestClient, tokenRequest } from '../support/flows.ts';
+import { isActive, loginForCode, obtainTokens, type TestClient, tokenRequest, userinfoStatus } from '../support/flows.ts';
 import { postForm, tooManyParams } from '../support/form-post.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
@@ -99,17 +99,72 @@ describe.each(testProviders(process.env))('token revocation RFC7009 (%s)', (prov
     expect(await unrevokedInFamily(token)).toBe(0);
   });
 
-  it('says unsupported_token_type for the client’s own access token hinted as such, 200 otherwise', async () => {
-    const { client, tokens } = await obtainTokens(stack, { scope: 'openid' });
+  it('revokes the client’s own access token with its grant: userinfo 401, introspection inactive, refresh family revoked', async () => {
+    const { client, tokens } = await obtainTokens(stack, { scope: 'openid offline_access' });
     const token = String(tokens.access_token);
-    await expectError(
-      await revoke(client, { token, token_type_hint: 'access_token' }),
-      400,
-      'unsupported_token_type',
-      'access tokens cannot be revoked; they expire on their own',
-    );
-    await expectRevokedResponse(await revoke(client, { token }));
+    const refreshToken = String(tokens.refresh_token);
+    expect(await userinfoStatus(stack, token)).toBe(200);
+    expect(await isActive(stack, client, token)).toBe(true);
+    await expectRevokedResponse(await revoke(client, { token, token_type_hint: 'access_token' }));
+    expect(await userinfoStatus(stack, token)).toBe(401);
+    expect(await isActive(stack, client, token)).toBe(false);
+    expect(await unrevokedInFamily(refreshToken)).toBe(0);
+    await expectError(await refresh(client, refreshToken), 400, 'invalid_grant', 'the refresh token is invalid');
+  });
+
+  it('revokes an access token without a hint, or hinted as a refresh token, and every access token of its grant', async () => {
+    const { client, tokens } = await obtainTokens(stack, { scope: 'openid offline_access' });
+    const first = String(tokens.access_token);
+    const rotated = (await (await refresh(client, String(tokens.refresh_token))).json()) as Record<string, string>;
+    const second = rotated.access_token ?? '';
+    expect(await userinfoStatus(stack, second)).toBe(200);
+    await expectRevokedResponse(await revoke(client, { token: second }));
+    expect(await userinfoStatus(stack, second)).toBe(401);
+    expect(await userinfoStatus(stack, first)).toBe(401);
+    expect(await unrevokedInFamily(rotated.refresh_token ?? '')).toBe(0);
+
+    const other = await obtainTokens(stack, { scope: 'openid' });
+    const token = String(other.tokens.access_token);
+    await expectRevokedResponse(await revoke(other.client, { token, token_type_hint: 'refresh_token' }));
+    expect(await userinfoStatus(stack, token)).toBe(401);
+  });
+
+  it('does nothing to another client’s access token, and says 200 all the same', async () => {
+    const { client, tokens } = await obtainTokens(stack, { scope: 'openid offline_access' });
+    const token = String(tokens.access_token);
+    const other = await stack.addClient();
+    await expectRevokedResponse(await revoke(other, { token, token_type_hint: 'access_token' }));
+    await expectRevokedResponse(await revoke(other, { token }));
+    expect(await userinfoStatus(stack, token)).toBe(200);
+    expect(await isActive(stack, client, token)).toBe(true);
+    expect(await unrevokedInFamily(String(tokens.refresh_token))).toBe(1);
+  });
+
+  it('revokes the access tokens of a refresh token’s grant with its family', async () => {
+    const { client, tokens } = await obtainTokens(stack, { scope: 'openid offline_access' });
+    const first = String(tokens.access_token);
+    const rotated = (await (await refresh(client, String(tokens.refresh_token))).json()) as Record<string, string>;
+    const second = rotated.access_token ?? '';
+    expect(await userinfoStatus(stack, first)).toBe(200);
+    await expectRevokedResponse(await revoke(client, { token: rotated.refresh_token ?? '', token_type_hint: 'refresh_token' }));
+    expect(await userinfoStatus(stack, first)).toBe(401);
+    expect(await userinfoStatus(stack, second)).toBe(401);
+    expect(await isActive(stack, client, second)).toBe(false);
+  });
+
+  it('revokes a client-credentials access token by itself (it has no grant)', async () => {
+    const client = await stack.addClient();
+    const issue = async () =>
+      String(
+        ((await (await tokenRequest(stack, client, { grant_type: 'client_credentials' })).json()) as Record<string, string>).access_token,
+      );
+    const [token, sibling] = [await issue(), await issue()];
+    expect(await isActive(stack, client, token)).toBe(true);
     await expectRevokedResponse(await revoke(await stack.addClient(), { token, token_type_hint: 'access_token' }));
+    expect(await isActive(stack, client, token)).toBe(true);
+    await expectRevokedResponse(await revoke(client, { token, token_type_hint: 'access_token' }));
+    expect(await isActive(stack, client, token)).toBe(false);
+    expect(await isActive(stack, client, sibling)).toBe(true);
   });
 
   it('requires the token parameter', async () => {
@@ -162,10 +217,8 @@ describe.each(testProviders(process.env))('token revocation RFC7009 (%s)', (prov
     });
     await oidc.tokenRevocation(config, String(tokens.refresh_token), { token_type_hint: 'refresh_token' });
     await expectError(await refresh(client, String(tokens.refresh_token)), 400, 'invalid_grant', 'the refresh token is invalid');
-    const refused = await oidc
-      .tokenRevocation(config, String(tokens.access_token), { token_type_hint: 'access_token' })
-      .catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(oidc.ResponseBodyError);
-    expect((refused as oidc.ResponseBodyError).error).toBe('unsupported_token_type');
+    const next = await obtainTokens(stack, { scope: 'openid', client });
+    await oidc.tokenRevocation(config, String(next.tokens.access_token), { token_type_hint: 'access_token' });
+    expect(await userinfoStatus(stack, String(next.tokens.access_token))).toBe(401);
   });
 });

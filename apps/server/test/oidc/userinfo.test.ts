@@ -97,7 +97,7 @@ describe.each(testProviders(process.env))('userinfo OIDC Core §5.3 (%s)', (prov
     const { user, tokens } = await obtainTokens(stack, { scope: 'openid' });
     await stack.db.prisma.user.update({ where: { id: user.id }, data: { disabled: true } });
     const response = await fetch(userinfoUrl, { headers: bearer(String(tokens.access_token)) });
-    await expectBearerError(response, 401, 'invalid_token', 'the user is unknown or disabled');
+    await expectBearerError(response, 401, 'invalid_token', 'the access token was revoked, or its user is unknown or disabled');
   });
 
   it('refuses a client-credentials token (no user) with invalid_token', async () => {

@@ -71,3 +71,21 @@ export async function obtainTokens(
   if (response.status !== 200) throw new Error(`code exchange failed: ${response.status} ${await response.text()}`);
   return { client, user, tokens: (await response.json()) as Record<string, string | number> };
 }
+
+/** The status of a userinfo request with a Bearer access token: 200 while it works, 401 once it does not. */
+export async function userinfoStatus(stack: WorkerStack, accessToken: string): Promise<number> {
+  const response = await fetch(`${stack.issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** Whether introspection, asked by a confidential client, calls a token active. */
+export async function isActive(stack: WorkerStack, client: { id: string; secret: string }, token: string): Promise<boolean> {
+  const response = await fetch(`${stack.issuer}/token/introspect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
+    body: new URLSearchParams({ token }),
+  });
+  if (response.status !== 200) throw new Error(`introspection failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { active: boolean }).active;
+}

@@ -18,7 +18,10 @@ export {
   prismaRotationStore,
   type RefreshTokenRotationStore,
   type RefreshTokenRecord,
+  refreshTokenGrantId,
   revokeRefreshToken,
+  type RevokeRefreshTokenResult,
+  revokeRefreshTokensOfGrant,
   revokeTokensOfAuthSession,
   revokeUserRefreshTokens,
   rotateRefreshToken,
@@ -28,3 +31,4 @@ export {
   type StoredRefreshToken,
 } from './refresh-tokens.ts';
 export { type BrowserSessionRecord, createBrowserSession, endBrowserSession, findBrowserSession } from './browser-sessions.ts';
+export { isAnyRevoked, revokeIds } from './revocations.ts';

@@ -11,6 +11,8 @@ export interface RefreshTokenRecord {
   clientId: string;
   connectorId: string;
   scopes: string[];
+  /** The auth session the family started from (null for a family issued without one). */
+  authSessionId: string | null;
   authTime: Date | null;
   createdAt: Date;
   expiresAt: Date;
@@ -23,6 +25,7 @@ interface RefreshTokenRow {
   clientId: string;
   connectorId: string;
   scopes: string;
+  authSessionId: string | null;
   authTime: Date | null;
   createdAt: Date;
   expiresAt: Date;
@@ -36,10 +39,20 @@ function toRecord(row: RefreshTokenRow): RefreshTokenRecord {
     clientId: row.clientId,
     connectorId: row.connectorId,
     scopes: row.scopes === '' ? [] : row.scopes.split(' '),
+    authSessionId: row.authSessionId,
     authTime: row.authTime,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
   };
+}
+
+/**
+ * The grant a refresh token belongs to, as access tokens name it in their `gid` claim: the
+ * auth session its family started from, else (a family issued without one) the family.
+ * @example const gid = refreshTokenGrantId(result.current);
+ */
+export function refreshTokenGrantId(token: { authSessionId: string | null; familyId: string }): string {
+  return token.authSessionId ?? token.familyId;
 }
 
 export interface IssueRefreshTokenOptions {
@@ -78,6 +91,27 @@ export async function issueRefreshToken(prisma: PrismaDb, options: IssueRefreshT
     },
   });
   return token;
+}
+
+/**
+ * Revokes every refresh token of a grant, as an access token's `gid` names it (an auth
+ * session id or, for a family issued without one, the family id): used when one of the
+ * grant's access tokens is revoked (RFC 7009 §2.1).
+ * @returns how many tokens were revoked.
+ * @example await revokeRefreshTokensOfGrant(db.prisma, claims.gid)
+ */
+export async function revokeRefreshTokensOfGrant(prisma: PrismaDb, grantId: string, now = new Date()): Promise<number> {
+  const tokens = await prisma.refreshToken.findMany({
+    where: { OR: [{ authSessionId: grantId }, { familyId: grantId }] },
+    select: { familyId: true },
+  });
+  const families = [...new Set(tokens.map((t) => t.familyId))];
+  if (families.length === 0) return 0;
+  const result = await prisma.refreshToken.updateMany({
+    where: { familyId: { in: families }, revokedAt: null },
+    data: { revokedAt: now },
+  });
+  return result.count;
 }
 
 /**
@@ -120,7 +154,6 @@ export interface RotateRefreshTokenOptions {
  */
 export interface StoredRefreshToken extends RefreshTokenRow {
   parentId: string | null;
-  authSessionId: string | null;
   lastUsedAt: Date | null;
   rotatedAt: Date | null;
   revokedAt: Date | null;
@@ -252,15 +285,26 @@ async function revokeFamily(prisma: PrismaDb, familyId: string, now: Date): Prom
 }
 
 /**
+ * What {@link revokeRefreshToken} did: how many tokens it revoked, and the grant
+ * ({@link refreshTokenGrantId}) of the token presented, so the caller can revoke that grant's
+ * access tokens too; null when the token is unknown or another client's.
+ */
+export type RevokeRefreshTokenResult = { revoked: number; grantId: string } | null;
+
+/**
  * Revokes the family of a refresh token presented by its client (RFC 7009). Unknown tokens
  * and tokens of other clients are ignored, as the RFC asks (the response is the same).
- * @returns how many tokens were revoked.
- * @example await revokeRefreshToken(db.prisma, { token, clientId })
+ * A token already rotated or revoked still names its grant (its family may have live tokens).
+ * @example const result = await revokeRefreshToken(db.prisma, { token, clientId })
  */
-export async function revokeRefreshToken(prisma: PrismaDb, options: { token: string; clientId: string; now?: Date }): Promise<number> {
+export async function revokeRefreshToken(
+  prisma: PrismaDb,
+  options: { token: string; clientId: string; now?: Date },
+): Promise<RevokeRefreshTokenResult> {
   const row = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256Hex(options.token) } });
-  if (row === null || row.clientId !== options.clientId) return 0;
-  return revokeFamily(prisma, row.familyId, options.now ?? new Date());
+  if (row === null || row.clientId !== options.clientId) return null;
+  const revoked = await revokeFamily(prisma, row.familyId, options.now ?? new Date());
+  return { revoked, grantId: refreshTokenGrantId(row) };
 }
 
 /**

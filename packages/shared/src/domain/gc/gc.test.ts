@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '#db/index.ts';
 import { createTestDatabase, type TestDatabase, testProviders } from '#testing/index.ts';
-import { createAuthSession, identifyAuthSession, issueRefreshToken } from '../auth/index.ts';
+import { createAuthSession, identifyAuthSession, isAnyRevoked, issueRefreshToken, revokeIds } from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
 import { createUser } from '../users/index.ts';
 import { collectGarbage } from './index.ts';
@@ -67,12 +67,25 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       authTime: new Date(),
       ttlMs: 3_600_000,
     });
+    // Revocations: 4 expired (every token they covered has expired), 1 live (kept).
+    const expired = Array.from({ length: 4 }, () => randomUUID());
+    await revokeIds(db.prisma, expired, new Date(Date.now() - 1_000));
+    const kept = randomUUID();
+    await revokeIds(db.prisma, [kept], new Date(Date.now() + 3_600_000));
 
     const counts = await collectGarbage(db.prisma, { batchSize: 3 });
-    expect(counts).toEqual({ authSessions: 7, authCodes: 7, refreshTokens: 2, browserSessions: 1 });
+    expect(counts).toEqual({ authSessions: 7, authCodes: 7, refreshTokens: 2, browserSessions: 1, revocations: 4 });
     expect(await db.prisma.authSession.findMany({ select: { id: true } })).toEqual([{ id: live.id }]);
     expect(await db.prisma.refreshToken.count()).toBe(2);
     expect(await db.prisma.browserSession.count()).toBe(1);
-    expect(await collectGarbage(db.prisma)).toEqual({ authSessions: 0, authCodes: 0, refreshTokens: 0, browserSessions: 0 });
+    expect(await db.prisma.revocation.findMany({ select: { id: true } })).toEqual([{ id: kept }]);
+    expect(await isAnyRevoked(db.prisma, [kept])).toBe(true);
+    expect(await collectGarbage(db.prisma)).toEqual({
+      authSessions: 0,
+      authCodes: 0,
+      refreshTokens: 0,
+      browserSessions: 0,
+      revocations: 0,
+    });
   });
 });

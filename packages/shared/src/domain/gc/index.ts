@@ -12,6 +12,8 @@ export interface GarbageCounts {
   authCodes: number;
   refreshTokens: number;
   browserSessions: number;
+  /** Revocations of access tokens and grants whose tokens have all expired. */
+  revocations: number;
 }
 
 /** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
@@ -29,7 +31,8 @@ async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]
  * Deletes what can no longer be used (dex v0 `db/gc.go`, extended): expired authorization
  * codes and sessions, refresh tokens past their absolute expiry or revoked (rotated ones stay
  * until their family expires: they are how a reuse is recognised), and expired browser
- * sessions. Works in batches of `batchSize` rows per statement. Idempotent.
+ * sessions, and revocations past their expiry (every access token they covered has expired
+by then). Works in batches of `batchSize` rows per statement. Idempotent.
  * @example const counts = await collectGarbage(db.prisma);
  */
 export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOptions = {}): Promise<GarbageCounts> {
@@ -64,5 +67,10 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     async (ids) => (await prisma.browserSession.deleteMany({ where: { idHash: { in: ids } } })).count,
     take,
   );
-  return { authSessions, authCodes, refreshTokens, browserSessions };
+  const revocations = await inBatches(
+    async () => (await prisma.revocation.findMany({ where: { expiresAt: { lt: now } }, select: { id: true }, take })).map((r) => r.id),
+    async (ids) => (await prisma.revocation.deleteMany({ where: { id: { in: ids } } })).count,
+    take,
+  );
+  return { authSessions, authCodes, refreshTokens, browserSessions, revocations };
 }
