@@ -3,7 +3,7 @@ import express, { type Response } from 'express';
 import type { Database } from '@dex/shared/db';
 import { findBrowserSession } from '@dex/shared/domain/auth';
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
-import { logHttpError, requestContext } from '@dex/shared/http';
+import { logHttpError, requestContext, type ResponseWithLocals } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
 import type { WorkerConfig } from './env.ts';
 import { ConnectorRegistry } from './connectors/connector-registry.ts';
@@ -11,7 +11,7 @@ import { createLdapConnector } from './connectors/ldap-connector.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
 import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
-import { createWorkerFront, observeRequest } from './http/front.ts';
+import { createWorkerFront, type JsonDocument, jsonDocumentHandler, observeRequest } from './http/front.ts';
 import { WorkerMetrics } from './http/metrics.ts';
 import { FailureRateLimiter } from './http/rate-limit.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
@@ -19,7 +19,7 @@ import { authorizeHandler } from './oidc/authorize.ts';
 import { type CompleteLoginDeps, createCompleteLogin, issueCode } from './oidc/complete-login.ts';
 import { logoutHandler } from './oidc/logout.ts';
 import { providerMetadata } from './oidc/discovery.ts';
-import { oauthJsonErrors } from './oidc/protocol-errors.ts';
+import { oauthJsonErrors, sendOAuthError, toOAuthError } from './oidc/protocol-errors.ts';
 import { introspectionHandler } from './oidc/introspection.ts';
 import { KeyCache } from './oidc/key-cache.ts';
 import { revocationHandler } from './oidc/revocation.ts';
@@ -106,22 +106,6 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
 
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 });
-
-  // The metadata never changes while the worker runs: serialized once.
-  const discovery = JSON.stringify(providerMetadata(issuer, { registration: config.enableClientRegistration }));
-  router.get('/.well-known/openid-configuration', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=86400').type('json').send(discovery);
-  });
-
-  router.get(
-    '/keys',
-    async (_req: express.Request, res: Response) => {
-      const keySet = await keys.get();
-      const maxAge = keys.cacheSeconds();
-      res.set('Cache-Control', `public, max-age=${maxAge}, must-revalidate`).type('json').send(keys.jwksJson(keySet));
-    },
-    oauthJsonErrors,
-  );
 
   const authorize = authorizeHandler({
     prisma,
@@ -226,6 +210,25 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
     metrics,
   });
-  const handler = createWorkerFront({ app, logger: deps.logger, metrics, routes: new Map([[`${issuerPath}/token`, token]]) });
+  // The metadata never changes while the worker runs: serialized once.
+  const discovery: JsonDocument = {
+    body: JSON.stringify(providerMetadata(issuer, { registration: config.enableClientRegistration })),
+    cacheControl: 'public, max-age=86400',
+  };
+  const jwks = async (): Promise<JsonDocument> => {
+    const keySet = await keys.get();
+    return { body: keys.jwksJson(keySet), cacheControl: `public, max-age=${keys.cacheSeconds()}, must-revalidate` };
+  };
+  const jsonError = (error: unknown, res: ResponseWithLocals) => sendOAuthError(res, toOAuthError(error, res));
+  const handler = createWorkerFront({
+    app,
+    logger: deps.logger,
+    metrics,
+    routes: new Map([
+      [`${issuerPath}/.well-known/openid-configuration`, jsonDocumentHandler(() => discovery, jsonError)],
+      [`${issuerPath}/keys`, jsonDocumentHandler(jwks, jsonError)],
+      [`${issuerPath}/token`, token],
+    ]),
+  });
   return { handler, keys, connectors, metrics };
 }

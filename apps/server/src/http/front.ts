@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { locals, type ResponseWithLocals, trackRequest } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
@@ -26,12 +27,70 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, metric
   });
 }
 
+/** A JSON document and how long caches may keep it. */
+export interface JsonDocument {
+  body: string;
+  cacheControl: string;
+}
+
+/** Whether an `If-None-Match` value names `etag` (RFC 9110 §13.1.2: weak comparison, or `*`). */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * Serves a public JSON document (discovery, JWKS) for GET and HEAD: with `Cache-Control`, a
+ * strong ETag (SHA-256 of the body, computed once per body) and `304 Not Modified` for a
+ * matching `If-None-Match`; any other method is 405 with `Allow: GET, HEAD`. A failure to get
+ * the document goes to `onError`, which answers it.
+ * @example routes.set('/dex/keys', jsonDocumentHandler(async () => ({ body, cacheControl }), onError));
+ */
+export function jsonDocumentHandler(
+  get: () => JsonDocument | Promise<JsonDocument>,
+  onError: (error: unknown, res: ResponseWithLocals) => void,
+): FrontHandler {
+  let tagged: { body: string; etag: string } | undefined;
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.statusCode = 405;
+      res.setHeader('Allow', 'GET, HEAD');
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ error: 'invalid_request', error_description: 'use GET or HEAD' }));
+      return;
+    }
+    let document: JsonDocument;
+    try {
+      document = await get();
+    } catch (error) {
+      onError(error, res);
+      return;
+    }
+    if (tagged?.body !== document.body) {
+      tagged = { body: document.body, etag: `"${createHash('sha256').update(document.body).digest('base64url')}"` };
+    }
+    res.setHeader('Cache-Control', document.cacheControl);
+    res.setHeader('ETag', tagged.etag);
+    if (matchesEtag(req.headers['if-none-match'], tagged.etag)) {
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(document.body));
+    res.end(req.method === 'HEAD' ? undefined : document.body);
+  };
+}
+
 /**
  * The worker's request listener. The token endpoint answers every grant and refresh of every
- * client, and Express's router, body parser and response helpers cost about as much main-thread
- * time as the grant itself; so the exact paths in `routes` (with any query) go to plain
- * handlers here, with the same request id, request line, headers and metrics as the app's
- * routes, and everything else to the Express app.
+ * client, and discovery and JWKS every relying party's start and key refresh; Express's
+ * router, body parser and response helpers cost about as much main-thread time as a refresh
+ * grant itself. So the exact paths in `routes` (with any query) go to plain handlers here,
+ * with the same request id, request line, headers and metrics as the app's routes, and
+ * everything else to the Express app.
  * @example listenOn({ listen, handler: createWorkerFront({ app, logger, metrics, routes }) });
  */
 export function createWorkerFront(options: {

@@ -92,7 +92,7 @@ describe.each(testProviders(process.env))('malformed input never gets a 5xx (%s)
   it.each([
     ['PUT /auth', 'PUT', '/auth', 405],
     ['DELETE /token', 'DELETE', '/token', 405],
-    ['POST /keys', 'POST', '/keys', 404],
+    ['POST /keys', 'POST', '/keys', 405],
     ['a bad escape in the path', 'GET', '/auth/%E0%A4%A/login', 400],
     ['a bad escape in the query', 'GET', '/auth?client_id=%E0%A4%A&response_type=code&scope=openid', 400],
     ['a huge query', 'GET', `/auth?client_id=${'x'.repeat(6000)}`, 400],

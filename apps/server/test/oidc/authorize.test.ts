@@ -210,6 +210,28 @@ describe('discovery and keys', () => {
     expect(key?.n).not.toContain('=');
   });
 
+  it.each(['/.well-known/openid-configuration', '/keys'])('%s revalidates with its ETag and answers HEAD without a body', async (path) => {
+    const first = await fetch(`${stack.issuer}${path}`);
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body = await first.text();
+    const again = await fetch(`${stack.issuer}${path}`, { headers: { 'if-none-match': `W/${etag}, "other"` } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('cache-control')).toBe(first.headers.get('cache-control'));
+    const changed = await fetch(`${stack.issuer}${path}`, { headers: { 'if-none-match': '"stale"' } });
+    expect(changed.status).toBe(200);
+    expect(await changed.text()).toBe(body);
+    const head = await fetch(`${stack.issuer}${path}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+    expect(await head.text()).toBe('');
+    const post = await fetch(`${stack.issuer}${path}`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+
   it('answers 405 to a GET on the token endpoint', async () => {
     const response = await fetch(`${stack.issuer}/token`);
     expect(response.status).toBe(405);
