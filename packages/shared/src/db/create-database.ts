@@ -50,16 +50,6 @@ export interface Database {
  */
 export const SQLITE_SYNCHRONOUS = 'NORMAL';
 
-/**
- * Every SQLite connection checkpoints the WAL back into the database file once the WAL holds
- * this many pages (about 40 MiB), not SQLite's default 1,000. Each refresh grant's commit
- * appends the same few pages again (the token table's last page, the leaves of its indexes);
- * a checkpoint copies each page once however often it was rewritten, then syncs the file, so
- * fewer and larger checkpoints cost the token endpoint less (about 5% of its CPU time in
- * `npm run bench`), for a WAL file that grows to that size on disk.
- */
-export const SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
-
 export interface CreateDatabaseOptions {
   url: string;
   /** PostgreSQL pool size (default 10). */
@@ -95,7 +85,6 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
         const opened = new Sqlite(filename, { timeout: 0 });
         opened.pragma('foreign_keys = ON');
         opened.pragma(`synchronous = ${SQLITE_SYNCHRONOUS}`);
-        opened.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT_PAGES}`);
         connection = opened;
         return opened;
       },
@@ -147,7 +136,6 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
       await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
       await prisma.$executeRawUnsafe(`PRAGMA synchronous = ${SQLITE_SYNCHRONOUS}`);
-      await prisma.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT_PAGES}`);
     } catch (cause) {
       await prisma.$disconnect().catch(() => undefined);
       await closeDriver();
