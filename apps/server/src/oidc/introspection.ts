@@ -7,6 +7,7 @@ import { findAccessTokenSubject } from './access-token-subject.ts';
 import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
 import { formParam, isFormRequest } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
+import { hintedFirst } from './token-type-hint.ts';
 import { oauthJsonErrors } from './protocol-errors.ts';
 import type { AccessTokenKeys } from './tokens.ts';
 
@@ -79,16 +80,6 @@ const INTROSPECTORS: ReadonlyMap<string, Introspector> = new Map([
 ]);
 
 /**
- * The hinted type first, then the others: a wrong or unknown hint only costs a lookup
- * (RFC 7662 §2.1: the server MUST extend its search across all supported types).
- */
-function introspectorsFor(hint: string | undefined): Introspector[] {
-  const hinted = hint === undefined ? undefined : INTROSPECTORS.get(hint);
-  const all = [...INTROSPECTORS.values()];
-  return hinted === undefined ? all : [hinted, ...all.filter((introspector) => introspector !== hinted)];
-}
-
-/**
  * `POST <issuer>/token/introspect` (RFC 7662) for authenticated confidential clients; a
  * public client is `invalid_client`. Every token that is not active (unknown, expired,
  * revoked, another client's refresh token, a disabled user's) is the same `{active:false}`
@@ -105,7 +96,7 @@ async function introspect(req: Request, res: Response, deps: IntrospectionDeps):
   if (client.public) throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
   const token = formParam(req, 'token');
   if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
-  for (const introspector of introspectorsFor(formParam(req, 'token_type_hint'))) {
+  for (const introspector of hintedFirst(INTROSPECTORS, formParam(req, 'token_type_hint'))) {
     const active = await introspector(token, client, deps);
     if (active !== null) {
       res.json(active);

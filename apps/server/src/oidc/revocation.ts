@@ -5,6 +5,7 @@ import { locals } from '@dex/shared/http';
 import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
 import { formParam, isFormRequest } from './form-param.ts';
 import { OAuthError } from './oauth-error.ts';
+import { hintedFirst } from './token-type-hint.ts';
 import { oauthJsonErrors } from './protocol-errors.ts';
 import type { AccessTokenKeys } from './tokens.ts';
 
@@ -54,22 +55,14 @@ const revokeRefresh: Revoker = async (token, clientId, deps) => {
   return { kind: 'refresh_token', refreshFamilyTokens: result.revoked };
 };
 
-/** The token types this server revokes, in the order it tries them without a hint. */
+/**
+ * The token types this server revokes, in the order it tries them without a hint. An access
+ * token is known without a query (its MAC), so trying it first is free for a refresh token.
+ */
 const REVOKERS: ReadonlyMap<string, Revoker> = new Map([
   ['access_token', revokeAccessToken],
   ['refresh_token', revokeRefresh],
 ]);
-
-/**
- * The hinted type first, then the others: a wrong or unknown hint only costs a lookup
- * (RFC 7009 §2.1: the server extends its search across all supported types). An access
- * token is known without a query (its MAC), so trying it first is free for a refresh token.
- */
-function revokersFor(hint: string | undefined): Revoker[] {
-  const hinted = hint === undefined ? undefined : REVOKERS.get(hint);
-  const all = [...REVOKERS.values()];
-  return hinted === undefined ? all : [hinted, ...all.filter((revoker) => revoker !== hinted)];
-}
 
 /**
  * `POST <issuer>/token/revoke` (RFC 7009). The client authenticates as at the token
@@ -90,7 +83,7 @@ async function revoke(req: Request, res: Response, deps: RevocationDeps): Promis
   const token = formParam(req, 'token');
   if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
   let revoked: Record<string, unknown> | null = null;
-  for (const revoker of revokersFor(formParam(req, 'token_type_hint'))) {
+  for (const revoker of hintedFirst(REVOKERS, formParam(req, 'token_type_hint'))) {
     revoked = await revoker(token, client.id, deps);
     if (revoked !== null) break;
   }

@@ -100,11 +100,17 @@ export async function issueRefreshToken(prisma: PrismaDb, options: IssueRefreshT
  * @returns how many tokens were revoked.
  * @example await revokeRefreshTokensOfGrant(db.prisma, claims.gid)
  */
-export async function revokeRefreshTokensOfGrant(prisma: PrismaDb, grantId: string, now = new Date()): Promise<number> {
-  const tokens = await prisma.refreshToken.findMany({
-    where: { OR: [{ authSessionId: grantId }, { familyId: grantId }] },
-    select: { familyId: true },
-  });
+export function revokeRefreshTokensOfGrant(prisma: PrismaDb, grantId: string, now = new Date()): Promise<number> {
+  return revokeFamiliesOf(prisma, { OR: [{ authSessionId: grantId }, { familyId: grantId }] }, now);
+}
+
+/** Revokes the whole family of every refresh token that `where` matches; returns how many tokens. */
+async function revokeFamiliesOf(
+  prisma: PrismaDb,
+  where: { OR: ({ authSessionId: string } | { familyId: string })[] } | { authSessionId: string },
+  now: Date,
+): Promise<number> {
+  const tokens = await prisma.refreshToken.findMany({ where, select: { familyId: true } });
   const families = [...new Set(tokens.map((t) => t.familyId))];
   if (families.length === 0) return 0;
   const result = await prisma.refreshToken.updateMany({
@@ -118,15 +124,8 @@ export async function revokeRefreshTokensOfGrant(prisma: PrismaDb, grantId: stri
  * Revokes every refresh token issued from one authorization (used when its code is replayed).
  * @example await revokeTokensOfAuthSession(db.prisma, session.id)
  */
-export async function revokeTokensOfAuthSession(prisma: PrismaDb, authSessionId: string, now = new Date()): Promise<number> {
-  const tokens = await prisma.refreshToken.findMany({ where: { authSessionId }, select: { familyId: true } });
-  const families = [...new Set(tokens.map((t) => t.familyId))];
-  if (families.length === 0) return 0;
-  const result = await prisma.refreshToken.updateMany({
-    where: { familyId: { in: families }, revokedAt: null },
-    data: { revokedAt: now },
-  });
-  return result.count;
+export function revokeTokensOfAuthSession(prisma: PrismaDb, authSessionId: string, now = new Date()): Promise<number> {
+  return revokeFamiliesOf(prisma, { authSessionId }, now);
 }
 
 export type RotateRefreshTokenResult =
