@@ -153,23 +153,28 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   }
 
   router.get('/health', async (_req, res) => {
-    const checks: Record<string, string> = {};
-    const probe = async (name: string, check: () => Promise<void>) => {
+    const probe = async (name: string, check: () => Promise<void>): Promise<[string, string]> => {
       try {
         await check();
-        checks[name] = 'ok';
+        return [name, 'ok'];
       } catch (error) {
-        checks[name] = error instanceof Error ? error.message : 'unhealthy';
+        return [name, error instanceof Error ? error.message : 'unhealthy'];
       }
     };
-    await probe('database', () => deps.db.ping());
-    await probe('signing_key', async () => {
-      if ((await keys.get()).active === null) throw new Error('no active signing key');
-    });
-    if (checks.database === 'ok') {
-      for (const connector of await connectors.list())
-        await probe(`connector:${connector.id}`, () => connector.checkHealth?.() ?? Promise.resolve());
+    // The database first (the connector list comes from it), then the rest at once: a slow
+    // upstream delays the answer by its own timeout, not by the sum of everyone's.
+    const database = await probe('database', () => deps.db.ping());
+    const others = [
+      probe('signing_key', async () => {
+        if ((await keys.get()).active === null) throw new Error('no active signing key');
+      }),
+    ];
+    if (database[1] === 'ok') {
+      for (const connector of await connectors.list()) {
+        others.push(probe(`connector:${connector.id}`, () => connector.checkHealth?.() ?? Promise.resolve()));
+      }
     }
+    const checks = Object.fromEntries([database, ...(await Promise.all(others))]);
     const healthy = Object.values(checks).every((value) => value === 'ok');
     res
       .status(healthy ? 200 : 503)
