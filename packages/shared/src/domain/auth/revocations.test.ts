@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '#db/index.ts';
-import { createTestDatabase, type TestDatabase, testProviders } from '#testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { testProviders } from '#testing/index.ts';
+import { useMigratedDatabase } from '#testing/migrated-database.ts';
 import { isAnyRevoked, revokeIds } from './revocations.ts';
 
 describe.each(testProviders(process.env))('access token revocations (%s)', (provider) => {
-  let testDb: TestDatabase;
-  let db: Database;
-  beforeAll(async () => {
-    testDb = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
-    db = await createDatabase({ url: testDb.url });
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
+  const db = useMigratedDatabase(provider);
 
   it('reports an id revoked until its revocation expires', async () => {
     const [grant, jti, other] = [randomUUID(), randomUUID(), randomUUID()];

@@ -1,23 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '#db/index.ts';
-import { createTestDatabase, type TestDatabase, testProviders } from '#testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { testProviders } from '#testing/index.ts';
+import { useMigratedDatabase } from '#testing/migrated-database.ts';
 import { createAuthSession, identifyAuthSession, isAnyRevoked, issueRefreshToken, revokeIds } from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
 import { createUser } from '../users/index.ts';
 import { collectGarbage } from './index.ts';
 
 describe.each(testProviders(process.env))('garbage collection (%s)', (provider) => {
-  let testDb: TestDatabase;
-  let db: Database;
-  beforeAll(async () => {
-    testDb = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
-    db = await createDatabase({ url: testDb.url });
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
+  const db = useMigratedDatabase(provider);
 
   it('deletes what expired, in batches, and keeps what is live or needed for reuse detection', async () => {
     const past = new Date(Date.now() - 3_600_000);

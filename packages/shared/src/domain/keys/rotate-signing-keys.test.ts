@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '#db/index.ts';
-import { createTestDatabase, type TestDatabase, testProviders, testSecrets } from '#testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createDatabase } from '#db/index.ts';
+import { createTestDatabase, testProviders, testSecrets } from '#testing/index.ts';
+import { useMigratedDatabase } from '#testing/migrated-database.ts';
 import { keyState, rotateSigningKeys, rotateSigningKeysNow } from './rotate-signing-keys.ts';
 import { reencryptSigningKeys } from './reencrypt-signing-keys.ts';
 import { ensureActiveSigningKey, listSigningKeys, loadKeySet } from './signing-keys.ts';
@@ -9,21 +10,11 @@ const HOUR = 3_600_000;
 const PERIOD = 24 * HOUR;
 
 describe.each(testProviders(process.env))('signing key rotation (%s)', (provider) => {
-  let testDb: TestDatabase;
-  let db: Database;
+  const db = useMigratedDatabase(provider);
   const { keySecret } = testSecrets();
   const secrets = [keySecret];
   const t0 = new Date('2030-01-01T00:00:00Z');
   const at = (hours: number) => new Date(t0.getTime() + hours * HOUR);
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
-    db = await createDatabase({ url: testDb.url });
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
 
   async function states(now: Date) {
     return (await listSigningKeys(db.prisma)).map((key) => ({ kid: key.kid, state: keyState(key, now) }));
