@@ -85,6 +85,19 @@ export function jsonDocumentHandler(
 }
 
 /**
+ * The path of a request target without its query: origin-form (`/dex/token?x`) or the
+ * absolute-form a proxy may send (`http://host/dex/token`, which RFC 9112 §3.2.2 has servers
+ * accept); undefined for anything else (`*`, authority-form), which Express then answers.
+ */
+function requestPath(target: string): string | undefined {
+  if (target.startsWith('/')) {
+    const query = target.indexOf('?');
+    return query === -1 ? target : target.slice(0, query);
+  }
+  return URL.canParse(target) ? new URL(target).pathname : undefined;
+}
+
+/**
  * The worker's request listener. The token endpoint answers every grant and refresh of every
  * client, and discovery and JWKS every relying party's start and key refresh; Express's
  * router, body parser and response helpers cost about as much main-thread time as a refresh
@@ -101,11 +114,9 @@ export function createWorkerFront(options: {
 }): RequestListener {
   const { app, logger, metrics, routes } = options;
   return (req, res) => {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
-    const handler = routes.get(path);
-    if (handler === undefined) {
+    const path = requestPath(req.url ?? '/');
+    const handler = path === undefined ? undefined : routes.get(path);
+    if (path === undefined || handler === undefined) {
       app(req, res);
       return;
     }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { testProviders } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, obtainTokens } from '../support/flows.ts';
@@ -81,6 +82,32 @@ describe.each(testProviders(process.env))('malformed input never gets a 5xx (%s)
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(((await response.json()) as { token_type: string }).token_type).toBe('Bearer');
+  });
+
+  it('token endpoint: an absolute-form request target, as a proxy sends it, is served too', async () => {
+    const issuer = new URL(stack.issuer);
+    const body = 'grant_type=client_credentials&scope=openid';
+    const request = [
+      `POST ${stack.issuer}/token HTTP/1.1`,
+      `Host: ${issuer.host}`,
+      'Content-Type: application/x-www-form-urlencoded',
+      `Authorization: ${basicAuth(client)}`,
+      `Content-Length: ${body.length}`,
+      'Connection: close',
+      '',
+      body,
+    ].join('\r\n');
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(Number(issuer.port), issuer.hostname, () => socket.write(request));
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(answer).toContain('"token_type":"Bearer"');
   });
 
   it('token endpoint: huge parameter values are refused, not processed', async () => {
