@@ -163,8 +163,8 @@ const authorizationCode: GrantHandler = async (req, deps, log) => {
 
 /**
  * `grant_type=refresh_token` (RFC 6749 §6): the token rotates on every use; presenting a
- * rotated token revokes its whole family and the access tokens of its grant; `scope` may narrow but never widen; a disabled
- * user's tokens stop working (and are revoked).
+ * rotated token revokes its whole family and the access tokens of its grant; `scope` may
+ * narrow but never widen; a disabled user's tokens stop working (and are revoked).
  */
 const refreshToken: GrantHandler = async (req, deps, log) => {
   const { client } = await requireClient(deps.store, req, { allowNone: true });
