@@ -1,5 +1,6 @@
 import type { NewRefreshTokenRow, StoredRefreshToken } from '@dex/shared/domain/auth';
 import type { ClientCredentialRow } from '@dex/shared/domain/clients';
+import type { UserRecord } from '@dex/shared/domain/users';
 import type { DatabaseDriver } from '@dex/shared/db';
 import type { TokenStore } from './token-store.ts';
 
@@ -62,28 +63,12 @@ const REVOKE_FAMILY = {
   text: `UPDATE refresh_tokens SET revoked_at = $1::timestamp(3) WHERE family_id = $2 AND revoked_at IS NULL`,
 };
 
-interface RefreshTokenJoinRow {
-  id: string;
-  familyId: string;
-  parentId: string | null;
-  userId: string;
-  clientId: string;
-  connectorId: string;
-  scopes: string;
-  authSessionId: string | null;
-  authTime: Date | null;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  expiresAt: Date;
-  rotatedAt: Date | null;
-  revokedAt: Date | null;
-  email: string;
-  emailVerified: boolean;
-  displayName: string;
-  admin: boolean;
-  disabled: boolean;
-  userCreatedAt: Date;
-}
+/**
+ * A row of SELECT_REFRESH_TOKEN: the token's columns as `StoredRefreshToken` has them (`pg`
+ * returns timestamps as Dates and booleans as booleans), then its user's, aliased.
+ */
+type RefreshTokenJoinRow = Omit<StoredRefreshToken, 'user'> &
+  Pick<UserRecord, 'email' | 'emailVerified' | 'displayName' | 'admin' | 'disabled'> & { userCreatedAt: Date };
 
 /**
  * The token store on the `pg` pool under Prisma's adapter, with named prepared statements.
