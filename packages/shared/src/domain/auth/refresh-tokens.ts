@@ -159,20 +159,10 @@ export interface StoredRefreshToken extends RefreshTokenRow {
   user: UserRecord;
 }
 
-/** The successor a rotation writes: a new token of the same family. */
-export interface NewRefreshTokenRow {
-  id: string;
+/** The successor a rotation writes: a new token of the same family, with its hash and parent. */
+export interface NewRefreshTokenRow extends RefreshTokenRow {
   tokenHash: string;
-  familyId: string;
   parentId: string;
-  userId: string;
-  clientId: string;
-  connectorId: string;
-  scopes: string;
-  authSessionId: string | null;
-  authTime: Date | null;
-  createdAt: Date;
-  expiresAt: Date;
 }
 
 /**
