@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import { ADMIN_API_PATHS, type THealth } from '@dex/shared/admin-api';
 import type { Database } from '@dex/shared/db';
 import { AppError } from '@dex/shared/errors';
-import { jsonErrorHandler, requestContext } from '@dex/shared/http';
+import { jsonErrorHandler, refuseUnstorableInput, requestContext } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
 import { adminRoutes } from './admin-api/admin-routes.ts';
 import { auditRoutes } from './admin-api/audit-routes.ts';
@@ -70,7 +70,7 @@ export function createAdminApp(deps: AdminAppDeps): Express {
 
   if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir }));
 
-  app.use('/api', requireAdminSecret(deps.adminApiSecret), express.json({ limit: '100kb' }));
+  app.use('/api', requireAdminSecret(deps.adminApiSecret), express.json({ limit: '100kb' }), refuseUnstorableInput);
   // Before adminRoutes: serves `/api/v1/state` with the counts added to v0's body.
   app.use(stateRoutes({ db: deps.db }));
   app.use(adminRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));

@@ -106,6 +106,23 @@ describe.each(testProviders(process.env))('admin API (%s)', (provider) => {
     }
   });
 
+  it('refuses a NUL byte or a lone surrogate in a path id, the query or the body with 400, before any store sees it', async () => {
+    const message = 'the request contains a character that is not allowed (NUL or an unpaired surrogate)';
+    const requests: [string, RequestInit][] = [
+      ['/api/v1/admin/a%00b', {}],
+      ['/api/v1/clients/%00', {}],
+      ['/api/v1/clients/x%00/rotate-secret', { method: 'POST' }],
+      ['/api/v1/users?email=a%00b', {}],
+      ['/api/v1/admin', { method: 'POST', body: '{"email":"a\\u0000@example.com","password":"password-1"}' }],
+      ['/api/v1/clients', { method: 'POST', body: '{"redirectUris":["https://app.example/cb"],"name":"\\ud800"}' }],
+    ];
+    for (const [path, init] of requests) {
+      const response = await call(path, init);
+      expect(response.status, path).toBe(400);
+      expect(await response.json()).toEqual({ code: 'BAD_REQUEST', message });
+    }
+  });
+
   it('answers 404 for an unknown admin and an unknown route', async () => {
     const missing = await call('/api/v1/admin/does-not-exist');
     expect(missing.status).toBe(404);

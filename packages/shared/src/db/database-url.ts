@@ -34,9 +34,13 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   throw invalid(url, 'expected file:PATH (SQLite) or postgres://... (PostgreSQL)');
 }
 
-/** A URL with any password replaced, safe to print. */
+/**
+ * A URL with any password replaced, safe to print: the one in the user info and a
+ * `password` (or `sslpassword`) query parameter, as libpq and `pg` accept both.
+ * @example redactDatabaseUrl('postgres://dex:s3cret@db/dex?password=x') // 'postgres://dex:***@db/dex?password=***'
+ */
 export function redactDatabaseUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, '$1***@').replace(/([?&](?:ssl)?password=)[^&#]*/gi, '$1***');
 }
 
 function invalid(url: string, reason: string): AppError {

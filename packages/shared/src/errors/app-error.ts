@@ -36,6 +36,8 @@ export interface AppErrorOptions {
   userMessage?: string;
   /** Overrides the status derived from the code. */
   status?: number;
+  /** Overrides whether `userMessage` may be sent (default: only for statuses below 500). */
+  expose?: boolean;
   cause?: unknown;
 }
 
@@ -45,7 +47,7 @@ export interface AppErrorJson {
 }
 
 export class AppError extends Error {
-  override readonly name = 'AppError';
+  override readonly name: string = 'AppError';
   readonly code: AppErrorCode;
   readonly status: number;
   readonly userMessage: string;
@@ -56,7 +58,7 @@ export class AppError extends Error {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status ?? STATUS_BY_CODE[code];
-    this.expose = this.status < 500;
+    this.expose = options.expose ?? this.status < 500;
     this.userMessage = options.userMessage ?? (this.expose ? options.message : 'internal server error');
   }
 

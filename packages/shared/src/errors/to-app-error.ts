@@ -1,12 +1,22 @@
 import { AppError } from './app-error.ts';
+import { isDatabaseUnavailable } from './oauth-error.ts';
 
 /**
- * Normalises anything thrown into an AppError. Unknown errors become INTERNAL and keep
+ * Normalises anything thrown into an AppError. A database that cannot be reached becomes
+ * DATABASE_UNREACHABLE (503: try again later); other unknown errors become INTERNAL. Both keep
  * the original as `cause` for the log; their text is never exposed to callers.
  * @example toAppError(new Error('boom')).code // 'INTERNAL'
  */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('DATABASE_UNREACHABLE', {
+      message,
+      userMessage: 'the database is unavailable; try again shortly',
+      expose: true,
+      cause: error,
+    });
+  }
   return new AppError('INTERNAL', { message, cause: error });
 }
