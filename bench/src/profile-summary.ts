@@ -60,7 +60,7 @@ function top(map: Map<string, number>, total: number, count: number): ProfileLin
  * Summarises a `.cpuprofile`: where the samples taken in `window` (monotonic microseconds,
  * the clock of `process.hrtime` and of V8 profiles on Linux) went, by self time. (Inclusive
  * time says little here: after each `await` the stack starts over in a microtask, so the
- * handler that caused the work is no longer on it; refresh-breakdown.ts measures the steps.)
+ * handler that caused the work is no longer on it.)
  */
 export function summarizeProfile(file: string, window: { from: number; to: number }, count = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;

@@ -23,7 +23,6 @@ import { readBenchEnv } from './env.ts';
 import { type LoadOptions, type LoadResult, type LoadScenario, runLoad } from './load.ts';
 import { type OidcProviderTarget, startOidcProvider } from './oidc-provider-service.ts';
 import { summarizeProfile } from './profile-summary.ts';
-import { refreshBreakdown } from './refresh-breakdown.ts';
 import { describeTokenAnswer, percent, table } from './report.ts';
 import {
   clientCredentialsScenario,
@@ -287,19 +286,31 @@ async function profileRefresh(): Promise<void> {
     ),
   );
 
-  say('timing the steps of the refresh grant one by one (no HTTP)');
-  const steps = await refreshBreakdown({ dbUrl: `file:${join(workDir, 'breakdown.db')}` });
+  if (flags['profile-out'] !== undefined) copyFileSync(join(profileDir, file), flags['profile-out']);
+
+  print(
+    `refresh_token under the profiler: ${result.rps.toFixed(0)} req/s (p50 ${result.p50Ms.toFixed(1)} ms); profiling slows the worker down.`,
+  );
+  print(
+    `${summary.samples} samples in the measured window${summary.windowed ? '' : ' (could not line up the window: whole profile)'}; ` +
+      `the worker was idle ${summary.idlePercent.toFixed(1)}% of it. Shares below are of the busy samples.`,
+  );
   print();
   print(
-    `The refresh grant's steps, called back to back in the bench process on a scratch SQLite database ` +
-      `(the worker under load spent ${result.serverCpuMsPerRequest.toFixed(2)} ms CPU per grant, profiler included):`,
-  );
-  print(
     table(
-      ['step', 'CPU ms', 'wall ms', 'SQL statements'],
-      steps.map((step) => [step.step, step.cpuMs, step.wallMs, String(Math.round(step.statements * 10) / 10)]),
+      ['self time by area', 'share'],
+      summary.byArea.map((line) => [line.what, `${line.percent.toFixed(1)}%`]),
     ),
   );
+  print();
+  print(
+    table(
+      ['self time by function', 'share'],
+      summary.topSelf.map((line) => [line.what, `${line.percent.toFixed(1)}%`]),
+    ),
+  );
+
+  print(`\nthe worker under load spent ${result.serverCpuMsPerRequest.toFixed(2)} ms CPU per grant, profiler included`);
   if (flags['profile-out'] !== undefined) print(`\nprofile written to ${flags['profile-out']} (open it in Chrome DevTools)`);
 }
 

@@ -1,5 +1,3 @@
 export { createWorkerApp, type WorkerApp, type WorkerAppDeps } from './app.ts';
 export { readWorkerConfig, type WorkerConfig } from './env.ts';
 export { runWorkerCli, startWorker, type RunningWorker } from './main.ts';
-export { AccessTokenKeys, signIdToken } from './oidc/tokens.ts';
-export { createTokenStore, type TokenStore } from './store/token-store.ts';

@@ -3,6 +3,7 @@ import { listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
 import { createWorkerApp } from './app.ts';
+import { answerClientError, type RouteTable } from './http/router.ts';
 import { PROGRAM, readWorkerConfig, type WorkerConfig } from './env.ts';
 
 export interface RunningWorker {
@@ -10,6 +11,8 @@ export interface RunningWorker {
   readonly url: URL;
   readonly issuer: string;
   readonly db: Database;
+  /** The route table it serves (paths below the issuer path). */
+  readonly routes: RouteTable;
   stop(): Promise<void>;
 }
 
@@ -27,7 +30,7 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
   const db = await createDatabase({ url: config.dbUrl });
   try {
     await db.ping();
-    const { handler, keys } = createWorkerApp({ db, logger, config });
+    const { handler, keys, routes } = createWorkerApp({ db, logger, config });
     const keySet = await keys.get();
     if (keySet.active === null) logger.warn('no active signing key yet: start dex-overlord, which creates it');
     const http = await listenOn({
@@ -36,11 +39,13 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
       ...(config.tlsCertFile === undefined ? {} : { tlsCertFile: config.tlsCertFile }),
       ...(config.tlsKeyFile === undefined ? {} : { tlsKeyFile: config.tlsKeyFile }),
     });
+    http.server.on('clientError', answerClientError);
     logger.info({ url: http.url.origin, issuer: config.issuer }, 'worker listening');
     return {
       url: http.url,
       issuer: config.issuer,
       db,
+      routes,
       async stop() {
         await http.close();
         await db.close();

@@ -1,4 +1,3 @@
-import type { Request, Response } from 'express';
 import * as oidc from 'openid-client';
 import { type AuthSessionRecord, findAuthSession } from '@dex/shared/domain/auth';
 import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
@@ -6,6 +5,9 @@ import type { TConnectorConfig } from '@dex/shared/domain/connectors';
 import type { PrismaDb } from '@dex/shared/db';
 import { locals } from '@dex/shared/http';
 import type { TConnectorLoginFailure, WorkerMetrics } from '#http/metrics.ts';
+import { param } from '#http/params.ts';
+import type { WorkerRequest } from '#http/request.ts';
+import { redirect, type WorkerResponse } from '#http/respond.ts';
 import { redirectWithParams } from '#oidc/redirect.ts';
 import { identityFromClaims, MissingClaimError, needsUserinfo } from './oidc-identity.ts';
 import type { Connector, ConnectorContext } from './types.ts';
@@ -136,13 +138,13 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
   const freshnessSigner = new FreshnessSigner(config.clientSecret);
   deps.metrics.declareConnector(config);
 
-  async function loadSession(sessionId: unknown): Promise<AuthSessionRecord | null> {
-    if (typeof sessionId !== 'string' || sessionId === '' || sessionId.length > 128) return null;
+  async function loadSession(sessionId: string | undefined): Promise<AuthSessionRecord | null> {
+    if (sessionId === undefined || sessionId.length > 128) return null;
     const session = await findAuthSession(deps.prisma, sessionId);
     return session !== null && session.state === 'NEW' && session.connectorId === config.id ? session : null;
   }
 
-  const expired = (res: Response) =>
+  const expired = (res: WorkerResponse) =>
     context.renderError(res, 400, 'Login expired', 'This login request is no longer valid. Go back to the application and start again.');
 
   const record = (reason: TConnectorLoginFailure | null) =>
@@ -152,16 +154,15 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
         : { connector: config.id, type: 'oidc', outcome: 'failure', reason },
     );
 
-  function fail(res: Response, error: unknown, step: string): void {
+  function fail(res: WorkerResponse, error: unknown, step: string): void {
     const failure = failureFor(error, config.id);
     record(failure.reason);
-    locals(res).log?.warn({ connectorId: config.id, step, reason: describeUpstreamError(error) }, 'upstream login failed');
-    res.set('Cache-Control', 'no-store');
+    locals(res).log.warn({ connectorId: config.id, step, reason: describeUpstreamError(error) }, 'upstream login failed');
     context.renderError(res, failure.status, failure.title, failure.message);
   }
 
   /** The user said no upstream: the client hears `access_denied` (RFC 6749 §4.1.2.1). */
-  function denied(res: Response, session: AuthSessionRecord): void {
+  function denied(res: WorkerResponse, session: AuthSessionRecord): void {
     record('access_denied');
     if (session.redirectUri === OOB_REDIRECT_URI) {
       context.renderError(res, 403, 'Login cancelled', `The login at "${config.id}" was cancelled or refused.`);
@@ -175,12 +176,12 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
     });
   }
 
-  async function startLogin(req: Request, res: Response): Promise<void> {
-    const session = await loadSession(req.query.session);
+  async function startLogin(req: WorkerRequest, res: WorkerResponse): Promise<void> {
+    const session = await loadSession(param(req.query, 'session'));
     if (session === null) return expired(res);
     // The client's prompt=login / max_age, as /auth signed it into this URL.
-    const freshness = parseFreshness(req.query.fresh ?? '');
-    if (freshness === null || !freshnessSigner.verify(session.id, freshness, req.query.sig)) {
+    const freshness = parseFreshness(param(req.query, 'fresh') ?? '');
+    if (freshness === null || !freshnessSigner.verify(session.id, freshness, param(req.query, 'sig'))) {
       record('session_expired');
       return expired(res);
     }
@@ -201,8 +202,8 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       nonce,
       ...upstreamFreshnessParams(freshness),
     };
-    const loginHint = req.query.login_hint;
-    if (typeof loginHint === 'string' && loginHint !== '') params.login_hint = loginHint.slice(0, 254);
+    const loginHint = param(req.query, 'login_hint');
+    if (loginHint !== undefined) params.login_hint = loginHint.slice(0, 254);
     let authorizationUrl: URL;
     try {
       authorizationUrl = oidc.buildAuthorizationUrl(upstream, params);
@@ -216,12 +217,13 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       { codeVerifier, nonce, freshness, signature },
       { ...cookie, maxAgeMs: session.expiresAt.getTime() - Date.now() },
     );
-    res.set('Cache-Control', 'no-store').redirect(302, authorizationUrl.href);
+    res.setHeader('Cache-Control', 'no-store');
+    redirect(res, authorizationUrl.href);
   }
 
-  async function finishLogin(req: Request, res: Response): Promise<void> {
-    const state = req.query.state;
-    if (typeof state === 'string' && state !== '') clearUpstreamLoginCookie(res, state, cookie);
+  async function finishLogin(req: WorkerRequest, res: WorkerResponse): Promise<void> {
+    const state = param(req.query, 'state');
+    if (state !== undefined) clearUpstreamLoginCookie(res, state, cookie);
     const session = await loadSession(state);
     if (session === null) {
       record('session_expired');
@@ -244,9 +246,10 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
     } catch (error) {
       return fail(res, error, 'discovery');
     }
-    const query = req.originalUrl.indexOf('?');
+    const target = req.raw.url ?? '';
+    const query = target.indexOf('?');
     const currentUrl = new URL(callbackUrl);
-    currentUrl.search = query === -1 ? '' : req.originalUrl.slice(query);
+    currentUrl.search = query === -1 ? '' : target.slice(query);
     let identity: ReturnType<typeof identityFromClaims>;
     try {
       const maxAge = maxAuthAgeSeconds(secrets.freshness, session.createdAt);
@@ -286,17 +289,9 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
     async checkHealth() {
       await discovery.get();
     },
-    async handle(subPath, req, res) {
-      if (subPath !== 'login' && subPath !== 'callback') {
-        context.renderError(res, 404, 'Not found', 'There is no such page.');
-        return;
-      }
-      if (req.method !== 'GET') {
-        res.set('Allow', 'GET');
-        context.renderError(res, 405, 'Method not allowed', 'Use GET.');
-        return;
-      }
-      await (subPath === 'login' ? startLogin(req, res) : finishLogin(req, res));
+    steps: { login: ['GET'], callback: ['GET'] },
+    async handle(step, req, res) {
+      await (step === 'login' ? startLogin(req, res) : finishLogin(req, res));
     },
   };
 }

@@ -1,9 +1,11 @@
-import type { Request, Response } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
 import { type ConnectorIdentity, findAuthSession } from '@dex/shared/domain/auth';
 import { hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
 import type { TConnectorLoginFailure, WorkerMetrics } from '#http/metrics.ts';
+import { param } from '#http/params.ts';
 import type { FailureRateLimiter } from '#http/rate-limit.ts';
+import type { WorkerRequest } from '#http/request.ts';
+import { sendHtml, type WorkerResponse } from '#http/respond.ts';
 import { renderPasswordPage } from '#pages/password-page.ts';
 import type { Connector, ConnectorContext } from './types.ts';
 
@@ -44,7 +46,7 @@ export interface PasswordFormOptions {
   maxLoginLength: number;
   /** The per-account lockout key of a login. */
   accountKey(login: string): string;
-  check(login: string, password: string, res: Response): Promise<PasswordCheck>;
+  check(login: string, password: string, res: WorkerResponse): Promise<PasswordCheck>;
   checkHealth?(): Promise<void>;
 }
 
@@ -66,26 +68,27 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
     return session !== null && session.state === 'NEW' && session.connectorId === options.id ? session : null;
   }
 
-  function renderForm(req: Request, res: Response, status: number, sessionId: string, extra: { login?: string; error?: string }) {
+  function renderForm(
+    req: WorkerRequest,
+    res: WorkerResponse,
+    status: number,
+    sessionId: string,
+    extra: { login?: string; error?: string },
+  ) {
     const csrfToken = issueCsrfToken(req, res, { path: context.issuerPath || '/', secure: context.secureCookies });
-    res
-      .status(status)
-      .set('Cache-Control', 'no-store')
-      .type('html')
-      .send(
-        renderPasswordPage({
-          issuerName: context.issuerName,
-          connectorName: options.connectorName,
-          loginLabel: options.loginLabel,
-          postUrl: loginPath,
-          sessionId,
-          csrfToken,
-          ...extra,
-        }),
-      );
+    const page = renderPasswordPage({
+      issuerName: context.issuerName,
+      connectorName: options.connectorName,
+      loginLabel: options.loginLabel,
+      postUrl: loginPath,
+      sessionId,
+      csrfToken,
+      ...extra,
+    });
+    sendHtml(res, status, page, { noStore: true });
   }
 
-  const expired = (res: Response) => context.renderError(res, 400, 'Login expired', EXPIRED);
+  const expired = (res: WorkerResponse) => context.renderError(res, 400, 'Login expired', EXPIRED);
   const recordFailure = (reason: TConnectorLoginFailure) =>
     deps.metrics.recordConnectorLogin({ connector: options.id, type: options.type, outcome: 'failure', reason });
 
@@ -100,27 +103,18 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       return `${loginPath}?${query.toString()}`;
     },
     ...(options.checkHealth === undefined ? {} : { checkHealth: options.checkHealth }),
-    async handle(subPath, req, res) {
-      if (subPath !== 'login') {
-        context.renderError(res, 404, 'Not found', 'There is no such page.');
-        return;
-      }
-      if (req.method === 'GET') {
-        const sessionId = typeof req.query.session === 'string' ? req.query.session : '';
+    steps: { login: ['GET', 'POST'] },
+    async handle(_step, req, res) {
+      if (req.method !== 'POST') {
+        const sessionId = param(req.query, 'session') ?? '';
         if ((await loadSession(sessionId)) === null) return expired(res);
-        const hint = typeof req.query.login_hint === 'string' ? req.query.login_hint : undefined;
+        const hint = param(req.query, 'login_hint');
         renderForm(req, res, 200, sessionId, hint === undefined ? {} : { login: hint });
         return;
       }
-      if (req.method !== 'POST') {
-        res.set('Allow', 'GET, POST');
-        context.renderError(res, 405, 'Method not allowed', 'Use the login form.');
-        return;
-      }
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const sessionId = typeof body.session === 'string' ? body.session : '';
-      const login = typeof body.login === 'string' ? body.login.trim().slice(0, options.maxLoginLength) : '';
-      const password = typeof body.password === 'string' ? body.password : '';
+      const sessionId = param(req.form, 'session') ?? '';
+      const login = (param(req.form, 'login') ?? '').trim().slice(0, options.maxLoginLength);
+      const password = param(req.form, 'password') ?? '';
       if ((await loadSession(sessionId)) === null) {
         recordFailure('session_expired');
         return expired(res);
@@ -136,7 +130,7 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
         return;
       }
       const accountKey = options.accountKey(login);
-      const addressKey = req.socket.remoteAddress ?? 'unknown';
+      const addressKey = req.remoteAddress;
       if (deps.perAccount.isBlocked(accountKey) || deps.perAddress.isBlocked(addressKey)) {
         recordFailure('rate_limited');
         renderForm(req, res, 429, sessionId, { login, error: TOO_MANY });

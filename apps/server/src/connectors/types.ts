@@ -1,6 +1,9 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { AuthSessionRecord, ConnectorIdentity } from '@dex/shared/domain/auth';
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
+import type { WorkerRequest } from '#http/request.ts';
+import type { WorkerResponse } from '#http/respond.ts';
+import type { RenderError } from '#pages/error-page.ts';
 
 /**
  * A connector (reference §6.1, as TypeScript): it proves who the user is, by a password form
@@ -16,8 +19,14 @@ export interface Connector {
   loginUrl(session: AuthSessionRecord, hints: LoginHints): string;
   /** Resolves when the connector can log users in (upstream reachable, ...); rejects with the reason. */
   checkHealth?(): Promise<void>;
-  /** Handles `<issuer>/auth/<id>/<subPath>`; answers 404 for paths it does not know. */
-  handle(subPath: string, req: Request, res: Response): Promise<void>;
+  /**
+   * Handles `<issuer>/auth/<id>/<step>`: each step a connector serves (`login`, `callback`)
+   * is an exact path, like every other route. Throws what it does not handle (an unknown step
+   * is `NOT_FOUND`, a wrong method 405 with `Allow`, see `connector-pages.ts`).
+   */
+  handle(step: string, req: WorkerRequest, res: WorkerResponse): Promise<void>;
+  /** The methods of each step this connector serves. */
+  readonly steps: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What the client's authorization request says about the login a connector runs. */
@@ -42,8 +51,8 @@ export interface ConnectorContext {
    * Finishes a login: maps the identity to a dex user, issues the code and redirects the
    * browser to the client (or renders an error page).
    */
-  completeLogin(options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: Response }): Promise<void>;
-  renderError(res: Response, status: number, title: string, message: string): void;
+  completeLogin(options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: ServerResponse }): Promise<void>;
+  renderError: RenderError;
 }
 
 export type ConnectorFactory = (config: TConnectorConfig, context: ConnectorContext) => Connector;

@@ -1,6 +1,7 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { sha256Hex } from '@dex/shared/crypto';
-import { readCookie } from '#http/cookies.ts';
+import type { WorkerRequest } from '#http/request.ts';
+import { clearCookie, setCookie } from '#http/respond.ts';
 import { type Freshness, parseFreshness } from './upstream-freshness.ts';
 
 /**
@@ -34,29 +35,27 @@ const cookieName = (state: string) => `${PREFIX}${sha256Hex(state).slice(0, 16)}
 
 /** Stores the secrets of the login whose upstream `state` is `state`, for `maxAgeMs`. */
 export function setUpstreamLoginCookie(
-  res: Response,
+  res: ServerResponse,
   state: string,
   secrets: UpstreamLoginSecrets,
   options: UpstreamLoginCookieOptions & { maxAgeMs: number },
 ): void {
-  res.cookie(cookieName(state), `${secrets.codeVerifier}.${secrets.nonce}.${secrets.freshness}.${secrets.signature}`, {
-    httpOnly: true,
-    sameSite: 'lax',
+  setCookie(res, cookieName(state), `${secrets.codeVerifier}.${secrets.nonce}.${secrets.freshness}.${secrets.signature}`, {
     secure: options.secure,
     path: options.path,
-    maxAge: Math.max(1_000, options.maxAgeMs),
+    maxAgeMs: Math.max(1_000, options.maxAgeMs),
   });
 }
 
 /** The secrets stored for `state` in this browser, or null. */
-export function readUpstreamLoginCookie(req: Request, state: string): UpstreamLoginSecrets | null {
-  const [codeVerifier = '', nonce = '', rawFreshness, signature = '', ...rest] = (readCookie(req, cookieName(state)) ?? '').split('.');
+export function readUpstreamLoginCookie(req: WorkerRequest, state: string): UpstreamLoginSecrets | null {
+  const [codeVerifier = '', nonce = '', rawFreshness, signature = '', ...rest] = (req.cookie(cookieName(state)) ?? '').split('.');
   const freshness = parseFreshness(rawFreshness);
   if (rest.length > 0 || !TOKEN.test(codeVerifier) || !TOKEN.test(nonce) || freshness === null || !SIGNATURE.test(signature)) return null;
   return { codeVerifier, nonce, freshness, signature };
 }
 
 /** Deletes the cookie: each upstream login is answered once. */
-export function clearUpstreamLoginCookie(res: Response, state: string, options: UpstreamLoginCookieOptions): void {
-  res.clearCookie(cookieName(state), { httpOnly: true, sameSite: 'lax', secure: options.secure, path: options.path });
+export function clearUpstreamLoginCookie(res: ServerResponse, state: string, options: UpstreamLoginCookieOptions): void {
+  clearCookie(res, cookieName(state), options);
 }

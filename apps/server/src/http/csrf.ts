@@ -1,8 +1,11 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { randomToken, safeEqual } from '@dex/shared/crypto';
-import { readCookie } from './cookies.ts';
+import { param } from './params.ts';
+import type { WorkerRequest } from './request.ts';
+import { setCookie } from './respond.ts';
 
 const COOKIE = 'dex_csrf';
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface CsrfOptions {
   /** Cookie path: the issuer path, so the cookie never leaks to other apps on the host. */
@@ -11,21 +14,21 @@ export interface CsrfOptions {
 }
 
 /**
- * Double-submit CSRF protection for the login forms: a random token lives in an HttpOnly,
+ * Double-submit CSRF protection for the worker's forms: a random token lives in an HttpOnly,
  * SameSite=Lax cookie and in a hidden form field; a POST must carry both, equal.
  * Returns the token to embed in the form.
  */
-export function issueCsrfToken(req: Request, res: Response, options: CsrfOptions): string {
-  const existing = readCookie(req, COOKIE);
-  if (existing !== undefined && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+export function issueCsrfToken(req: WorkerRequest, res: ServerResponse, options: CsrfOptions): string {
+  const existing = req.cookie(COOKIE);
+  if (existing !== undefined && TOKEN.test(existing)) return existing;
   const token = randomToken(32);
-  res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: options.secure, path: options.path });
+  setCookie(res, COOKIE, token, options);
   return token;
 }
 
 /** Whether a form POST carries the same token as its cookie (compared in constant time). */
-export function hasValidCsrfToken(req: Request): boolean {
-  const cookie = readCookie(req, COOKIE);
-  const field = typeof req.body?.csrf_token === 'string' ? (req.body.csrf_token as string) : undefined;
+export function hasValidCsrfToken(req: WorkerRequest): boolean {
+  const cookie = req.cookie(COOKIE);
+  const field = param(req.form, 'csrf_token');
   return cookie !== undefined && field !== undefined && cookie !== '' && safeEqual(cookie, field);
 }

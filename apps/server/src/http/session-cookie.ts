@@ -1,5 +1,6 @@
-import type { Request, Response } from 'express';
-import { readCookie } from './cookies.ts';
+import type { ServerResponse } from 'node:http';
+import type { WorkerRequest } from './request.ts';
+import { clearCookie, setCookie } from './respond.ts';
 
 const COOKIE = 'dex_session';
 
@@ -10,16 +11,16 @@ export interface SessionCookieOptions {
 }
 
 /** The single sign-on cookie of a request, if it looks like one of ours. */
-export function readSessionCookie(req: Request): string | undefined {
-  const value = readCookie(req, COOKIE);
+export function readSessionCookie(req: WorkerRequest): string | undefined {
+  const value = req.cookie(COOKIE);
   return value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
 }
 
 /** Sets the single sign-on cookie: HttpOnly, SameSite=Lax, Secure on https issuers. */
-export function setSessionCookie(res: Response, value: string, maxAgeMs: number, options: SessionCookieOptions): void {
-  res.cookie(COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: options.secure, path: options.path, maxAge: maxAgeMs });
+export function setSessionCookie(res: ServerResponse, value: string, maxAgeMs: number, options: SessionCookieOptions): void {
+  setCookie(res, COOKIE, value, { ...options, maxAgeMs });
 }
 
-export function clearSessionCookie(res: Response, options: SessionCookieOptions): void {
-  res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'lax', secure: options.secure, path: options.path });
+export function clearSessionCookie(res: ServerResponse, options: SessionCookieOptions): void {
+  clearCookie(res, COOKIE, options);
 }

@@ -2,7 +2,7 @@ import type { PrismaDb } from '@dex/shared/db';
 import { isAnyRevoked } from '@dex/shared/domain/auth';
 import { type ClientRecord, findClient } from '@dex/shared/domain/clients';
 import { findUserById, type UserRecord } from '@dex/shared/domain/users';
-import type { AccessTokenClaims } from './tokens.ts';
+import type { AccessTokenClaims } from './access-tokens.ts';
 
 /**
  * Who an access token speaks for: a user (authorization code and refresh grants) or, for

@@ -1,9 +1,14 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { PrismaDb } from '@dex/shared/db';
 import { type AuthSessionRecord, type BrowserSessionRecord, createAuthSession } from '@dex/shared/domain/auth';
 import { findClient } from '@dex/shared/domain/clients';
 import type { ConnectorRegistry } from '#connectors/connector-registry.ts';
+import { singleParams } from '#http/params.ts';
+import type { WorkerRequest } from '#http/request.ts';
+import { redirect, sendHtml } from '#http/respond.ts';
+import type { Route } from '#http/router.ts';
 import { renderChooserPage } from '#pages/chooser-page.ts';
+import type { RenderError } from '#pages/error-page.ts';
 import { type AuthorizeCheck, AuthorizeError, type AuthorizeParams, type AuthorizeRequest } from './checks/authorize-request.ts';
 import { checkClient } from './checks/check-client.ts';
 import { checkPkce } from './checks/check-pkce.ts';
@@ -27,40 +32,33 @@ export interface AuthorizeDeps {
   issuerPath: string;
   issuerName: string;
   connectors: ConnectorRegistry;
-  renderError(res: Response, status: number, title: string, message: string): void;
+  renderError: RenderError;
   /** The browser's live single sign-on session, when SSO is on. */
-  readBrowserSession?: (req: Request) => Promise<BrowserSessionRecord | null>;
-  issueCode(res: Response, session: AuthSessionRecord, login: IdentifiedLogin): Promise<void>;
+  readBrowserSession?: (req: WorkerRequest) => Promise<BrowserSessionRecord | null>;
+  issueCode(res: ServerResponse, session: AuthSessionRecord, login: IdentifiedLogin): Promise<void>;
 }
 
-/** Reads the request's parameters (query for GET, form for POST); a repeated one is an error. */
-function readParams(req: Request): AuthorizeParams | string {
-  const source = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown> | undefined;
-  const params: Record<string, string> = {};
-  for (const [name, value] of Object.entries(source ?? {})) {
-    if (typeof value === 'string') params[name] = value;
-    else return name;
-  }
-  return params;
+/**
+ * `GET|POST <issuer>/auth`: validates the request (the query of a GET, the form of a POST,
+ * each parameter given once), then sends the browser to a connector.
+ * @example routes.set('/auth', authorizeRoute({ prisma, issuer, issuerPath, issuerName, connectors, renderError, issueCode }));
+ */
+export function authorizeRoute(deps: AuthorizeDeps): Route {
+  return { methods: ['GET', 'POST'], errors: 'html', body: 'form', handle: authorize(deps) };
 }
 
-/** `GET|POST <issuer>/auth`: validates the request, then sends the browser to a connector. */
-export function authorizeHandler(deps: AuthorizeDeps) {
+function authorize(deps: AuthorizeDeps) {
   const checkDeps = { findClient: (id: string) => findClient(deps.prisma, id) };
 
-  return async (req: Request, res: Response): Promise<void> => {
-    const params = readParams(req);
-    if (typeof params === 'string') {
-      deps.renderError(res, 400, 'Invalid request', `The parameter "${params}" was given more than once.`);
-      return;
-    }
+  return async (req: WorkerRequest, res: ServerResponse): Promise<void> => {
+    const params: AuthorizeParams = singleParams(req.params);
     const request: AuthorizeRequest = { params };
     try {
       for (const check of AUTHORIZE_CHECKS) await check(request, checkDeps);
     } catch (error) {
       if (!(error instanceof AuthorizeError)) throw error;
       if (error.redirect && request.redirectUri !== undefined) {
-        redirectWithParams(res, request.redirectUri, { ...error.toJSON(), state: params.state, iss: deps.issuer });
+        redirectWithParams(res, request.redirectUri, { ...error.toOAuthJSON(), state: params.state, iss: deps.issuer });
       } else {
         deps.renderError(res, 400, 'Invalid request', `The application sent an invalid login request: ${error.message}.`);
       }
@@ -71,6 +69,7 @@ export function authorizeHandler(deps: AuthorizeDeps) {
     const sessionOptions = {
       clientId: client.id,
       redirectUri,
+      redirectUriGiven: request.redirectUriGiven ?? true,
       scopes,
       ...(params.state === undefined ? {} : { clientState: params.state }),
       ...(params.nonce === undefined || params.nonce === '' ? {} : { nonce: params.nonce }),
@@ -127,7 +126,9 @@ export function authorizeHandler(deps: AuthorizeDeps) {
         return;
       }
       const base = new URLSearchParams(params);
-      res.type('html').send(
+      sendHtml(
+        res,
+        200,
         renderChooserPage({
           issuerName: deps.issuerName,
           links: connectors.map((c) => {
@@ -140,6 +141,6 @@ export function authorizeHandler(deps: AuthorizeDeps) {
       return;
     }
     const session = await createAuthSession(deps.prisma, { ...sessionOptions, connectorId: connector.id });
-    res.redirect(302, connector.loginUrl(session, { loginHint: params.login_hint, prompts, maxAgeSeconds: request.maxAgeSeconds }));
+    redirect(res, connector.loginUrl(session, { loginHint: params.login_hint, prompts, maxAgeSeconds: request.maxAgeSeconds }));
   };
 }

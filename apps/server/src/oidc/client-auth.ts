@@ -1,6 +1,7 @@
 import { type ClientCredentialRow, type ClientSummary, verifyClientSecret } from '@dex/shared/domain/clients';
-import { type FormRequest, formParam } from './form-param.ts';
-import { OAuthError } from './oauth-error.ts';
+import { OAuthError } from '@dex/shared/errors';
+import { checkStorable, PARAM_LIMITS, param } from '#http/params.ts';
+import type { WorkerRequest } from '#http/request.ts';
 
 /** How a client proved who it is at the token endpoint. */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -17,16 +18,21 @@ export interface AuthenticatedClient {
 
 type Credentials = { id: string; secret: string; method: 'client_secret_basic' | 'client_secret_post' } | { id: string; method: 'none' };
 
-/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64 (dex v0.3.0+ unescapes them). */
-function formDecode(value: string): string {
-  return decodeURIComponent(value.replaceAll('+', ' '));
+/**
+ * RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64 (dex v0.3.0+ unescapes
+ * them). What decodes is checked like every other parameter (no NUL, not too long).
+ */
+function formDecode(value: string, what: string): string {
+  const decoded = decodeURIComponent(value.replaceAll('+', ' '));
+  checkStorable(decoded, what, PARAM_LIMITS.maxValueLength);
+  return decoded;
 }
 
 /** The credentials a request carries: Basic header, form post, or only a client_id (`none`). */
-export function readClientCredentials(req: FormRequest): Credentials {
-  const header = req.get('authorization');
-  const postId = formParam(req, 'client_id');
-  const postSecret = formParam(req, 'client_secret');
+export function readClientCredentials(req: WorkerRequest): Credentials {
+  const header = req.header('authorization');
+  const postId = param(req.form, 'client_id');
+  const postSecret = param(req.form, 'client_secret');
   if (header !== undefined && /^basic\s/i.test(header)) {
     if (postSecret !== undefined) throw new OAuthError('invalid_request', 'client authentication must use only one method');
     const encoded = header.slice(6).trim();
@@ -36,8 +42,8 @@ export function readClientCredentials(req: FormRequest): Credentials {
     let id: string;
     let secret: string;
     try {
-      id = formDecode(decoded.slice(0, colon));
-      secret = formDecode(decoded.slice(colon + 1));
+      id = formDecode(decoded.slice(0, colon), 'the client id');
+      secret = formDecode(decoded.slice(colon + 1), 'the client secret');
     } catch {
       throw new OAuthError('invalid_client', 'malformed Basic credentials');
     }
@@ -56,7 +62,7 @@ export function readClientCredentials(req: FormRequest): Credentials {
  */
 export async function requireClient(
   clients: ClientCredentialLookup,
-  req: FormRequest,
+  req: WorkerRequest,
   options: { allowNone: boolean },
 ): Promise<AuthenticatedClient> {
   const credentials = readClientCredentials(req);

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { PrismaDb } from '@dex/shared/db';
 import {
   type AuthSessionRecord,
@@ -9,7 +9,9 @@ import {
 } from '@dex/shared/domain/auth';
 import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
 import { createUser, findUserByRemoteIdentity, LOCAL_CONNECTOR_ID, normalizeEmail, type UserRecord } from '@dex/shared/domain/users';
+import { sendHtml } from '#http/respond.ts';
 import { type SessionCookieOptions, setSessionCookie } from '#http/session-cookie.ts';
+import type { RenderError } from '#pages/error-page.ts';
 import { renderOobPage } from '#pages/oob-page.ts';
 import { redirectWithParams } from './redirect.ts';
 
@@ -22,7 +24,7 @@ export interface CompleteLoginDeps {
   /** Single sign-on: how long a browser session lasts, or null when SSO is off. */
   ssoSessionTtlMs: number | null;
   cookie: SessionCookieOptions;
-  renderError(res: Response, status: number, title: string, message: string): void;
+  renderError: RenderError;
 }
 
 export interface IdentifiedLogin {
@@ -39,17 +41,19 @@ const EXPIRED = 'This login request is no longer valid. Go back to the applicati
  * it to the client: a redirect with `code`, `state` and `iss`, or, for the out-of-band
  * redirect URI, a page that shows the code (reference §2.11).
  */
-export async function issueCode(deps: CompleteLoginDeps, res: Response, session: AuthSessionRecord, login: IdentifiedLogin): Promise<void> {
+export async function issueCode(
+  deps: CompleteLoginDeps,
+  res: ServerResponse,
+  session: AuthSessionRecord,
+  login: IdentifiedLogin,
+): Promise<void> {
   const code = await identifyAuthSession(deps.prisma, { sessionId: session.id, ...login });
   if (code === null) {
     deps.renderError(res, 400, 'Login expired', EXPIRED);
     return;
   }
   if (session.redirectUri === OOB_REDIRECT_URI) {
-    res
-      .set('Cache-Control', 'no-store')
-      .type('html')
-      .send(renderOobPage({ issuerName: deps.issuerName, code }));
+    sendHtml(res, 200, renderOobPage({ issuerName: deps.issuerName, code }), { noStore: true });
     return;
   }
   redirectWithParams(res, session.redirectUri, { code, state: session.clientState ?? undefined, iss: deps.issuer });
@@ -101,7 +105,7 @@ async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identit
  * identity to a dex user, starts the browser's single sign-on session and issues the code.
  */
 export function createCompleteLogin(deps: CompleteLoginDeps) {
-  return async (options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: Response }): Promise<void> => {
+  return async (options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: ServerResponse }): Promise<void> => {
     const { res } = options;
     const session = await findAuthSession(deps.prisma, options.sessionId);
     if (session === null || session.state !== 'NEW') {

@@ -1,5 +1,7 @@
 import { SUPPORTED_SCOPES } from './checks/check-scope.ts';
-import { SUPPORTED_GRANT_TYPES } from './token.ts';
+import { type JsonDocument, jsonDocumentRoute } from '#http/json-document.ts';
+import type { Route } from '#http/router.ts';
+import { SUPPORTED_GRANT_TYPES } from './token-endpoint.ts';
 
 /** Claims the worker can put in ID tokens. */
 const CLAIMS_SUPPORTED = ['iss', 'sub', 'aud', 'iat', 'exp', 'auth_time', 'nonce', 'at_hash', 'azp', 'name', 'email', 'email_verified'];
@@ -36,4 +38,14 @@ export function providerMetadata(issuer: string, options: { registration: boolea
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
   };
+}
+
+/**
+ * `GET <issuer>/.well-known/openid-configuration`: the metadata never changes while the
+ * worker runs, so it is serialized once.
+ * @example routes.set('/.well-known/openid-configuration', discoveryRoute(issuer, { registration: false }));
+ */
+export function discoveryRoute(issuer: string, options: { registration: boolean }): Route {
+  const document: JsonDocument = { body: JSON.stringify(providerMetadata(issuer, options)), cacheControl: 'public, max-age=86400' };
+  return jsonDocumentRoute(() => document);
 }

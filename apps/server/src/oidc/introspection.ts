@@ -1,15 +1,15 @@
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
 import { findActiveRefreshToken } from '@dex/shared/domain/auth';
 import type { ClientSummary } from '@dex/shared/domain/clients';
 import { findUserById } from '@dex/shared/domain/users';
+import { OAuthError } from '@dex/shared/errors';
+import { param } from '#http/params.ts';
+import { sendJson } from '#http/respond.ts';
+import type { Route } from '#http/router.ts';
 import { findAccessTokenSubject } from './access-token-subject.ts';
+import type { AccessTokenKeys } from './access-tokens.ts';
 import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
-import { formParam, isFormRequest } from './form-param.ts';
-import { OAuthError } from './oauth-error.ts';
 import { hintedFirst } from './token-type-hint.ts';
-import { oauthJsonErrors } from './protocol-errors.ts';
-import type { AccessTokenKeys } from './tokens.ts';
 
 /** What the introspection endpoint needs from the worker. */
 export interface IntrospectionDeps {
@@ -84,33 +84,28 @@ const INTROSPECTORS: ReadonlyMap<string, Introspector> = new Map([
  * public client is `invalid_client`. Every token that is not active (unknown, expired,
  * revoked, another client's refresh token, a disabled user's) is the same `{active:false}`
  * (§2.2), so the answer reveals nothing more.
+ * @example routes.set('/token/introspect', introspectionRoute({ prisma, clients, issuer, accessTokens, refreshTokenIdleTtlMs }));
  */
-async function introspect(req: Request, res: Response, deps: IntrospectionDeps): Promise<void> {
-  res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
-  if (req.method !== 'POST') {
-    res.set('Allow', 'POST');
-    throw new OAuthError('invalid_request', 'the introspection endpoint accepts POST only', 405);
-  }
-  if (!isFormRequest(req)) throw new OAuthError('invalid_request', 'the introspection request must be application/x-www-form-urlencoded');
-  const { client } = await requireClient(deps.clients, req, { allowNone: false });
-  if (client.public) throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
-  const token = formParam(req, 'token');
-  if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
-  for (const introspector of hintedFirst(INTROSPECTORS, formParam(req, 'token_type_hint'))) {
-    const active = await introspector(token, client, deps);
-    if (active !== null) {
-      res.json(active);
-      return;
-    }
-  }
-  res.json({ active: false });
-}
-
-/**
- * The introspection route's stack after the form parser: the handler, then the error
- * handler that renders its failures (and the parser's) as RFC 6749 §5.2 JSON.
- * @example router.all('/token/introspect', form, introspectionHandler({ prisma, issuer, accessTokens, refreshTokenIdleTtlMs }));
- */
-export function introspectionHandler(deps: IntrospectionDeps): [RequestHandler, ErrorRequestHandler] {
-  return [(req, res) => introspect(req, res, deps), oauthJsonErrors];
+export function introspectionRoute(deps: IntrospectionDeps): Route {
+  return {
+    methods: ['POST'],
+    errors: 'json',
+    challenge: 'basic',
+    body: 'form',
+    bodyRequired: true,
+    async handle(req, res) {
+      const { client } = await requireClient(deps.clients, req, { allowNone: false });
+      if (client.public) throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
+      const token = param(req.form, 'token');
+      if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
+      for (const introspector of hintedFirst(INTROSPECTORS, param(req.form, 'token_type_hint'))) {
+        const active = await introspector(token, client, deps);
+        if (active !== null) {
+          sendJson(res, 200, active);
+          return;
+        }
+      }
+      sendJson(res, 200, { active: false });
+    },
+  };
 }

@@ -1,9 +1,14 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { PrismaDb } from '@dex/shared/db';
 import { endBrowserSession } from '@dex/shared/domain/auth';
 import { findClient } from '@dex/shared/domain/clients';
 import { hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
+import { param } from '#http/params.ts';
+import type { WorkerRequest } from '#http/request.ts';
+import { sendHtml } from '#http/respond.ts';
+import type { Route } from '#http/router.ts';
 import { clearSessionCookie, readSessionCookie, type SessionCookieOptions } from '#http/session-cookie.ts';
+import type { RenderError } from '#pages/error-page.ts';
 import { renderLoggedOutPage, renderLogoutConfirmPage } from '#pages/logout-page.ts';
 import type { KeyCache } from './key-cache.ts';
 import { redirectWithParams } from './redirect.ts';
@@ -16,7 +21,7 @@ export interface LogoutDeps {
   issuerPath: string;
   keys: KeyCache;
   cookie: SessionCookieOptions;
-  renderError(res: Response, status: number, title: string, message: string): void;
+  renderError: RenderError;
 }
 
 const FORWARDED = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client_id'] as const;
@@ -27,17 +32,18 @@ const FORWARDED = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client
  * confirms first (a CSRF-protected form), so a third-party page cannot log users out. The
  * browser is sent to `post_logout_redirect_uri` only when it exactly matches a redirect URI
  * registered by the client named by the hint or `client_id`: never an open redirect.
+ * @example routes.set('/logout', logoutRoute({ prisma, issuer, issuerName, issuerPath, keys, cookie, renderError }));
  */
-export function logoutHandler(deps: LogoutDeps) {
-  return async (req: Request, res: Response): Promise<void> => {
-    const source = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown> | undefined;
+export function logoutRoute(deps: LogoutDeps): Route {
+  return { methods: ['GET', 'POST'], errors: 'html', body: 'form', handle: logout(deps) };
+}
+
+function logout(deps: LogoutDeps) {
+  return async (req: WorkerRequest, res: ServerResponse): Promise<void> => {
     const params: Record<string, string> = {};
     for (const name of FORWARDED) {
-      const value = source?.[name];
-      if (value === undefined) continue;
-      if (typeof value !== 'string')
-        return deps.renderError(res, 400, 'Invalid request', `The parameter "${name}" was given more than once.`);
-      if (value !== '') params[name] = value;
+      const value = param(req.params, name);
+      if (value !== undefined) params[name] = value;
     }
 
     let hintedClient: string | undefined;
@@ -61,12 +67,16 @@ export function logoutHandler(deps: LogoutDeps) {
       redirectTo = params.post_logout_redirect_uri;
     }
 
-    const confirmed = req.method === 'POST' && (req.body as Record<string, unknown>).confirm === 'yes' && hasValidCsrfToken(req);
+    const confirmed = req.method === 'POST' && param(req.form, 'confirm') === 'yes' && hasValidCsrfToken(req);
     if (!hintValid && !confirmed) {
       const csrfToken = issueCsrfToken(req, res, { path: deps.cookie.path, secure: deps.cookie.secure });
-      res
-        .type('html')
-        .send(renderLogoutConfirmPage({ issuerName: deps.issuerName, postUrl: `${deps.issuerPath}/logout`, csrfToken, fields: params }));
+      const page = renderLogoutConfirmPage({
+        issuerName: deps.issuerName,
+        postUrl: `${deps.issuerPath}/logout`,
+        csrfToken,
+        fields: params,
+      });
+      sendHtml(res, 200, page, { noStore: true });
       return;
     }
 
@@ -77,6 +87,6 @@ export function logoutHandler(deps: LogoutDeps) {
       redirectWithParams(res, redirectTo, { state: params.state });
       return;
     }
-    res.type('html').send(renderLoggedOutPage({ issuerName: deps.issuerName }));
+    sendHtml(res, 200, renderLoggedOutPage({ issuerName: deps.issuerName }));
   };
 }

@@ -1,12 +1,11 @@
-import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
 import { createClient, redirectUriProblem } from '@dex/shared/domain/clients';
-import { SUPPORTED_GRANT_TYPES } from './token.ts';
-
-/** RFC 7591 §3.2.2 error codes. */
-type RegistrationErrorCode = 'invalid_request' | 'invalid_redirect_uri' | 'invalid_client_metadata';
+import { OAuthError } from '@dex/shared/errors';
+import { sendJson } from '#http/respond.ts';
+import type { Route } from '#http/router.ts';
+import { SUPPORTED_GRANT_TYPES } from './token-endpoint.ts';
 
 const MAX_REDIRECT_URIS = 20;
 const ZUri = z.string().max(2048);
@@ -23,46 +22,38 @@ const ZClientMetadata = z.looseObject({
   id_token_signed_response_alg: z.string().optional(),
 });
 
-class RegistrationError extends Error {
-  readonly code: RegistrationErrorCode;
-  constructor(code: RegistrationErrorCode, description: string) {
-    super(description);
-    this.code = code;
-  }
-}
-
 function validate(body: unknown) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new RegistrationError('invalid_request', 'the request body must be a JSON object of client metadata');
+    throw new OAuthError('invalid_request', 'the request body must be a JSON object of client metadata');
   }
   const parsed = ZClientMetadata.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path[0];
     const code = field === 'redirect_uris' ? 'invalid_redirect_uri' : 'invalid_client_metadata';
-    throw new RegistrationError(code, `${typeof field === 'string' ? `${field}: ` : ''}${issue?.message ?? 'invalid metadata'}`);
+    throw new OAuthError(code, `${typeof field === 'string' ? `${field}: ` : ''}${issue?.message ?? 'invalid metadata'}`);
   }
   const metadata = parsed.data;
   for (const uri of metadata.redirect_uris) {
     const problem = redirectUriProblem(uri);
-    if (problem !== undefined) throw new RegistrationError('invalid_redirect_uri', problem);
+    if (problem !== undefined) throw new OAuthError('invalid_redirect_uri', problem);
   }
   const unsupportedResponse = metadata.response_types?.find((type) => type !== 'code');
   if (unsupportedResponse !== undefined)
-    throw new RegistrationError('invalid_client_metadata', `unsupported response_type: ${unsupportedResponse}`);
+    throw new OAuthError('invalid_client_metadata', `unsupported response_type: ${unsupportedResponse}`);
   const unsupportedGrant = metadata.grant_types?.find((type) => !SUPPORTED_GRANT_TYPES.includes(type));
-  if (unsupportedGrant !== undefined) throw new RegistrationError('invalid_client_metadata', `unsupported grant_type: ${unsupportedGrant}`);
+  if (unsupportedGrant !== undefined) throw new OAuthError('invalid_client_metadata', `unsupported grant_type: ${unsupportedGrant}`);
   const method = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
   if (method !== 'client_secret_basic' && method !== 'client_secret_post') {
-    throw new RegistrationError('invalid_client_metadata', `unsupported token_endpoint_auth_method: ${method}`);
+    throw new OAuthError('invalid_client_metadata', `unsupported token_endpoint_auth_method: ${method}`);
   }
   if (metadata.id_token_signed_response_alg !== undefined && metadata.id_token_signed_response_alg !== 'RS256') {
-    throw new RegistrationError('invalid_client_metadata', 'id_token_signed_response_alg must be RS256');
+    throw new OAuthError('invalid_client_metadata', 'id_token_signed_response_alg must be RS256');
   }
   for (const field of ['logo_uri', 'client_uri'] as const) {
     const value = metadata[field];
     if (value !== undefined && redirectUriProblem(value) !== undefined)
-      throw new RegistrationError('invalid_client_metadata', `${field} must be an http(s) URL`);
+      throw new OAuthError('invalid_client_metadata', `${field} must be an http(s) URL`);
   }
   return { ...metadata, token_endpoint_auth_method: method };
 }
@@ -70,14 +61,18 @@ function validate(body: unknown) {
 /**
  * `POST <issuer>/registration`: OAuth 2.0 Dynamic Client Registration (RFC 7591), enabled by
  * `--enable-client-registration` as in dex v0 (reference §2.12). Registered clients are
- * always confidential and never admin; the secret is returned once.
+ * always confidential and never admin; the secret is returned once. Errors are RFC 7591
+ * §3.2.2's (`invalid_redirect_uri`, `invalid_client_metadata`).
+ * @example routes.set('/registration', registrationRoute({ prisma }));
  */
-export function registrationHandler(deps: { prisma: PrismaDb }) {
-  return async (req: Request, res: Response): Promise<void> => {
-    res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
-    try {
-      if (!req.is('application/json')) throw new RegistrationError('invalid_request', 'the request must be application/json');
-      const metadata = validate(req.body);
+export function registrationRoute(deps: { prisma: PrismaDb }): Route {
+  return {
+    methods: ['POST'],
+    errors: 'json',
+    body: 'json',
+    bodyRequired: true,
+    async handle(req, res) {
+      const metadata = validate(req.json);
       const { client, secret } = await createClient(deps.prisma, {
         redirectUris: metadata.redirect_uris,
         ...(metadata.client_name === undefined ? {} : { name: metadata.client_name }),
@@ -91,7 +86,7 @@ export function registrationHandler(deps: { prisma: PrismaDb }) {
         targetId: client.id,
         after: { id: client.id, name: client.name, redirectUris: client.redirectUris },
       });
-      res.status(201).json({
+      sendJson(res, 201, {
         client_id: client.id,
         client_secret: secret,
         client_id_issued_at: Math.floor(client.createdAt.getTime() / 1000),
@@ -104,9 +99,6 @@ export function registrationHandler(deps: { prisma: PrismaDb }) {
         grant_types: metadata.grant_types ?? ['authorization_code'],
         response_types: ['code'],
       });
-    } catch (error) {
-      if (!(error instanceof RegistrationError)) throw error;
-      res.status(400).json({ error: error.code, error_description: error.message });
-    }
+    },
   };
 }

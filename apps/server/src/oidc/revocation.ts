@@ -1,13 +1,13 @@
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
 import { revokeIds, revokeRefreshToken, revokeRefreshTokensOfGrant } from '@dex/shared/domain/auth';
+import { OAuthError } from '@dex/shared/errors';
 import { locals } from '@dex/shared/http';
+import { param } from '#http/params.ts';
+import { sendEmpty } from '#http/respond.ts';
+import type { Route } from '#http/router.ts';
+import type { AccessTokenKeys } from './access-tokens.ts';
 import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
-import { formParam, isFormRequest } from './form-param.ts';
-import { OAuthError } from './oauth-error.ts';
 import { hintedFirst } from './token-type-hint.ts';
-import { oauthJsonErrors } from './protocol-errors.ts';
-import type { AccessTokenKeys } from './tokens.ts';
 
 /** What the revocation endpoint needs from the worker. */
 export interface RevocationDeps {
@@ -71,31 +71,28 @@ const REVOKERS: ReadonlyMap<string, Revoker> = new Map([
  * access tokens of its grant. Unknown tokens, tokens of other clients and already revoked
  * ones get the same empty 200 (§2.2): the client cannot act on the difference, and nothing
  * leaks. `token_type_hint` only orders the lookup; an unknown hint is ignored (§2.1).
+ * @example routes.set('/token/revoke', revocationRoute({ prisma, clients, issuer, accessTokens, idTokenTtlMs }));
  */
-async function revoke(req: Request, res: Response, deps: RevocationDeps): Promise<void> {
-  res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
-  if (req.method !== 'POST') {
-    res.set('Allow', 'POST');
-    throw new OAuthError('invalid_request', 'the revocation endpoint accepts POST only', 405);
-  }
-  if (!isFormRequest(req)) throw new OAuthError('invalid_request', 'the revocation request must be application/x-www-form-urlencoded');
-  const { client } = await requireClient(deps.clients, req, { allowNone: true });
-  const token = formParam(req, 'token');
-  if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
-  let revoked: Record<string, unknown> | null = null;
-  for (const revoker of hintedFirst(REVOKERS, formParam(req, 'token_type_hint'))) {
-    revoked = await revoker(token, client.id, deps);
-    if (revoked !== null) break;
-  }
-  locals(res).log.debug({ clientId: client.id, revoked }, 'token revocation');
-  res.status(200).end();
-}
-
-/**
- * The revocation route's stack after the form parser: the handler, then the error handler
- * that renders its failures (and the parser's) as RFC 6749 §5.2 JSON.
- * @example router.all('/token/revoke', form, revocationHandler({ prisma, clients, issuer, accessTokens, idTokenTtlMs }));
- */
-export function revocationHandler(deps: RevocationDeps): [RequestHandler, ErrorRequestHandler] {
-  return [(req, res) => revoke(req, res, deps), oauthJsonErrors];
+export function revocationRoute(deps: RevocationDeps): Route {
+  return {
+    methods: ['POST'],
+    errors: 'json',
+    challenge: 'basic',
+    body: 'form',
+    bodyRequired: true,
+    async handle(req, res) {
+      const { client } = await requireClient(deps.clients, req, { allowNone: true });
+      const token = param(req.form, 'token');
+      if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
+      let revoked: Record<string, unknown> | null = null;
+      for (const revoker of hintedFirst(REVOKERS, param(req.form, 'token_type_hint'))) {
+        revoked = await revoker(token, client.id, deps);
+        if (revoked !== null) break;
+      }
+      locals(res).log.debug({ clientId: client.id, revoked }, 'token revocation');
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Pragma', 'no-cache');
+      sendEmpty(res, 200);
+    },
+  };
 }

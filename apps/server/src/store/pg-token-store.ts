@@ -1,8 +1,7 @@
-import type { NewRefreshTokenRow, StoredRefreshToken } from '@dex/shared/domain/auth';
 import type { ClientCredentialRow } from '@dex/shared/domain/clients';
 import type { UserRecord } from '@dex/shared/domain/users';
 import type { DatabaseDriver } from '@dex/shared/db';
-import type { TokenStore } from './token-store.ts';
+import type { NewRefreshTokenRow, StoredRefreshToken, TokenStore } from './token-store.ts';
 
 type Pool = Extract<DatabaseDriver, { provider: 'postgresql' }>['pool'];
 

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabaseDriver } from '@dex/shared/db';
-import type { NewRefreshTokenRow, StoredRefreshToken } from '@dex/shared/domain/auth';
-import type { TokenStore } from './token-store.ts';
+import type { NewRefreshTokenRow, StoredRefreshToken, TokenStore } from './token-store.ts';
 
 type Connection = ReturnType<Extract<DatabaseDriver, { provider: 'sqlite' }>['connection']>;
 

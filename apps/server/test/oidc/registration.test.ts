@@ -67,7 +67,7 @@ describe.each(testProviders(process.env))('dynamic client registration RFC7591 (
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { error: string }).error).toBe('invalid_request');
     const form = await register('redirect_uris=https://app.example/cb', 'application/x-www-form-urlencoded');
-    expect(await form.json()).toEqual({ error: 'invalid_request', error_description: 'the request must be application/json' });
+    expect(await form.json()).toEqual({ error: 'invalid_request', error_description: 'the request body must be application/json' });
   });
 });
 

@@ -194,7 +194,7 @@ describe.each(testProviders(process.env))('token revocation RFC7009 (%s)', (prov
   it('answers malformed requests with invalid_request, never a server error', async () => {
     const client = await stack.addClient();
     const json = await fetch(revokeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"token":"x"}' });
-    await expectError(json, 400, 'invalid_request', 'the revocation request must be application/x-www-form-urlencoded');
+    await expectError(json, 400, 'invalid_request', 'the request body must be application/x-www-form-urlencoded');
     const repeated = await revoke(
       client,
       new URLSearchParams([
@@ -207,7 +207,7 @@ describe.each(testProviders(process.env))('token revocation RFC7009 (%s)', (prov
     await expectError(await revoke(client, tooManyParams({ token: 'x' })), 400, 'invalid_request', 'too many parameters');
     const get = await fetch(revokeUrl);
     expect(get.headers.get('allow')).toBe('POST');
-    await expectError(get, 405, 'invalid_request', 'the revocation endpoint accepts POST only');
+    await expectError(get, 405, 'invalid_request', 'method GET is not allowed here; use POST');
   });
 
   it('serves openid-client’s tokenRevocation', async () => {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { signJwt } from '../../src/oidc/tokens.ts';
+import { signJwt } from '../../src/oidc/id-tokens.ts';
 
 describe('JWS compact serialization RFC7515 with node:crypto', () => {
   const claims = { iss: 'https://issuer.example/dex', sub: 'user-1', aud: 'client-1', iat: 1_700_000_000, exp: 4_000_000_000 };

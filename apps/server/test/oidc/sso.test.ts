@@ -49,6 +49,7 @@ describe.each(testProviders(process.env))('single sign-on, prompt and max_age OI
       grant_type: 'authorization_code',
       code: callback?.searchParams.get('code') ?? '',
       code_verifier: verifier,
+      redirect_uri: client.redirectUri,
     });
     const body = (await response.json()) as Record<string, string>;
     return (await jwtVerify(body.id_token ?? '', createRemoteJWKSet(new URL(`${stack.issuer}/keys`)))).payload;
@@ -133,6 +134,7 @@ describe.each(testProviders(process.env))('single sign-on, prompt and max_age OI
       grant_type: 'authorization_code',
       code: done.location?.searchParams.get('code') ?? '',
       code_verifier: verifier,
+      redirect_uri: client.redirectUri,
     });
     const idToken = ((await response.json()) as Record<string, string>).id_token ?? '';
 

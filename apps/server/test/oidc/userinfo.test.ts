@@ -162,16 +162,16 @@ describe.each(testProviders(process.env))('userinfo OIDC Core §5.3 (%s)', (prov
       { access_token: token },
       { 'content-type': 'application/x-www-form-urlencoded; charset=koi8-r' },
     );
-    await expectBearerError(latin1, 400, 'invalid_request', 'unsupported body charset');
+    await expectBearerError(latin1, 415, 'invalid_request', 'unsupported body charset');
   });
 
   it('answers other methods with 405 and Allow', async () => {
     const response = await fetch(userinfoUrl, { method: 'PUT' });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
     expect(await response.json()).toEqual({
       error: 'invalid_request',
-      error_description: 'the userinfo endpoint accepts GET and POST only',
+      error_description: 'method PUT is not allowed here; use GET, HEAD or POST',
     });
   });
 

@@ -89,3 +89,10 @@ export async function isActive(stack: WorkerStack, client: { id: string; secret:
   if (response.status !== 200) throw new Error(`introspection failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { active: boolean }).active;
 }
+
+/** `GET <issuer>/health`: the HTTP status, the body's `status` (ok, degraded, error) and each check. */
+export async function readHealth(stack: WorkerStack): Promise<{ status: number; state: string; checks: Record<string, string> }> {
+  const response = await fetch(`${stack.issuer}/health`);
+  const body = (await response.json()) as { status: string; checks: Record<string, string> };
+  return { status: response.status, state: body.status, checks: body.checks };
+}

@@ -1,5 +1,5 @@
 import type { ClientRecord } from '@dex/shared/domain/clients';
-import { OAuthError, type OAuthErrorCode } from '../oauth-error.ts';
+import { OAuthError, type OAuthErrorCode } from '@dex/shared/errors';
 
 /** The parameters of an authorization request, each given at most once. */
 export type AuthorizeParams = Readonly<Record<string, string>>;
@@ -9,6 +9,8 @@ export interface AuthorizeRequest {
   params: AuthorizeParams;
   client?: ClientRecord;
   redirectUri?: string;
+  /** Whether the request named its redirect URI (else the client's only one is used). */
+  redirectUriGiven?: boolean;
   scopes?: string[];
   /** Clients (other than the requester) named by `audience:server:client_id:` scopes. */
   audiences?: string[];

@@ -29,10 +29,12 @@ export const checkRedirectUri: AuthorizeCheck = (request) => {
       throw new AuthorizeError('invalid_request', 'missing required parameter: redirect_uri', { redirect: false });
     }
     request.redirectUri = only;
+    request.redirectUriGiven = false;
     return;
   }
   if (client.redirectUris.includes(given) || (client.public && isNativeRedirect(given))) {
     request.redirectUri = given;
+    request.redirectUriGiven = true;
     return;
   }
   throw new AuthorizeError('invalid_request', 'redirect_uri is not registered for this client', { redirect: false });

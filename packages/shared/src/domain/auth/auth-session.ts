@@ -21,6 +21,8 @@ export interface AuthSessionRecord {
   clientId: string;
   clientState: string | null;
   redirectUri: string;
+  /** Whether the authorization request named the redirect URI (else it was the client's only one). */
+  redirectUriGiven: boolean;
   scopes: string[];
   nonce: string | null;
   codeChallenge: string | null;
@@ -39,6 +41,7 @@ interface AuthSessionRow {
   clientId: string;
   clientState: string | null;
   redirectUri: string;
+  redirectUriGiven: boolean;
   scope: string;
   nonce: string | null;
   codeChallenge: string | null;
@@ -58,6 +61,7 @@ function toRecord(row: AuthSessionRow): AuthSessionRecord {
     clientId: row.clientId,
     clientState: row.clientState,
     redirectUri: row.redirectUri,
+    redirectUriGiven: row.redirectUriGiven,
     scopes: row.scope === '' ? [] : row.scope.split(' '),
     nonce: row.nonce,
     codeChallenge: row.codeChallenge,
@@ -74,6 +78,8 @@ function toRecord(row: AuthSessionRow): AuthSessionRecord {
 export interface CreateAuthSessionOptions {
   clientId: string;
   redirectUri: string;
+  /** Whether the request named `redirect_uri` (default true); /token then requires it. */
+  redirectUriGiven?: boolean;
   scopes: readonly string[];
   clientState?: string;
   nonce?: string;
@@ -101,6 +107,7 @@ export async function createAuthSession(prisma: PrismaDb, options: CreateAuthSes
       clientId: options.clientId,
       clientState: options.clientState ?? null,
       redirectUri: options.redirectUri,
+      redirectUriGiven: options.redirectUriGiven ?? true,
       scope: options.scopes.join(' '),
       nonce: options.nonce ?? null,
       codeChallenge: options.codeChallenge ?? null,
@@ -166,30 +173,39 @@ export async function identifyAuthSession(prisma: PrismaDb, options: IdentifyAut
   });
 }
 
-export type RedeemCodeResult =
-  | { status: 'ok'; session: AuthSessionRecord }
-  | { status: 'invalid' }
-  /** The code was already spent: a replay. Whatever it issued must be revoked. */
-  | { status: 'replayed'; session: AuthSessionRecord };
+/** An authorization code as the token endpoint finds it, before it decides to spend it. */
+export interface FoundAuthCode {
+  codeHash: string;
+  /** When it was spent; null while it is unused. */
+  usedAt: Date | null;
+  expiresAt: Date;
+  session: AuthSessionRecord;
+}
 
 /**
- * Spends an authorization code exactly once (a compare-and-set on `usedAt`), moving its
- * session to EXCHANGED. A second use reports `replayed` with the session, so the caller can
- * revoke the tokens the first use issued.
- * @example const result = await redeemAuthCode(db.prisma, code);
+ * Looks an authorization code up without spending it, so that the token endpoint can check
+ * the client and the request first: only the code's own client may spend it (or, with a
+ * replay, revoke what it issued). Null for an unknown code.
+ * @example const found = await findAuthCode(db.prisma, code);
  */
-export async function redeemAuthCode(prisma: PrismaDb, code: string, now = new Date()): Promise<RedeemCodeResult> {
-  const codeHash = sha256Hex(code);
+export async function findAuthCode(prisma: PrismaDb, code: string): Promise<FoundAuthCode | null> {
+  const row = await prisma.authCode.findUnique({ where: { codeHash: sha256Hex(code) }, include: { session: true } });
+  if (row === null || row.kind !== 'code') return null;
+  return { codeHash: row.codeHash, usedAt: row.usedAt, expiresAt: row.expiresAt, session: toRecord(row.session) };
+}
+
+/**
+ * Spends a found authorization code exactly once (a compare-and-set on `usedAt`) and moves
+ * its session to EXCHANGED. False when it was spent meanwhile (a concurrent use: a replay)
+ * or has expired.
+ * @example if (!(await spendAuthCode(db.prisma, found))) ... // replayed
+ */
+export async function spendAuthCode(prisma: PrismaDb, found: FoundAuthCode, now = new Date()): Promise<boolean> {
   const spent = await prisma.authCode.updateMany({
-    where: { codeHash, kind: 'code', usedAt: null, expiresAt: { gt: now } },
+    where: { codeHash: found.codeHash, kind: 'code', usedAt: null, expiresAt: { gt: now } },
     data: { usedAt: now },
   });
-  const row = await prisma.authCode.findUnique({ where: { codeHash }, include: { session: true } });
-  if (row === null || row.kind !== 'code') return { status: 'invalid' };
-  if (spent.count === 1) {
-    const session = await prisma.authSession.update({ where: { id: row.sessionId }, data: { state: 'EXCHANGED' } });
-    return { status: 'ok', session: toRecord(session) };
-  }
-  if (row.usedAt !== null) return { status: 'replayed', session: toRecord(row.session) };
-  return { status: 'invalid' };
+  if (spent.count !== 1) return false;
+  await prisma.authSession.updateMany({ where: { id: found.session.id }, data: { state: 'EXCHANGED' } });
+  return true;
 }

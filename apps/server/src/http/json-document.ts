@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { Route } from './router.ts';
+
+/** A JSON document and how long caches may keep it. */
+export interface JsonDocument {
+  body: string;
+  cacheControl: string;
+}
+
+/** Whether an `If-None-Match` value names `etag` (RFC 9110 §13.1.2: weak comparison, or `*`). */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * A public JSON document (discovery, JWKS) for GET and HEAD: with `Cache-Control`, a strong
+ * ETag (SHA-256 of the body, computed once per body) and `304 Not Modified` for a matching
+ * `If-None-Match`.
+ * @example routes.set('/keys', jsonDocumentRoute(async () => ({ body, cacheControl })));
+ */
+export function jsonDocumentRoute(get: () => JsonDocument | Promise<JsonDocument>): Route {
+  let tagged: { body: string; etag: string } | undefined;
+  return {
+    methods: ['GET'],
+    errors: 'json',
+    async handle(req, res) {
+      const document = await get();
+      if (tagged?.body !== document.body) {
+        tagged = { body: document.body, etag: `"${createHash('sha256').update(document.body).digest('base64url')}"` };
+      }
+      res.setHeader('Cache-Control', document.cacheControl);
+      res.setHeader('ETag', tagged.etag);
+      if (matchesEtag(req.raw.headers['if-none-match'], tagged.etag)) {
+        res.statusCode = 304;
+        res.end();
+        return;
+      }
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Length', Buffer.byteLength(document.body));
+      res.end(document.body);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { findAuthCode, issueRefreshToken, revokeTokensOfAuthSession, spendAuthCode, type FoundAuthCode } from '@dex/shared/domain/auth';
+import { findUserById } from '@dex/shared/domain/users';
+import { OAuthError } from '@dex/shared/errors';
+import type { Logger } from '@dex/shared/logging';
+import { param } from '#http/params.ts';
+import { checkCodeClient } from '../checks/check-code-client.ts';
+import { checkCodeExpiry } from '../checks/check-code-expiry.ts';
+import { checkCodeRedirectUri } from '../checks/check-code-redirect-uri.ts';
+import { checkCodeVerifier } from '../checks/check-code-verifier.ts';
+import type { CodeExchange, CodeExchangeCheck } from '../checks/code-exchange.ts';
+import { requireClient } from '../client-auth.ts';
+import { revokeGrantAccessTokens, userTokenResponse } from '../token-response.ts';
+import type { Grant, GrantDeps } from './grant.ts';
+
+/** The checks of an exchange by the code's own client, still unspent, in order. */
+const CODE_CHECKS: readonly CodeExchangeCheck[] = [checkCodeExpiry, checkCodeRedirectUri, checkCodeVerifier];
+
+/**
+ * A code used twice (RFC 6749 §4.1.2, §10.5): the second use is refused and what the first
+ * issued is revoked, the refresh tokens and the access tokens.
+ */
+async function refuseReplay(deps: GrantDeps, code: FoundAuthCode, log: Logger): Promise<never> {
+  const revoked = await revokeTokensOfAuthSession(deps.prisma, code.session.id);
+  await revokeGrantAccessTokens(deps, [code.session.id]);
+  log.warn({ clientId: code.session.clientId, revoked }, 'authorization code replayed; tokens issued from it revoked');
+  throw new OAuthError('invalid_grant', 'the authorization code was already used');
+}
+
+/**
+ * `grant_type=authorization_code` (RFC 6749 §4.1.3 with PKCE, RFC 7636 §4.6). The client is
+ * authenticated and the code found before anything changes; only the code's own client can
+ * spend it or set off the replay revocation, and only once its `redirect_uri` and PKCE
+ * verifier check out. The spend is a compare-and-set: of two concurrent exchanges, one wins
+ * and the other counts as a replay.
+ */
+export const authorizationCode: Grant = async (req, deps, log) => {
+  const { client } = await requireClient(deps.store, req, { allowNone: true });
+  const code = param(req.form, 'code');
+  if (code === undefined) throw new OAuthError('invalid_request', 'missing required parameter: code');
+  const found = await findAuthCode(deps.prisma, code);
+  if (found === null) throw new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
+  const exchange: CodeExchange = {
+    client,
+    code: found,
+    redirectUri: param(req.form, 'redirect_uri'),
+    codeVerifier: param(req.form, 'code_verifier'),
+    now: new Date(),
+  };
+  checkCodeClient(exchange);
+  if (found.usedAt !== null) return refuseReplay(deps, found, log);
+  for (const check of CODE_CHECKS) check(exchange);
+  if (!(await spendAuthCode(deps.prisma, found, exchange.now))) return refuseReplay(deps, found, log);
+
+  const session = found.session;
+  const user = session.userId === null ? null : await findUserById(deps.prisma, session.userId);
+  if (user === null || user.disabled) throw new OAuthError('invalid_grant', 'the user is unknown or disabled');
+  const refreshToken = session.scopes.includes('offline_access')
+    ? await issueRefreshToken(deps.prisma, {
+        userId: user.id,
+        clientId: client.id,
+        connectorId: session.connectorId ?? '',
+        scopes: session.scopes,
+        authSessionId: session.id,
+        ...(session.authTime === null ? {} : { authTime: session.authTime }),
+        ttlMs: deps.refreshTokenTtlMs,
+      })
+    : undefined;
+  return userTokenResponse(deps, {
+    user,
+    clientId: client.id,
+    scopes: session.scopes,
+    grantId: session.id,
+    nonce: session.nonce,
+    ...(session.scopes.includes('groups') ? { groups: session.identity?.groups ?? [] } : {}),
+    authTime: session.authTime,
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+  });
+};

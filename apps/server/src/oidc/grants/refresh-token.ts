@@ -1,0 +1,50 @@
+import { refreshTokenGrantId, revokeUserRefreshTokens } from '@dex/shared/domain/auth';
+import { OAuthError } from '@dex/shared/errors';
+import { param } from '#http/params.ts';
+import { rotateRefreshToken } from '#store/rotate-refresh-token.ts';
+import { requireClient } from '../client-auth.ts';
+import { revokeGrantAccessTokens, userTokenResponse } from '../token-response.ts';
+import type { Grant } from './grant.ts';
+
+/**
+ * `grant_type=refresh_token` (RFC 6749 §6): the token rotates on every use; presenting a
+ * rotated token revokes its whole family and the access tokens of its grant; `scope` may
+ * narrow but never widen; a disabled user's tokens stop working (and are revoked).
+ */
+export const refreshToken: Grant = async (req, deps, log) => {
+  const { client } = await requireClient(deps.store, req, { allowNone: true });
+  const token = param(req.form, 'refresh_token');
+  if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: refresh_token');
+  const requested = param(req.form, 'scope')
+    ?.split(' ')
+    .filter((s) => s !== '');
+  const result = await rotateRefreshToken(deps.store, {
+    token,
+    clientId: client.id,
+    idleTtlMs: deps.refreshTokenIdleTtlMs,
+    ...(requested === undefined ? {} : { scopes: requested }),
+  });
+  if (result.status === 'reused') {
+    await revokeGrantAccessTokens(deps, [refreshTokenGrantId(result.record)]);
+    log.warn({ clientId: client.id, revoked: result.revoked }, 'rotated refresh token reused; its family and access tokens are revoked');
+    throw new OAuthError('invalid_grant', 'the refresh token was already used');
+  }
+  if (result.status === 'scope_exceeded') throw new OAuthError('invalid_scope', `scope exceeds what was granted: ${result.scope}`);
+  if (result.status === 'invalid') {
+    throw new OAuthError('invalid_grant', result.reason === 'expired' ? 'the refresh token expired' : 'the refresh token is invalid');
+  }
+  const { user, current } = result;
+  if (user.disabled) {
+    await revokeUserRefreshTokens(deps.prisma, user.id);
+    throw new OAuthError('invalid_grant', 'the user is unknown or disabled');
+  }
+  const scopes = current.scopes === '' ? [] : current.scopes.split(' ');
+  return userTokenResponse(deps, {
+    user,
+    clientId: client.id,
+    scopes,
+    grantId: refreshTokenGrantId(current),
+    authTime: current.authTime,
+    ...(scopes.includes('offline_access') ? { refreshToken: result.token } : {}),
+  });
+};

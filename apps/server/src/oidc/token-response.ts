@@ -1,0 +1,76 @@
+import { OAuthError } from '@dex/shared/errors';
+import { revokeIds } from '@dex/shared/domain/auth';
+import type { ActiveSigningKey } from '@dex/shared/domain/keys';
+import type { UserRecord } from '@dex/shared/domain/users';
+import type { GrantDeps } from './grants/grant.ts';
+import { signIdToken } from './id-tokens.ts';
+import type { KeyCache } from './key-cache.ts';
+
+/** The key that signs now; none yet (a fresh deployment before the overlord ran) is a 503. */
+export async function activeKey(keys: KeyCache): Promise<ActiveSigningKey> {
+  const keySet = await keys.get();
+  if (keySet.active === null) throw new OAuthError('temporarily_unavailable', 'no signing key is available yet');
+  return keySet.active;
+}
+
+/** What a user grant issues tokens for. */
+export interface UserGrant {
+  user: UserRecord;
+  clientId: string;
+  scopes: readonly string[];
+  /** The grant the tokens come from (the access token's `gid`), revocable as a whole. */
+  grantId: string;
+  nonce?: string | null;
+  authTime: Date | null;
+  refreshToken?: string;
+  /** The `groups` claim, when the `groups` scope was granted. */
+  groups?: readonly string[];
+}
+
+/**
+ * The token response of a user grant (RFC 6749 §5.1, OIDC Core §3.1.3.3): the access token,
+ * the ID token and, with `offline_access`, the refresh token.
+ * @example return userTokenResponse(deps, { user, clientId, scopes, grantId, authTime });
+ */
+export async function userTokenResponse(deps: GrantDeps, grant: UserGrant): Promise<Record<string, unknown>> {
+  const now = Date.now();
+  const key = await activeKey(deps.keys);
+  const accessToken = deps.accessTokens.sign({
+    issuer: deps.issuer,
+    subject: grant.user.id,
+    clientId: grant.clientId,
+    scopes: grant.scopes,
+    gid: grant.grantId,
+    ttlMs: deps.idTokenTtlMs,
+    now,
+  });
+  const idToken = await signIdToken({
+    issuer: deps.issuer,
+    key,
+    user: grant.user,
+    clientId: grant.clientId,
+    scopes: grant.scopes,
+    accessToken,
+    ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
+    authTime: grant.authTime,
+    ...(grant.groups === undefined ? {} : { groups: grant.groups }),
+    ttlMs: deps.idTokenTtlMs,
+    now,
+  });
+  return {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: Math.floor(deps.idTokenTtlMs / 1000),
+    id_token: idToken,
+    scope: grant.scopes.join(' '),
+    ...(grant.refreshToken === undefined ? {} : { refresh_token: grant.refreshToken }),
+  };
+}
+
+/**
+ * Revokes the access tokens of grants (by their `gid`): every one issued so far expires
+ * within the access token lifetime, so the revocation need not outlive it.
+ */
+export async function revokeGrantAccessTokens(deps: GrantDeps, grantIds: readonly string[]): Promise<void> {
+  await revokeIds(deps.prisma, grantIds, new Date(Date.now() + deps.idTokenTtlMs));
+}

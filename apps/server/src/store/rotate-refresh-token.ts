@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { randomToken, sha256Hex } from '@dex/shared/crypto';
+import type { UserRecord } from '@dex/shared/domain/users';
+import type { NewRefreshTokenRow, RefreshTokenRow, TokenStore } from './token-store.ts';
+
+export type RotateRefreshTokenResult =
+  /** The token was spent; `token` is its successor, `current` the successor's row. */
+  | { status: 'ok'; token: string; current: RefreshTokenRow; user: UserRecord }
+  /** Unknown, expired (absolute or idle), revoked, or issued to another client. */
+  | { status: 'invalid'; reason: 'unknown' | 'expired' | 'revoked' | 'wrong_client' }
+  /** A token that was already rotated came back: its whole family is now revoked. */
+  | { status: 'reused'; revoked: number; record: RefreshTokenRow }
+  /** The requested scopes exceed the granted ones; the token was not spent. */
+  | { status: 'scope_exceeded'; scope: string };
+
+export interface RotateRefreshTokenOptions {
+  token: string;
+  clientId: string;
+  /** A token unused for this long is expired, whatever its absolute expiry. */
+  idleTtlMs: number;
+  /** Scopes for the new token: a subset of the granted ones (default: all of them). */
+  scopes?: readonly string[];
+  now?: Date;
+}
+
+/**
+ * The refresh-token rotation rule (RFC 6749 §6 with the OAuth 2.0 Security BCP §4.14): the
+ * presented token is spent and a successor of the same family issued, keeping the family's
+ * absolute expiry; the spend is a compare-and-set, so two concurrent uses cannot both win, and
+ * the loser, like any later use of a spent token, revokes the whole family. `scopes` may
+ * narrow the grant, never widen it. The SQL it runs is the token store's, beside it.
+ * @example const result = await rotateRefreshToken(store, { token, clientId, idleTtlMs });
+ */
+export async function rotateRefreshToken(store: TokenStore, options: RotateRefreshTokenOptions): Promise<RotateRefreshTokenResult> {
+  const now = options.now ?? new Date();
+  const row = await store.findRefreshToken(sha256Hex(options.token));
+  if (row === null) return { status: 'invalid', reason: 'unknown' };
+  if (row.clientId !== options.clientId) return { status: 'invalid', reason: 'wrong_client' };
+  if (row.revokedAt !== null) return { status: 'invalid', reason: 'revoked' };
+  if (row.rotatedAt !== null) {
+    const revoked = await store.revokeRefreshTokenFamily(row.familyId, now);
+    return { status: 'reused', revoked, record: row };
+  }
+  const idleSince = (row.lastUsedAt ?? row.createdAt).getTime();
+  if (row.expiresAt.getTime() <= now.getTime() || idleSince + options.idleTtlMs <= now.getTime()) {
+    return { status: 'invalid', reason: 'expired' };
+  }
+  const granted = row.scopes === '' ? [] : row.scopes.split(' ');
+  const widened = options.scopes?.find((scope) => !granted.includes(scope));
+  if (widened !== undefined) return { status: 'scope_exceeded', scope: widened };
+  const token = randomToken(32);
+  const successor: NewRefreshTokenRow = {
+    id: randomUUID(),
+    tokenHash: sha256Hex(token),
+    familyId: row.familyId,
+    parentId: row.id,
+    userId: row.userId,
+    clientId: row.clientId,
+    connectorId: row.connectorId,
+    scopes: (options.scopes ?? granted).join(' '),
+    authSessionId: row.authSessionId,
+    authTime: row.authTime,
+    createdAt: now,
+    expiresAt: row.expiresAt,
+  };
+  if (!(await store.spendRefreshToken({ id: row.id, now, successor }))) {
+    const revoked = await store.revokeRefreshTokenFamily(row.familyId, now);
+    return { status: 'reused', revoked, record: row };
+  }
+  return { status: 'ok', token, current: successor, user: row.user };
+}
