@@ -57,6 +57,11 @@ export interface CreateDatabaseOptions {
   url: string;
   /** PostgreSQL pool size (default 10). */
   maxConnections?: number;
+  /**
+   * SQLite: told how long a statement or transaction waited for another process's write
+   * lock, each time one had to (for diagnostics such as `dexctl --log-debug`).
+   */
+  onSqliteBusyWait?: (waitedMs: number) => void;
 }
 
 /**
@@ -80,7 +85,10 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
     if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true });
     // Transactions take the write lock up front and wait for it without blocking the event
     // loop (see SqliteAdapterFactory); Prisma must wait for a transaction at least as long.
-    const adapter = new SqliteAdapterFactory({ filename: target.filename });
+    const adapter = new SqliteAdapterFactory({
+      filename: target.filename,
+      ...(options.onSqliteBusyWait === undefined ? {} : { onBusyWait: options.onSqliteBusyWait }),
+    });
     prisma = new SqliteClient({ adapter, transactionOptions: { maxWait: SQLITE_BUSY_DEADLINE_MS + 1_000 } });
     const { filename } = target;
     let connection: Sqlite.Database | undefined;

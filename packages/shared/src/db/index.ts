@@ -2,4 +2,4 @@ export { createDatabase, type CreateDatabaseOptions, type Database, type Databas
 export { parseDatabaseUrl, redactDatabaseUrl, type DatabaseProvider, type DatabaseTarget } from './database-url.ts';
 export { migrateDatabase, type MigrateOptions, type MigrateResult } from './migrate.ts';
 export { SqliteAdapterFactory, type SqliteAdapterOptions } from './sqlite-adapter.ts';
-export { isSqliteBusy, retryWhileBusy, SQLITE_BUSY_DEADLINE_MS } from './sqlite-busy.ts';
+export { isSqliteBusy, type RetryWhileBusyOptions, retryWhileBusy, SQLITE_BUSY_DEADLINE_MS } from './sqlite-busy.ts';

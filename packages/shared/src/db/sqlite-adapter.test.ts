@@ -15,9 +15,11 @@ describe('the SQLite adapter under writers in other processes', () => {
   let testDb: TestDatabase;
   let db: Database;
   let other: Sqlite.Database;
+  /** What createDatabase reported about waits for the lock. */
+  const waits: number[] = [];
   beforeAll(async () => {
     testDb = await createTestDatabase('sqlite');
-    db = await createDatabase({ url: testDb.url });
+    db = await createDatabase({ url: testDb.url, onSqliteBusyWait: (ms) => waits.push(ms) });
     other = new Sqlite(testDb.url.slice('file:'.length), { timeout: 0 });
   });
   afterAll(async () => {
@@ -48,7 +50,8 @@ describe('the SQLite adapter under writers in other processes', () => {
     expect(await leases()).toEqual(['after', 'mine']);
   });
 
-  it('waits for a lock another process holds on a timer, leaving the event loop free', async () => {
+  it('waits for a lock another process holds on a timer, leaving the event loop free, and says how long', async () => {
+    waits.length = 0;
     other.prepare('BEGIN IMMEDIATE').run();
     const release = sleep(300).then(() => other.prepare('COMMIT').run());
     let ticks = 0;
@@ -66,6 +69,9 @@ describe('the SQLite adapter under writers in other processes', () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(250);
       // busy_timeout would have slept on this thread for the whole 300 ms: no tick at all.
       expect(ticks).toBeGreaterThan(5);
+      // The statement and the batch's BEGIN IMMEDIATE each waited.
+      expect(waits).toHaveLength(2);
+      for (const waited of waits) expect(waited).toBeGreaterThanOrEqual(250);
     } finally {
       clearInterval(ticker);
     }

@@ -7,7 +7,7 @@ import {
   type SqlQuery,
   type Transaction,
 } from '@prisma/driver-adapter-utils';
-import { retryWhileBusy, SQLITE_BUSY_DEADLINE_MS } from './sqlite-busy.ts';
+import { type RetryWhileBusyOptions, retryWhileBusy, SQLITE_BUSY_DEADLINE_MS } from './sqlite-busy.ts';
 
 const sql = (text: string): SqlQuery => ({ sql: text, args: [], argTypes: [] });
 const BEGIN_IMMEDIATE = sql('BEGIN IMMEDIATE');
@@ -18,6 +18,8 @@ export interface SqliteAdapterOptions {
   filename: string;
   /** How long a statement or a transaction waits for the write lock (default {@link SQLITE_BUSY_DEADLINE_MS}). */
   busyDeadlineMs?: number;
+  /** Told how long a statement or a transaction waited for another connection's lock, each time one had to. */
+  onBusyWait?: (waitedMs: number) => void;
 }
 
 /**
@@ -52,21 +54,24 @@ export class SqliteAdapterFactory implements SqlDriverAdapterFactory {
   readonly provider = 'sqlite';
   readonly adapterName: string;
   readonly #stock: PrismaBetterSqlite3;
-  readonly #busyDeadlineMs: number;
+  readonly #retry: RetryWhileBusyOptions;
 
   constructor(options: SqliteAdapterOptions) {
     // timeout: 0 is busy_timeout 0: a busy database fails at once and is retried here, asynchronously.
     this.#stock = new PrismaBetterSqlite3({ url: options.filename, timeout: 0 });
     this.adapterName = this.#stock.adapterName;
-    this.#busyDeadlineMs = options.busyDeadlineMs ?? SQLITE_BUSY_DEADLINE_MS;
+    this.#retry = {
+      deadlineMs: options.busyDeadlineMs ?? SQLITE_BUSY_DEADLINE_MS,
+      ...(options.onBusyWait === undefined ? {} : { onWaited: options.onBusyWait }),
+    };
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return withImmediateTransactions(await this.#stock.connect(), this.#busyDeadlineMs);
+    return withImmediateTransactions(await this.#stock.connect(), this.#retry);
   }
 }
 
-function withImmediateTransactions(connection: SqlDriverAdapter, busyDeadlineMs: number): SqlDriverAdapter {
+function withImmediateTransactions(connection: SqlDriverAdapter, retry: RetryWhileBusyOptions): SqlDriverAdapter {
   /** Settles when the open transaction ends; undefined when none is open. */
   let open: Promise<void> | undefined;
 
@@ -79,7 +84,7 @@ function withImmediateTransactions(connection: SqlDriverAdapter, busyDeadlineMs:
     retryWhileBusy(async () => {
       while (open !== undefined) await open;
       return run();
-    }, busyDeadlineMs);
+    }, retry);
 
   /** Opens a transaction with the write lock; resolves with the function that ends it. */
   const begin = (): Promise<() => void> =>

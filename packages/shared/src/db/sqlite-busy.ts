@@ -25,6 +25,13 @@ export function isSqliteBusy(error: unknown): boolean {
   return codes.some((code) => typeof code === 'string' && code.startsWith('SQLITE_BUSY'));
 }
 
+export interface RetryWhileBusyOptions {
+  /** How long to keep trying (default {@link SQLITE_BUSY_DEADLINE_MS}). */
+  deadlineMs?: number;
+  /** Told how long `run` waited in all, once it is done, if it had to wait at all. */
+  onWaited?: (waitedMs: number) => void;
+}
+
 /**
  * Runs `run`; while it fails with `SQLITE_BUSY`, waits a few milliseconds on a timer (the event
  * loop stays free, unlike SQLite's own `busy_timeout`, which sleeps on the calling thread) and
@@ -32,13 +39,19 @@ export function isSqliteBusy(error: unknown): boolean {
  * one statement outside a transaction, or the `BEGIN IMMEDIATE` that opens one.
  * @example const rows = await retryWhileBusy(() => statement.all());
  */
-export async function retryWhileBusy<T>(run: () => T | Promise<T>, deadlineMs = SQLITE_BUSY_DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
+export async function retryWhileBusy<T>(run: () => T | Promise<T>, options: RetryWhileBusyOptions = {}): Promise<T> {
+  const started = Date.now();
+  const deadline = started + (options.deadlineMs ?? SQLITE_BUSY_DEADLINE_MS);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await run();
+      const result = await run();
+      if (attempt > 0) options.onWaited?.(Date.now() - started);
+      return result;
     } catch (error) {
-      if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
+      if (!isSqliteBusy(error) || Date.now() >= deadline) {
+        if (attempt > 0) options.onWaited?.(Date.now() - started);
+        throw error;
+      }
       // 1, 3, 5, ... ms, then every 50 ms, with jitter so that waiting processes do not retry in step.
       await sleep(Math.min(50, 1 + attempt * 2) + Math.random() * 2);
     }
