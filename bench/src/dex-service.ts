@@ -4,13 +4,14 @@ import { createDatabase } from '@dex/shared/db';
 import { createClient } from '@dex/shared/domain/clients';
 import { setConnectorConfigs } from '@dex/shared/domain/connectors';
 import { createUser } from '@dex/shared/domain/users';
-import { DEX_BINS, freePort } from '@dex/shared/testing';
+import { DEX_BINS, freePort, loginForRefreshToken } from '@dex/shared/testing';
 import { type ChildService, startChild } from './child-process.ts';
-import { loginForRefreshToken } from './login-walk.ts';
 
 /** A running dex (overlord + one worker) seeded with what the bench needs. */
 export interface DexTarget {
   readonly issuer: string;
+  /** The database both processes use (`--db-url`). */
+  readonly dbUrl: string;
   /** The worker's origin (`http://127.0.0.1:<port>`): the load generator connects here. */
   readonly origin: string;
   /** The issuer's path (`/dex`), which prefixes every route. */
@@ -18,6 +19,9 @@ export interface DexTarget {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly worker: ChildService;
+  /** The overlord's admin API (`http://127.0.0.1:<port>`) and its secret. */
+  readonly adminUrl: string;
+  readonly adminApiSecret: string;
   /** Logs the bench user in once through the real pages and returns a fresh refresh token (a new family). */
   newRefreshToken(): Promise<string>;
   /**
@@ -50,7 +54,7 @@ export async function startDex(options: {
     for (const service of [...started].reverse()) await service.stop();
   };
   try {
-    const adminPort = await freePort();
+    const adminUrl = `http://127.0.0.1:${await freePort()}`;
     const overlord = startChild({
       name: `dex-overlord (${options.label})`,
       logFile: join(options.workDir, `overlord-${options.label}.log`),
@@ -59,7 +63,7 @@ export async function startDex(options: {
         ['--db-url', options.dbUrl],
         ['--key-secrets', keySecrets],
         ['--admin-api-secret', adminApiSecret],
-        ['--admin-listen', `http://127.0.0.1:${adminPort}`],
+        ['--admin-listen', adminUrl],
       ].flat(),
     });
     started.push(overlord);
@@ -101,11 +105,14 @@ export async function startDex(options: {
 
     return {
       issuer,
+      dbUrl: options.dbUrl,
       origin,
       basePath: new URL(issuer).pathname,
       clientId: client.id,
       clientSecret: client.secret,
       worker,
+      adminUrl,
+      adminApiSecret,
       newRefreshToken: () =>
         loginForRefreshToken({
           issuer,

@@ -15,6 +15,10 @@ export interface BenchEnv {
   signDuration: string | undefined;
   /** `DEX_BENCH_WORKERS`: worker processes for the extra multi-process rows (default 2; 1 skips them). */
   workers: string | undefined;
+  /** `DEX_BENCH_WRITERS`: concurrent dexctl writers under refresh load (default 5; 0 skips them). */
+  writers: string | undefined;
+  /** `DEX_BENCH_WRITER_ROUNDS`: rounds of write commands per writer (default 2). */
+  writerRounds: string | undefined;
   profile: boolean;
 }
 
@@ -30,6 +34,8 @@ export function readBenchEnv(env: NodeJS.ProcessEnv = process.env): BenchEnv {
     warmup: text('DEX_BENCH_WARMUP'),
     signDuration: text('DEX_BENCH_SIGN_DURATION'),
     workers: text('DEX_BENCH_WORKERS'),
+    writers: text('DEX_BENCH_WRITERS'),
+    writerRounds: text('DEX_BENCH_WRITER_ROUNDS'),
     profile: ['1', 'true', 'yes'].includes(text('DEX_BENCH_PROFILE') ?? ''),
   };
 }

@@ -5,7 +5,7 @@ export type Cell = string | number;
 function formatCell(cell: Cell): string {
   if (typeof cell === 'string') return cell;
   if (!Number.isFinite(cell)) return '-';
-  if (Math.abs(cell) >= 100) return Math.round(cell).toLocaleString('en-US');
+  if (Number.isInteger(cell) || Math.abs(cell) >= 100) return Math.round(cell).toLocaleString('en-US');
   if (Math.abs(cell) >= 10) return cell.toFixed(1);
   if (Math.abs(cell) >= 1) return cell.toFixed(2);
   return cell.toFixed(3);

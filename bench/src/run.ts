@@ -7,10 +7,13 @@
  *    a live dex-worker (SQLite, and PostgreSQL when DEX_BENCH_PG_URL is set).
  * 3. The same against oidc-provider (its in-memory adapter).
  * 4. Ratios: dex / oidc-provider per endpoint, and refresh grants/s / RS256 signatures/s.
+ * 5. dexctl --db-url writers while one worker serves refresh grants: each command's time and
+ *    failures (the embedded SQLite store under several processes; PostgreSQL too when set).
  *
  * Flags (or DEX_BENCH_* variables, see env.ts): --connections N (16), --duration S (5),
- * --warmup S (1), --sign-duration S (2), --profile (profile the worker's refresh grant
- * instead, see README), --profile-out FILE.
+ * --warmup S (1), --sign-duration S (2), --workers N (2), --writers N (5, 0 skips them),
+ * --writer-rounds N (2), --profile (profile the worker's refresh grant instead, see README),
+ * --profile-out FILE.
  */
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -33,6 +36,7 @@ import {
   type ScenarioTarget,
 } from './scenarios.ts';
 import { measureSignRate, type SignRate } from './sign-rate.ts';
+import { measureWritersUnderLoad, type WritersUnderLoadResult } from './writers.ts';
 
 /** Refresh grants/s over RS256 signatures/s (one core) that the worker should reach. */
 const REFRESH_TARGET = 0.6;
@@ -45,6 +49,11 @@ interface EndpointResult extends LoadResult {
   answer: string;
   /** Server processes that served the load (1, or N worker processes). */
   processes: number;
+}
+
+interface WritersResult extends WritersUnderLoadResult {
+  /** `dex (sqlite)` or `dex (postgresql)`. */
+  target: string;
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -61,6 +70,8 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: env.warmup ?? '1' },
     'sign-duration': { type: 'string', default: env.signDuration ?? '2' },
     workers: { type: 'string', default: env.workers ?? '2' },
+    writers: { type: 'string', default: env.writers ?? '5' },
+    'writer-rounds': { type: 'string', default: env.writerRounds ?? '2' },
     profile: { type: 'boolean', default: env.profile },
     'profile-out': { type: 'string' },
   },
@@ -72,7 +83,16 @@ function positive(name: string, text: string | undefined): number {
   return value;
 }
 
+function count(name: string, text: string | undefined): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name}: expected a whole number, got ${text}`);
+  return value;
+}
+
 const connections = Math.round(positive('connections', flags.connections));
+/** dexctl writers under refresh load (0: not measured), and rounds of write commands each. */
+const writers = count('writers', flags.writers);
+const writerRounds = Math.round(positive('writer-rounds', flags['writer-rounds']));
 /** Worker processes for the extra multi-process rows (1: only the single-process rows). */
 const extraWorkers = Math.round(positive('workers', flags.workers));
 const load: Omit<LoadOptions, 'origins'> = {
@@ -181,7 +201,7 @@ async function dexBackends(): Promise<DexBackend[]> {
   return backends;
 }
 
-async function benchDex(backend: DexBackend): Promise<EndpointResult[]> {
+async function benchDex(backend: DexBackend): Promise<{ results: EndpointResult[]; writers: WritersResult | undefined }> {
   const name = `dex (${backend.provider})`;
   checkInterrupted();
   say(`starting dex-overlord and dex-worker on ${backend.provider}`);
@@ -198,6 +218,19 @@ async function benchDex(backend: DexBackend): Promise<EndpointResult[]> {
       await measure(name, 'client_credentials', server, clientCredentialsScenario(target), true),
       await measure(name, 'refresh_token', server, refreshTokenScenario(target, tokens), false),
     ];
+    let writersResult: WritersResult | undefined;
+    if (writers > 0) {
+      say(
+        `  ${writers} dexctl --db-url writers × ${writerRounds} rounds while ${connections} refresh chains run (logging in for fresh tokens)`,
+      );
+      const fresh = await dexRefreshTokens(dex, connections);
+      checkInterrupted();
+      const measured = await measureWritersUnderLoad(dex, { writers, rounds: writerRounds, tokens: fresh, signal: interrupt.signal });
+      checkInterrupted();
+      writersResult = { ...measured, target: name };
+      if (measured.firstFailure !== undefined) say(`    first failed command: ${measured.firstFailure}`);
+      if (measured.refresh.firstFailure !== undefined) say(`    first failed refresh: ${measured.refresh.firstFailure}`);
+    }
     if (extraWorkers > 1) {
       // The deployment design: N workers behind a load balancer. Here the load generator
       // spreads its connections over the workers' ports; CPU is the sum of the workers'.
@@ -212,7 +245,7 @@ async function benchDex(backend: DexBackend): Promise<EndpointResult[]> {
         await measure(manyName, 'refresh_token', many, refreshTokenScenario(target, moreTokens), false),
       );
     }
-    return results;
+    return { results, writers: writersResult };
   } finally {
     await dex.stop();
   }
@@ -317,7 +350,13 @@ async function profileRefresh(): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // The report
 
-function report(signBefore: SignRate, signAfter: SignRate, es256: SignRate, results: EndpointResult[]): void {
+function report(
+  signBefore: SignRate,
+  signAfter: SignRate,
+  es256: SignRate,
+  results: EndpointResult[],
+  writersResults: WritersResult[],
+): void {
   const rs256 = (signBefore.perSecond + signAfter.perSecond) / 2;
   const rs256CpuMs = (signBefore.cpuMsPerSignature + signAfter.cpuMsPerSignature) / 2;
   print();
@@ -474,6 +513,7 @@ function report(signBefore: SignRate, signAfter: SignRate, es256: SignRate, resu
       'signatures per CPU-second), which other work on the machine disturbs less than req/s. ' +
       'Where it goes: DEX_BENCH_PROFILE=1 npm run bench (README).',
   );
+  reportWriters(writersResults);
   const elapsedMs = performance.now() - startedAt;
   print();
   print(`bench took ${(elapsedMs / 1000).toFixed(0)} s`);
@@ -505,9 +545,46 @@ function report(signBefore: SignRate, signAfter: SignRate, es256: SignRate, resu
       ratios,
       refreshVsSign,
       refreshTarget: REFRESH_TARGET,
+      writersUnderLoad: writersResults,
       elapsedMs,
     }),
   );
+}
+
+/**
+ * dexctl's figures under refresh load: per command, the whole process (what a script waits
+ * for, Node.js and tsx start-up included), the part spent in the database, and the part of
+ * that spent waiting while another process held SQLite's write lock.
+ */
+function reportWriters(writersResults: readonly WritersResult[]): void {
+  for (const result of writersResults) {
+    const { refresh } = result;
+    print();
+    print(
+      `${result.target}: ${result.writers} dexctl --db-url writers × ${result.rounds} rounds while one worker served ` +
+        `${connections} refresh chains (${(result.elapsedMs / 1000).toFixed(0)} s). Refresh grants meanwhile: ` +
+        `${refresh.perSecond.toFixed(0)}/s, p50 ${refresh.p50Ms.toFixed(1)} ms, p99 ${refresh.p99Ms.toFixed(1)} ms, ` +
+        `${refresh.failed} failed${refresh.stoppedChains > 0 ? ` (${refresh.stoppedChains} chains stopped)` : ''}.`,
+    );
+    print(
+      table(
+        ['dexctl command', 'runs', 'failed', 'p50 ms', 'p95 ms', 'max ms', 'in database p50', 'p95', 'lock wait p50', 'p95'],
+        result.commands.map((row) => [
+          row.name === 'all' ? 'all commands' : row.name.replace(/^dexctl /, ''),
+          row.count,
+          row.failed,
+          ...[row.p50Ms, row.p95Ms, row.maxMs, row.databaseP50Ms, row.databaseP95Ms, row.lockWaitP50Ms, row.lockWaitP95Ms].map(Math.round),
+        ]),
+      ),
+    );
+  }
+  if (writersResults.length > 0) {
+    print(
+      'p50/p95/max: the whole dexctl process, as a script waits for it (Node.js and tsx start-up included, which the ' +
+        'writers and the worker share 2 cores for); in database: from opening the database to closing it; lock wait: ' +
+        "the part of that spent waiting while another process held SQLite's write lock (dexctl --log-debug prints both).",
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -519,11 +596,16 @@ async function main(): Promise<void> {
   const signBefore = measureSignRate('RS256', signDurationMs);
   const es256 = measureSignRate('ES256', signDurationMs / 2);
   const results: EndpointResult[] = [];
-  for (const backend of await dexBackends()) results.push(...(await benchDex(backend)));
+  const writersResults: WritersResult[] = [];
+  for (const backend of await dexBackends()) {
+    const dex = await benchDex(backend);
+    results.push(...dex.results);
+    if (dex.writers !== undefined) writersResults.push(dex.writers);
+  }
   results.push(...(await benchOidcProvider()));
   say('signing rate again (RS256), with the servers stopped');
   const signAfter = measureSignRate('RS256', signDurationMs);
-  report(signBefore, signAfter, es256, results);
+  report(signBefore, signAfter, es256, results, writersResults);
 }
 
 try {

@@ -1,5 +1,5 @@
+import { basicAuth } from '@dex/shared/testing';
 import type { LoadScenario } from './load.ts';
-import { basicAuth } from './login-walk.ts';
 
 /** The endpoints measured, in report order. */
 export type EndpointName = 'discovery' | 'jwks' | 'client_credentials' | 'client_credentials_jwt' | 'refresh_token';

@@ -23,8 +23,16 @@ export async function withOpenDatabase<T>(options: OpenDatabaseOptions, use: (db
     throw new AppError('INTERNAL', { message: `${NO_SCHEMA_MESSAGE} (${target.filename} does not exist)` });
   }
   options.debug(`opening ${where}`);
+  const opened = performance.now();
+  let waitedMs = 0;
   // One command runs one query at a time.
-  const db = await createDatabase({ url: options.url, maxConnections: 1 });
+  const db = await createDatabase({
+    url: options.url,
+    maxConnections: 1,
+    onSqliteBusyWait: (ms) => {
+      waitedMs += ms;
+    },
+  });
   try {
     await db.ping();
     await checkSchema(db);
@@ -32,7 +40,10 @@ export async function withOpenDatabase<T>(options: OpenDatabaseOptions, use: (db
     return await use(db);
   } finally {
     await db.close();
-    options.debug('closed the database');
+    // The time the command spent in the database (start-up of the process aside), and how
+    // much of it went to waiting while other processes wrote to a SQLite file.
+    const spentMs = Math.round(performance.now() - opened);
+    options.debug(`closed the database after ${spentMs} ms (${Math.round(waitedMs)} ms waiting for other writers)`);
   }
 }
 

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
@@ -8,6 +7,8 @@ import { AppError, errorReason } from '#errors/index.ts';
 import { type DatabaseProvider, parseDatabaseUrl, redactDatabaseUrl } from './database-url.ts';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
+import { SqliteAdapterFactory } from './sqlite-adapter.ts';
+import { SQLITE_BUSY_DEADLINE_MS } from './sqlite-busy.ts';
 
 /**
  * The Prisma client type the stores are written against. Both generated clients come from
@@ -22,9 +23,11 @@ export type PrismaDb = SqliteClient;
  *
  * - `sqlite`: `connection()` opens (once, on first use) a second better-sqlite3 connection to
  *   the same file, with `foreign_keys` on and no busy wait (a writer that meets a lock gets
- *   `SQLITE_BUSY` at once and should retry asynchronously, so the event loop never blocks).
- *   It is separate from Prisma's, so Prisma's interactive transactions never take in its
- *   statements. An in-memory database has no second connection: `connection()` throws.
+ *   `SQLITE_BUSY` at once and should retry asynchronously with `retryWhileBusy`, so the event
+ *   loop never blocks; a write transaction should begin with `BEGIN IMMEDIATE`, as Prisma's do
+ *   here, see `SqliteAdapterFactory`). It is separate from Prisma's, so Prisma's interactive
+ *   transactions never take in its statements. An in-memory database has no second
+ *   connection: `connection()` throws.
  * - `postgresql`: the `pg` pool Prisma's adapter uses; queries on it must set their own
  *   type parsers where they read timestamps (the columns are `TIMESTAMP(3)` in UTC).
  */
@@ -54,10 +57,18 @@ export interface CreateDatabaseOptions {
   url: string;
   /** PostgreSQL pool size (default 10). */
   maxConnections?: number;
+  /**
+   * SQLite: told how long a statement or transaction waited for another process's write
+   * lock, each time one had to (for diagnostics such as `dexctl --log-debug`).
+   */
+  onSqliteBusyWait?: (waitedMs: number) => void;
 }
 
 /**
  * Opens the database named by a `--db-url`, picking the driver adapter from the URL.
+ * On SQLite, Prisma goes through {@link SqliteAdapterFactory}: every transaction takes the
+ * write lock when it begins, and a busy database is waited for on a timer, never on the
+ * event loop's thread, for up to {@link SQLITE_BUSY_DEADLINE_MS}.
  * There is no import-time client: each process makes one and closes it on shutdown
  * (`close()` also closes the driver connections of {@link DatabaseDriver}).
  * @example
@@ -72,8 +83,13 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
   let closeDriver: () => Promise<void>;
   if (target.provider === 'sqlite') {
     if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true });
-    const adapter = new PrismaBetterSqlite3({ url: target.filename, timeout: 10_000 });
-    prisma = new SqliteClient({ adapter });
+    // Transactions take the write lock up front and wait for it without blocking the event
+    // loop (see SqliteAdapterFactory); Prisma must wait for a transaction at least as long.
+    const adapter = new SqliteAdapterFactory({
+      filename: target.filename,
+      ...(options.onSqliteBusyWait === undefined ? {} : { onBusyWait: options.onSqliteBusyWait }),
+    });
+    prisma = new SqliteClient({ adapter, transactionOptions: { maxWait: SQLITE_BUSY_DEADLINE_MS + 1_000 } });
     const { filename } = target;
     let connection: Sqlite.Database | undefined;
     driver = {

@@ -86,7 +86,11 @@ const PG_CONNECT_TIMEOUT_MS = 5_000;
 /** The message of a migration that lost the SQLite write lock to another process. */
 const BUSY_MESSAGE = 'the database is busy: another process is writing to it';
 
-/** SQLite busy timeout, as in createDatabase (other processes may hold the write lock). */
+/**
+ * SQLite busy timeout of the migrator's own connection (other processes may hold the write
+ * lock). It sleeps on the event loop's thread, unlike createDatabase's connections, which is
+ * harmless here: the overlord migrates before it serves anything.
+ */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 /**

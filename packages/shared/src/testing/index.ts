@@ -90,3 +90,17 @@ export async function freePort(): Promise<number> {
 export { DEX_BINS, REPO_ROOT, type Service, startDexProcess, startService } from './dex-process.ts';
 export { type CommandResult, type RunCommandOptions, runBin, runCommand } from './run-command.ts';
 export { type LoginWalk, walkLogin } from './browserless-login.ts';
+export {
+  adminApiWriterRound,
+  basicAuth,
+  dexctlWriterRound,
+  loginForRefreshToken,
+  type RefreshChainStats,
+  type RefreshChains,
+  type RefreshClient,
+  runWriters,
+  startRefreshChains,
+  summarizeWrites,
+  type TimedWrite,
+  type WriteSummary,
+} from './write-contention.ts';

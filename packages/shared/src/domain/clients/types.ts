@@ -41,7 +41,8 @@ export function redirectUriProblem(uri: string): string | undefined {
   return undefined;
 }
 
-interface ClientRow {
+/** A client's row as read with {@link CLIENT_INCLUDE}. */
+export interface ClientRow {
   id: string;
   name: string;
   logoUri: string | null;

@@ -1,5 +1,5 @@
 import type { PrismaDb } from '#db/create-database.ts';
-import { AppError } from '#errors/index.ts';
+import { changeClient } from './change-client.ts';
 import { checkClientSettings } from './check-client-settings.ts';
 import { CLIENT_INCLUDE, type ClientRecord, toClientRecord } from './types.ts';
 
@@ -28,43 +28,40 @@ export interface UpdatedClient {
 }
 
 /**
- * Changes a client's settings in one transaction. The result must pass the rules of
- * `createClient` (see `checkClientSettings`): a client turned public needs a name, and a
- * confidential client keeps at least one redirect URI. The id and the secret never change
+ * Changes a client's settings in one statement: the client row with its redirect URIs and
+ * trusted peers replaced as nested writes, guarded by the client as it was read (see
+ * `changeClient`), so the write lock is held only while they run. The result must pass the
+ * rules of `createClient` (see `checkClientSettings`): a client turned public needs a name, and
+ * a confidential client keeps at least one redirect URI. The id and the secret never change
  * here (see `rotateClientSecret`). Throws NOT_FOUND for an unknown client.
  * @example const { after } = await updateClient(db.prisma, { id: 'example-app', changes: { name: 'Example' } });
  */
 export async function updateClient(prisma: PrismaDb, options: UpdateClientOptions): Promise<UpdatedClient> {
   const { id, changes } = options;
-  return prisma.$transaction(async (tx) => {
-    const row = await tx.client.findUnique({ where: { id }, include: CLIENT_INCLUDE });
-    if (row === null) throw new AppError('NOT_FOUND', { message: 'client not found' });
+  return changeClient(prisma, id, async (row, guard, updatedAt) => {
     const before = toClientRecord(row);
     const name = changes.name?.trim() ?? before.name;
     const redirectUris = changes.redirectUris ?? before.redirectUris;
     const isPublic = changes.public ?? before.public;
     checkClientSettings({ name, isPublic, redirectUris });
-
-    if (changes.redirectUris !== undefined) {
-      await tx.clientRedirectUri.deleteMany({ where: { clientId: id } });
-      await tx.clientRedirectUri.createMany({ data: changes.redirectUris.map((uri, position) => ({ clientId: id, uri, position })) });
-    }
-    if (changes.trustedPeers !== undefined) {
-      await tx.trustedPeer.deleteMany({ where: { clientId: id } });
-      await tx.trustedPeer.createMany({
-        data: [...new Set(changes.trustedPeers)].map((trustedClientId) => ({ clientId: id, trustedClientId })),
-      });
-    }
-    const updated = await tx.client.update({
-      where: { id },
+    const updated = await prisma.client.update({
+      where: guard,
       data: {
         name,
         public: isPublic,
         ...(changes.logoUri === undefined ? {} : { logoUri: changes.logoUri }),
         ...(changes.clientUri === undefined ? {} : { clientUri: changes.clientUri }),
         ...(changes.admin === undefined ? {} : { admin: changes.admin }),
+        ...(changes.redirectUris === undefined
+          ? {}
+          : { redirectUris: { deleteMany: {}, create: changes.redirectUris.map((uri, position) => ({ uri, position })) } }),
+        ...(changes.trustedPeers === undefined
+          ? {}
+          : {
+              trustedPeers: { deleteMany: {}, create: [...new Set(changes.trustedPeers)].map((trustedClientId) => ({ trustedClientId })) },
+            }),
         // Set explicitly: a change of the redirect URIs or peers alone is a change of the client.
-        updatedAt: new Date(),
+        updatedAt,
       },
       include: CLIENT_INCLUDE,
     });
