@@ -1,11 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { DatabaseDriver } from '@dex/shared/db';
+import { type DatabaseDriver, isSqliteBusy, retryWhileBusy } from '@dex/shared/db';
 import type { NewRefreshTokenRow, StoredRefreshToken, TokenStore } from './token-store.ts';
 
 type Connection = ReturnType<Extract<DatabaseDriver, { provider: 'sqlite' }>['connection']>;
-
-/** How long a statement keeps retrying while another connection holds the write lock. */
-const BUSY_DEADLINE_MS = 10_000;
 
 /**
  * Prisma's better-sqlite3 adapter stores DateTime as ISO-8601 text with a `+00:00` offset;
@@ -28,27 +24,6 @@ function readOptionalDate(value: unknown): Date | null {
 /** Booleans are stored as 0/1. */
 function readBoolean(value: unknown): boolean {
   return value === 1 || value === 1n || value === true;
-}
-
-function isBusy(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY');
-}
-
-/**
- * Runs a synchronous statement; while another connection (the overlord, another worker,
- * Prisma's own connection in this process) holds the lock, waits a few milliseconds without
- * blocking the event loop and tries again.
- */
-async function retryWhileBusy<T>(run: () => T): Promise<T> {
-  const deadline = Date.now() + BUSY_DEADLINE_MS;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return run();
-    } catch (error) {
-      if (!isBusy(error) || Date.now() >= deadline) throw error;
-      await sleep(Math.min(50, 1 + attempt * 2) + Math.random() * 2);
-    }
-  }
 }
 
 const SELECT_CLIENT = `
@@ -166,7 +141,7 @@ export function createSqliteTokenStore(connection: Connection): TokenStore {
       const won = await retryWhileBusy(() => spendAll.immediate(batch));
       for (const [index, item] of batch.entries()) item.resolve(won[index] === true);
     } catch (error) {
-      if (isBusy(error)) {
+      if (isSqliteBusy(error)) {
         for (const item of batch) item.reject(error);
         return;
       }
