@@ -3,7 +3,7 @@ import { KEY_API_PATHS, type TRotateKeysResult, type TSigningKeyList } from '@de
 import { toSigningKeyView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
-import { keyState, listSigningKeys, nextRotationAt, rotateSigningKeysNow } from '@dex/shared/domain/keys';
+import { listSigningKeys, nextRotationAt, rotateSigningKeysOnDemand } from '@dex/shared/domain/keys';
 
 export interface KeyRoutesDeps {
   prisma: PrismaDb;
@@ -32,14 +32,14 @@ export function keyRoutes(deps: KeyRoutesDeps): Router {
   });
 
   router.post(KEY_API_PATHS.rotate, async (_req, res) => {
-    const previous = (await listSigningKeys(prisma)).find((key) => keyState(key, new Date()) === 'active');
-    const kid = await rotateSigningKeysNow(prisma, { secrets: deps.keySecrets, keyPeriodMs: deps.keyPeriodMs, alg: deps.keyAlg });
+    const rotation = await rotateSigningKeysOnDemand(prisma, { secrets: deps.keySecrets, keyPeriodMs: deps.keyPeriodMs, alg: deps.keyAlg });
+    const { kid } = rotation;
     await recordAuditEvent(prisma, {
       actor: 'admin-api',
       action: 'keys.rotate',
       targetType: 'signing_key',
       targetId: kid,
-      before: { activeKid: previous?.kid ?? null },
+      before: { activeKid: rotation.previousKid },
       after: { activeKid: kid },
     });
     const now = new Date();

@@ -4,7 +4,7 @@ import type { Database } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
 import { createClient, deleteClient, findClient, listClients, rotateClientSecret } from '@dex/shared/domain/clients';
 import { listConnectors, maskConnectorSecrets, replaceConnectors } from '@dex/shared/domain/connectors';
-import { keyState, listSigningKeys, rotateSigningKeysNow, type SigningKeyView } from '@dex/shared/domain/keys';
+import { keyState, listSigningKeys, rotateSigningKeysOnDemand, type SigningKeyView } from '@dex/shared/domain/keys';
 import {
   createUser,
   disableUser,
@@ -170,7 +170,7 @@ function createDatabaseDriver(db: Database, options: DatabaseDriverOptions): Dri
       const keys = await listSigningKeys(prisma);
       const previous = keys.find((key) => keyState(key, now) === 'active');
       // The new key keeps the algorithm of the chain (the overlord's --key-alg).
-      const kid = await rotateSigningKeysNow(prisma, {
+      const { kid } = await rotateSigningKeysOnDemand(prisma, {
         secrets: options.keySecrets,
         keyPeriodMs: keyPeriodMs(keys, now),
         ...(previous === undefined ? {} : { alg: previous.alg }),
