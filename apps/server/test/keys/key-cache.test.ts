@@ -1,25 +1,17 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { createDatabase, type Database, type PrismaDb } from '@dex/shared/db';
+import type { PrismaDb } from '@dex/shared/db';
 import { ensureActiveSigningKey, recordKeyPublishDelay, rotateSigningKeysOnDemand } from '@dex/shared/domain/keys';
 import { createLogger } from '@dex/shared/logging';
-import { createTestDatabase, type TestDatabase, testProviders, testSecrets } from '@dex/shared/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testProviders, testSecrets } from '@dex/shared/testing';
+import { useMigratedDatabase } from '@dex/shared/testing/migrated-database';
+import { describe, expect, it } from 'vitest';
 import { KeyCache } from '../../src/oidc/key-cache.ts';
 
 const CHECK_MS = 50;
 const PERIOD = 24 * 3_600_000;
 
 describe.each(testProviders(process.env))('worker key cache (%s)', (provider) => {
-  let testDb: TestDatabase;
-  let db: Database;
-  beforeAll(async () => {
-    testDb = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
-    db = await createDatabase({ url: testDb.url });
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
+  const db = useMigratedDatabase(provider);
   const secrets = [testSecrets().keySecret];
   const logger = createLogger({ name: 'dex-worker', silent: true });
 
