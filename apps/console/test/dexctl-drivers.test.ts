@@ -226,7 +226,12 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       const deleted = await dexctlOn(driver, ['delete-client', created.client.id, '--json']);
       expect(deleted).toEqual({ code: 0, stdout: `${JSON.stringify({ id: created.client.id, deleted: true }, null, 2)}\n`, stderr: '' });
       const rotation = await run(['rotate-keys', ...keyArgs(name)], ZRotateKeysResult);
-      expect(rotation.keys.find((key) => key.state === 'active')?.kid).toBe(rotation.kid);
+      // Published first: the new key is in the chain and signs after the overlord's publish delay.
+      expect(rotation).toMatchObject({ mode: 'publish-first', publishDelaySeconds: 300, withdrawn: [] });
+      expect(Date.parse(rotation.activatesAt) - Date.parse(rotation.publishedAt)).toBe(300_000);
+      expect(rotation.keys.find((key) => key.kid === rotation.kid)?.state).toBe('next');
+      expect(rotation.keys.find((key) => key.state === 'active')?.kid).toBe(rotation.previousKid);
+      expect(rotation.previousRetiresAt).toBe(rotation.activatesAt);
     });
 
     it.each(DRIVERS)('the text of rotate-client-secret, delete-client, disable-user and rotate-keys (%s driver)', async (name) => {
@@ -252,7 +257,26 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       const keys = await dexctlOn(driver, ['rotate-keys', ...keyArgs(name)]);
       expect(keys.stderr).toBe('');
       expect(keys.stdout).toMatch(
-        /^Rotated the signing keys: [0-9a-f]+ signs from now on\.\n\nKID +ALG +STATE +ACTIVATES +RETIRES +EXPIRES\n/,
+        /^Published [0-9a-f]+ at \S+; it signs from \S+ \(publish delay 300s\)\.\n[0-9a-f]+ signs until then and stays published until \S+\.\n\nKID +ALG +STATE +ACTIVATES +RETIRES +EXPIRES\n/,
+      );
+    });
+
+    it.each(DRIVERS)('rotate-keys --immediate withdraws every key and signs with a fresh one at once (%s driver)', async (name) => {
+      const driver = on(name);
+      const before = ZSigningKeyList.parse(JSON.parse((await dexctlOn(driver, ['list-keys', '--json'])).stdout));
+      const json = await dexctlOn(driver, ['rotate-keys', '--immediate', '--json', ...keyArgs(name)]);
+      expect(json.stderr).toBe('');
+      const rotation = ZRotateKeysResult.parse(JSON.parse(json.stdout));
+      expect(rotation).toMatchObject({ mode: 'immediate', publishedAt: rotation.activatesAt, previousExpiresAt: rotation.activatesAt });
+      expect([...rotation.withdrawn].sort()).toEqual(before.keys.map((key) => key.kid).sort());
+      expect(rotation.keys.map((key) => [key.kid, key.state])).toEqual([[rotation.kid, 'active']]);
+
+      const text = await dexctlOn(driver, ['rotate-keys', '--immediate', ...keyArgs(name)]);
+      expect(text.stderr).toBe('');
+      expect(text.stdout).toMatch(
+        new RegExp(
+          `^Rotated the signing keys immediately: [0-9a-f]+ signs from now on\\.\\nWithdrew ${rotation.kid} from the JWKS: tokens they signed no longer verify\\.\\n\\nKID `,
+        ),
       );
     });
   });

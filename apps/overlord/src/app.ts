@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { ADMIN_API_PATHS, type THealth } from '@dex/shared/admin-api';
 import type { Database } from '@dex/shared/db';
+import { DEFAULT_KEY_PUBLISH_DELAY_MS } from '@dex/shared/domain/keys';
 import { AppError } from '@dex/shared/errors';
 import { jsonErrorHandler, refuseUnstorableInput, requestContext } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
@@ -24,6 +25,8 @@ export interface AdminAppDeps {
   /** Key secrets (the first encrypts) and the key period, for rotating keys on demand. */
   keySecrets: readonly Uint8Array[];
   keyPeriodMs: number;
+  /** `--key-publish-delay` (default 5 min): how long an on-demand rotation publishes the new key before it signs. */
+  keyPublishDelayMs?: number;
   /** Algorithm of signing keys made on demand (default RS256). */
   keyAlg?: 'RS256' | 'ES256';
   /** Browser origins allowed to call the admin API (CORS); none by default. */
@@ -79,7 +82,13 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.use(userRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
   app.use(auditRoutes({ prisma: deps.db.prisma }));
   app.use(
-    keyRoutes({ prisma: deps.db.prisma, keySecrets: deps.keySecrets, keyPeriodMs: deps.keyPeriodMs, keyAlg: deps.keyAlg ?? 'RS256' }),
+    keyRoutes({
+      prisma: deps.db.prisma,
+      keySecrets: deps.keySecrets,
+      keyPeriodMs: deps.keyPeriodMs,
+      keyPublishDelayMs: deps.keyPublishDelayMs ?? DEFAULT_KEY_PUBLISH_DELAY_MS,
+      keyAlg: deps.keyAlg ?? 'RS256',
+    }),
   );
   app.use((req, _res, next) => {
     next(new AppError('NOT_FOUND', { message: `no route for ${req.method} ${req.path}` }));

@@ -10,7 +10,9 @@ import {
   zDuration,
   zHttpUrl,
   zKeySecrets,
+  usageError,
 } from '@dex/shared/config';
+import { DEFAULT_KEY_PUBLISH_DELAY_MS, MIN_KEY_PUBLISH_DELAY_MS } from '@dex/shared/domain/keys';
 import { DEX_VERSION } from '@dex/shared/version';
 import { DEFAULT_CONSOLE_DIR } from './console/serve-console.ts';
 
@@ -20,11 +22,20 @@ const ENV_PREFIX = 'DEX_OVERLORD';
 /** dex v0's admin API secret is base64 of exactly 128 bytes (reference §1.3). */
 export const ADMIN_API_SECRET_BYTES = 128;
 
+/** The longest `--key-publish-delay`: the JWKS max-age stops growing at an hour anyway. */
+const MAX_KEY_PUBLISH_DELAY_MS = 24 * 3_600_000;
+
 const FLAGS: readonly FlagSpec[] = [
   { name: 'db-url', description: 'Database URL: file:./path.db (SQLite) or postgres://user@host:5432/db (PostgreSQL). Required.' },
   { name: 'key-secrets', description: 'Comma-separated base64 32-byte secrets; the first encrypts signing keys, all decrypt. Required.' },
   { name: 'db-migrate', boolean: true, defaultText: 'true', description: 'Apply database migrations at start.' },
   { name: 'key-period', defaultText: '24h', description: 'How long a signing key signs before it is rotated.' },
+  {
+    name: 'key-publish-delay',
+    defaultText: '5m',
+    description:
+      'How long a new signing key is in every JWKS before it signs (scheduled and on-demand rotations): 5 s for the workers to see it, the rest is how long relying parties may cache the JWKS. From 5s to half the --key-period, at most 24h.',
+  },
   { name: 'gc-interval', defaultText: '1h', description: 'How often expired sessions, codes and tokens are collected.' },
   { name: 'admin-listen', defaultText: 'http://127.0.0.1:5557', description: 'Address of the admin API (plain HTTP).' },
   {
@@ -57,6 +68,7 @@ const ZOverlordFlags = z.object({
   'key-secrets': zKeySecrets,
   'db-migrate': zBooleanFlag.default(true),
   'key-period': zDuration.default(24 * 3_600_000),
+  'key-publish-delay': zDuration.default(DEFAULT_KEY_PUBLISH_DELAY_MS),
   'gc-interval': zDuration.default(3_600_000),
   'admin-listen': zHttpUrl.default(new URL('http://127.0.0.1:5557')),
   'admin-api-secret': zBase64SecretText(ADMIN_API_SECRET_BYTES),
@@ -95,6 +107,8 @@ export interface OverlordConfig {
   keySecrets: readonly Buffer[];
   dbMigrate: boolean;
   keyPeriodMs: number;
+  /** How long a new key is published before it signs (default 5 min, `--key-publish-delay`). */
+  keyPublishDelayMs?: number;
   gcIntervalMs: number;
   adminListen: URL;
   adminApiSecret: string;
@@ -126,6 +140,12 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
   });
   if (invocation.kind !== 'run') return invocation;
   const flags = parseConfig(ZOverlordFlags, invocation.config);
+  const delay = flags['key-publish-delay'];
+  if (delay < MIN_KEY_PUBLISH_DELAY_MS || delay > MAX_KEY_PUBLISH_DELAY_MS || delay > flags['key-period'] / 2) {
+    throw usageError(
+      `--key-publish-delay: must be from ${MIN_KEY_PUBLISH_DELAY_MS / 1000}s (the workers' polling and margin) to half the --key-period, at most 24h`,
+    );
+  }
   return {
     kind: 'run',
     config: Object.freeze({
@@ -133,6 +153,7 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
       keySecrets: flags['key-secrets'],
       dbMigrate: flags['db-migrate'],
       keyPeriodMs: flags['key-period'],
+      keyPublishDelayMs: delay,
       gcIntervalMs: flags['gc-interval'],
       adminListen: flags['admin-listen'],
       adminApiSecret: flags['admin-api-secret'],

@@ -1,5 +1,5 @@
 import { type Database, createDatabase, migrateDatabase, redactDatabaseUrl } from '@dex/shared/db';
-import { reencryptSigningKeys, rotateSigningKeys } from '@dex/shared/domain/keys';
+import { DEFAULT_KEY_PUBLISH_DELAY_MS, reencryptSigningKeys, rotateSigningKeys } from '@dex/shared/domain/keys';
 import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
@@ -45,9 +45,12 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
     await db.ping();
     // Idempotent and safe beside other overlords: makes the first key, proves the key secrets
     // open the stored keys (KEYS_UNDECRYPTABLE otherwise), and catches up a chain left behind.
+    const keyPublishDelayMs = config.keyPublishDelayMs ?? DEFAULT_KEY_PUBLISH_DELAY_MS;
+    // Also records the publish delay, from which workers derive their JWKS max-age.
     const rotation = await rotateSigningKeys(db.prisma, {
       secrets: config.keySecrets,
       keyPeriodMs: config.keyPeriodMs,
+      publishDelayMs: keyPublishDelayMs,
       alg: config.keyAlg ?? 'RS256',
     });
     if (rotation.created.length > 0) logger.info({ created: rotation.created }, 'generated signing keys');
@@ -60,6 +63,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       localConnectorId: config.localConnectorId,
       keySecrets: config.keySecrets,
       keyPeriodMs: config.keyPeriodMs,
+      keyPublishDelayMs,
       consoleOrigins: config.consoleOrigins ?? [],
       consoleDir: config.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : config.consoleDir,
       keyAlg: config.keyAlg ?? 'RS256',
@@ -69,7 +73,12 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
     runner = new JobRunner({
       context: { prisma: db.prisma, logger, metrics },
       jobs: [
-        rotateSigningKeysJob({ secrets: config.keySecrets, keyPeriodMs: config.keyPeriodMs, alg: config.keyAlg ?? 'RS256' }),
+        rotateSigningKeysJob({
+          secrets: config.keySecrets,
+          keyPeriodMs: config.keyPeriodMs,
+          publishDelayMs: keyPublishDelayMs,
+          alg: config.keyAlg ?? 'RS256',
+        }),
         collectGarbageJob({ intervalMs: config.gcIntervalMs }),
       ],
       leaseTtlMs: config.leaderLeaseTtlMs ?? 15_000,

@@ -58,6 +58,13 @@ describe('dex-overlord start-up errors', () => {
       'dex-overlord: --admin-api-secret: expected 128-byte secret, got 5-byte secret',
     ],
     [[...valid, '--key-period', 'soon'], 'dex-overlord: --key-period: "soon" is not a duration (examples: 24h, 30m, 1h30m)'],
+    ...[
+      ['--key-publish-delay', '4s'],
+      ['--key-period', '1m', '--key-publish-delay', '31s'],
+    ].map((flags): [string[], string] => [
+      [...valid, ...flags],
+      "dex-overlord: --key-publish-delay: must be from 5s (the workers' polling and margin) to half the --key-period, at most 24h",
+    ]),
   ])('exits 2 naming the flag: %j', async (args, message) => {
     const result = await overlordExit(args);
     expect(result.code).toBe(2);

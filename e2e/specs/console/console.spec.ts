@@ -155,7 +155,10 @@ test.describe('the web console at the overlord’s /console', () => {
     await confirm.getByRole('button', { name: 'Rotate now' }).click();
     await expect(page.getByText('Keys rotated: the new key signs from now on')).toBeVisible();
 
-    await expect(page.getByTestId('active-kid')).not.toHaveText(activeBefore);
+    // Published first: the new key signs after the overlord's publish delay (5 s here), which
+    // the screen shows at its next refresh (every 15 s).
+    test.setTimeout(60_000);
+    await expect(page.getByTestId('active-kid')).not.toHaveText(activeBefore, { timeout: 30_000 });
     const activeAfter = (await page.getByTestId('active-kid').textContent()) ?? '';
     const retired = timeline.getByRole('listitem').filter({ hasText: activeBefore });
     await expect(retired).toContainText('Retired');

@@ -5,6 +5,7 @@ import type {
   TCreateClientRequest,
   TCreatedClient,
   TCreateUserRequest,
+  TRotateKeysRequest,
   TRotateKeysResult,
   TSigningKeyList,
   TState,
@@ -42,6 +43,6 @@ export interface Driver {
   disableUser(id: string): Promise<TUser>;
 
   listKeys(): Promise<TSigningKeyList>;
-  /** The active key retires now and its successor signs from now on. */
-  rotateKeys(): Promise<TRotateKeysResult>;
+  /** Publishes the next key first (it signs after the publish delay), or `immediate`: a fresh key signs at once and the old ones leave the JWKS. */
+  rotateKeys(request: TRotateKeysRequest): Promise<TRotateKeysResult>;
 }

@@ -22,6 +22,7 @@ import {
   type TListClientsQuery,
   type TListUsersQuery,
   type TRevokeUserTokensResult,
+  type TRotateKeysRequest,
   type TRotateKeysResult,
   type TSigningKeyList,
   type TState,
@@ -180,8 +181,8 @@ export interface AdminClient {
 
   /** `GET /api/v1/keys`. */
   listKeys(): Promise<TSigningKeyList>;
-  /** `POST /api/v1/keys/rotate`. */
-  rotateKeys(): Promise<TRotateKeysResult>;
+  /** `POST /api/v1/keys/rotate`: publish-first unless `{ mode: 'immediate' }` (a leaked key). */
+  rotateKeys(request?: TRotateKeysRequest): Promise<TRotateKeysResult>;
 }
 
 interface RequestSpec<S extends z.ZodType> {
@@ -335,7 +336,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     listAuditEvents: (query = {}) => call({ method: 'GET', path: AUDIT_API_PATHS.audit, query, schema: ZAuditEventList }),
 
     listKeys: () => call({ method: 'GET', path: KEY_API_PATHS.keys, schema: ZSigningKeyList }),
-    rotateKeys: () => call({ method: 'POST', path: KEY_API_PATHS.rotate, schema: ZRotateKeysResult }),
+    rotateKeys: (request = {}) => call({ method: 'POST', path: KEY_API_PATHS.rotate, body: request, schema: ZRotateKeysResult }),
   };
 }
 

@@ -51,7 +51,7 @@ export function createConsoleOperations(getAdmin: () => AdminClient): ConsoleOpe
     },
     keys: {
       list: () => run((admin) => admin.listKeys()),
-      rotate: () => run((admin) => admin.rotateKeys()),
+      rotate: (request) => run((admin) => admin.rotateKeys(request)),
     },
     users: {
       list: (query) => run((admin) => admin.listUsers(query)),

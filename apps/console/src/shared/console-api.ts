@@ -15,6 +15,7 @@ import type {
   TListClientsQuery,
   TListUsersQuery,
   TRevokeUserTokensResult,
+  TRotateKeysRequest,
   TRotateKeysResult,
   TSigningKeyList,
   TState,
@@ -127,7 +128,11 @@ export interface ConsoleApi {
   };
   readonly keys: {
     list(): Promise<BridgeResult<TSigningKeyList>>;
-    rotate(): Promise<BridgeResult<TRotateKeysResult>>;
+    /**
+     * Publish-first by default (the new key signs after the overlord's publish delay; the
+     * answer's `activatesAt` says when); `{ mode: 'immediate' }` for a leaked key.
+     */
+    rotate(request?: TRotateKeysRequest): Promise<BridgeResult<TRotateKeysResult>>;
   };
   readonly users: {
     list(query?: BridgeListQuery<TListUsersQuery>): Promise<BridgeResult<TUserList>>;

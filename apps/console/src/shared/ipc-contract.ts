@@ -5,6 +5,7 @@ import {
   ZListAuditEventsQuery,
   ZListClientsQuery,
   ZListUsersQuery,
+  ZRotateKeysRequest,
   ZUpdateClientRequest,
   ZUpdateConnectorRequest,
   ZUpdateUserRequest,
@@ -104,7 +105,7 @@ export const IPC_ARGUMENTS: { readonly [C in ChannelName]: z.ZodType<ChannelArgs
   'connectors.validate': z.tuple([z.unknown()]),
 
   'keys.list': none,
-  'keys.rotate': none,
+  'keys.rotate': z.tuple([ZRotateKeysRequest.optional()]),
 
   'users.list': z.tuple([ZBridgeListUsersQuery.optional()]),
   'users.get': z.tuple([zId]),

@@ -27,7 +27,8 @@ beforeAll(async () => {
     if (request.headers.authorization !== SECRET) return send(401, { code: 'UNAUTHORIZED', message: 'invalid admin API secret' });
     if (request.url === '/api/v1/state')
       return send(200, { AdminUserCreated: true, clients: 3, users: 2, connectors: 1, database: 'postgresql' });
-    if (request.url === '/api/v1/keys') return send(200, { keys: [], nextRotationAt: null, keyPeriodSeconds: 3600 });
+    if (request.url === '/api/v1/keys')
+      return send(200, { keys: [], nextRotationAt: null, keyPeriodSeconds: 3600, publishDelaySeconds: 300 });
     return send(404, { code: 'NOT_FOUND', message: 'not found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,7 +71,10 @@ describe('desktop bridge (main process)', () => {
       ok: true,
       data: { profile: saved.data, state: { AdminUserCreated: true, clients: 3, users: 2, connectors: 1, database: 'postgresql' } },
     });
-    expect(await bridge.keys.list()).toEqual({ ok: true, data: { keys: [], nextRotationAt: null, keyPeriodSeconds: 3600 } });
+    expect(await bridge.keys.list()).toEqual({
+      ok: true,
+      data: { keys: [], nextRotationAt: null, keyPeriodSeconds: 3600, publishDelaySeconds: 300 },
+    });
     expect(seenHeaders.map((headers) => headers.authorization)).toEqual([SECRET, SECRET]);
     expect(JSON.stringify(await bridge.profiles.list())).not.toContain(SECRET);
     expect(JSON.stringify(await bridge.connection.current())).not.toContain(SECRET);

@@ -338,11 +338,13 @@ export function createFakeOverlord(
     keys: {
       list: () => {
         const active = fake.keys.find((key) => key.state === 'active');
-        return ok({ keys: [...fake.keys], nextRotationAt: active?.retiresAt ?? null, keyPeriodSeconds: 86_400 });
+        return ok({ keys: [...fake.keys], nextRotationAt: active?.retiresAt ?? null, keyPeriodSeconds: 86_400, publishDelaySeconds: 300 });
       },
-      rotate: () => {
-        record('keys.rotate', []);
+      // Publish-first, with a successor published long before: it signs at once.
+      rotate: (request) => {
+        record('keys.rotate', request === undefined ? [] : [request]);
         const now = Date.now();
+        const previous = fake.keys.find((key) => key.state === 'active');
         for (const key of fake.keys) {
           if (key.state === 'active') Object.assign(key, { state: 'retired', retiresAt: iso(now) });
         }
@@ -357,7 +359,18 @@ export function createFakeOverlord(
           retiresAt: null,
           expiresAt: null,
         });
-        return ok({ kid: next?.kid ?? 'kid-newest', keys: [...fake.keys] });
+        return ok({
+          mode: request?.mode ?? 'publish-first',
+          kid: next?.kid ?? 'kid-newest',
+          publishedAt: next?.createdAt ?? iso(now),
+          activatesAt: iso(now),
+          previousKid: previous?.kid ?? null,
+          previousRetiresAt: previous === undefined ? null : iso(now),
+          previousExpiresAt: previous === undefined ? null : iso(now + 24 * HOUR),
+          withdrawn: [],
+          publishDelaySeconds: 300,
+          keys: [...fake.keys],
+        });
       },
     },
     users: {

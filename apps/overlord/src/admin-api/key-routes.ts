@@ -1,9 +1,10 @@
 import { Router } from 'express';
-import { KEY_API_PATHS, type TRotateKeysResult, type TSigningKeyList } from '@dex/shared/admin-api';
-import { toSigningKeyView } from '@dex/shared/admin-api/views';
+import { KEY_API_PATHS, ZRotateKeysRequest, type TSigningKeyList } from '@dex/shared/admin-api';
+import { toRotateKeysResult, toSigningKeyView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
-import { keyState, listSigningKeys, nextRotationAt, rotateSigningKeysNow } from '@dex/shared/domain/keys';
+import { listSigningKeys, nextRotationAt, rotateSigningKeysOnDemand } from '@dex/shared/domain/keys';
+import { parseBody } from './parse-request.ts';
 
 export interface KeyRoutesDeps {
   prisma: PrismaDb;
@@ -11,11 +12,16 @@ export interface KeyRoutesDeps {
   keySecrets: readonly Uint8Array[];
   /** `--key-period`: how long a key signs. */
   keyPeriodMs: number;
+  /** `--key-publish-delay`: how long a new key is published before it signs. */
+  keyPublishDelayMs: number;
   /** Algorithm of keys made on demand (`--key-alg`). */
   keyAlg: 'RS256' | 'ES256';
 }
 
-/** The signing key chain: list it, and rotate on demand (a suspected key leak, a drill). */
+/**
+ * The signing key chain: list it, and rotate on demand, publishing the new key first (a
+ * drill, a policy) or at once for a leaked key (`{"mode": "immediate"}`).
+ */
 export function keyRoutes(deps: KeyRoutesDeps): Router {
   const router = Router();
   const { prisma } = deps;
@@ -27,23 +33,33 @@ export function keyRoutes(deps: KeyRoutesDeps): Router {
       keys: keys.map((key) => toSigningKeyView(key, now)),
       nextRotationAt: nextRotationAt(keys, now)?.toISOString() ?? null,
       keyPeriodSeconds: deps.keyPeriodMs / 1000,
+      publishDelaySeconds: deps.keyPublishDelayMs / 1000,
     };
     res.json(body);
   });
 
-  router.post(KEY_API_PATHS.rotate, async (_req, res) => {
-    const previous = (await listSigningKeys(prisma)).find((key) => keyState(key, new Date()) === 'active');
-    const kid = await rotateSigningKeysNow(prisma, { secrets: deps.keySecrets, keyPeriodMs: deps.keyPeriodMs, alg: deps.keyAlg });
+  router.post(KEY_API_PATHS.rotate, async (req, res) => {
+    const { mode = 'publish-first' } = parseBody(ZRotateKeysRequest, req.body);
+    const rotation = await rotateSigningKeysOnDemand(prisma, {
+      secrets: deps.keySecrets,
+      keyPeriodMs: deps.keyPeriodMs,
+      publishDelayMs: deps.keyPublishDelayMs,
+      alg: deps.keyAlg,
+      mode,
+    });
+    const body = toRotateKeysResult(rotation, {
+      keys: await listSigningKeys(prisma),
+      publishDelayMs: deps.keyPublishDelayMs,
+      now: new Date(),
+    });
     await recordAuditEvent(prisma, {
       actor: 'admin-api',
       action: 'keys.rotate',
       targetType: 'signing_key',
-      targetId: kid,
-      before: { activeKid: previous?.kid ?? null },
-      after: { activeKid: kid },
+      targetId: rotation.kid,
+      before: { activeKid: rotation.previousKid },
+      after: { activeKid: rotation.kid, mode, activatesAt: body.activatesAt, withdrawn: rotation.withdrawn },
     });
-    const now = new Date();
-    const body: TRotateKeysResult = { kid, keys: (await listSigningKeys(prisma)).map((key) => toSigningKeyView(key, now)) };
     res.json(body);
   });
 

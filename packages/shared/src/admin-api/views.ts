@@ -1,9 +1,9 @@
 import type { ClientRecord } from '#domain/clients/types.ts';
-import { keyState } from '#domain/keys/rotate-signing-keys.ts';
+import { type KeyRotation, keyState } from '#domain/keys/rotate-signing-keys.ts';
 import type { SigningKeyView } from '#domain/keys/signing-keys.ts';
 import type { UserDetails } from '#domain/users/find-user-details.ts';
 import type { TClient } from './clients.ts';
-import type { TSigningKey } from './keys.ts';
+import type { TRotateKeysResult, TSigningKey } from './keys.ts';
 import type { TUser } from './users.ts';
 
 /**
@@ -51,5 +51,29 @@ export function toSigningKeyView(key: SigningKeyView, now: Date): TSigningKey {
     activatesAt: key.activatesAt.toISOString(),
     retiresAt: key.retiresAt?.toISOString() ?? null,
     expiresAt: key.expiresAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * The answer of an on-demand rotation: its timeline and the keys afterwards (shared by the
+ * overlord and dexctl's database driver).
+ * @example toRotateKeysResult(rotation, { keys: await listSigningKeys(prisma), publishDelayMs, now: new Date() })
+ */
+export function toRotateKeysResult(
+  rotation: KeyRotation,
+  after: { keys: readonly SigningKeyView[]; publishDelayMs: number; now: Date },
+): TRotateKeysResult {
+  const iso = (at: Date | null) => at?.toISOString() ?? null;
+  return {
+    mode: rotation.mode,
+    kid: rotation.kid,
+    publishedAt: rotation.publishedAt.toISOString(),
+    activatesAt: rotation.activatesAt.toISOString(),
+    previousKid: rotation.previousKid,
+    previousRetiresAt: iso(rotation.previousRetiresAt),
+    previousExpiresAt: iso(rotation.previousExpiresAt),
+    withdrawn: rotation.withdrawn,
+    publishDelaySeconds: after.publishDelayMs / 1000,
+    keys: after.keys.map((key) => toSigningKeyView(key, after.now)),
   };
 }

@@ -97,6 +97,6 @@ function createApiDriver(admin: AdminClient): Driver {
     disableUser: (id) => admin.disableUser(id),
 
     listKeys: () => admin.listKeys(),
-    rotateKeys: () => admin.rotateKeys(),
+    rotateKeys: (request) => admin.rotateKeys(request),
   };
 }

@@ -5,13 +5,14 @@ import {
   type TUser,
   ZClient,
   ZConnectorList,
+  ZRotateKeysResult,
   ZSigningKey,
   ZUser,
 } from '@dex/shared/admin-api';
-import { toClientView, toSigningKeyView, toUserView } from '@dex/shared/admin-api/views';
+import { toClientView, toRotateKeysResult, toSigningKeyView, toUserView } from '@dex/shared/admin-api/views';
 import type { ClientRecord } from '@dex/shared/domain/clients';
 import { type ConnectorRecord, maskConnectorSecrets } from '@dex/shared/domain/connectors';
-import type { SigningKeyView } from '@dex/shared/domain/keys';
+import type { KeyRotation, SigningKeyView } from '@dex/shared/domain/keys';
 import type { UserDetails } from '@dex/shared/domain/users';
 
 // The database driver's view of the store in the admin API contract's shapes, built by the
@@ -33,6 +34,11 @@ export function toUser(user: UserDetails): TUser {
 /** A signing key as `GET /api/v1/keys` shows it, its state at `now`. */
 export function toSigningKey(key: SigningKeyView, now: Date): TSigningKey {
   return ZSigningKey.parse(toSigningKeyView(key, now));
+}
+
+/** `POST /api/v1/keys/rotate`: the rotation's timeline and the keys afterwards. */
+export function toRotationResult(rotation: KeyRotation, after: { keys: readonly SigningKeyView[]; publishDelayMs: number; now: Date }) {
+  return ZRotateKeysResult.parse(toRotateKeysResult(rotation, after));
 }
 
 /** `GET /api/v1/connectors`: the v0 configs and the REST items, every secret masked. */

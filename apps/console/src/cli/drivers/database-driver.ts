@@ -4,7 +4,14 @@ import type { Database } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
 import { createClient, deleteClient, findClient, listClients, rotateClientSecret } from '@dex/shared/domain/clients';
 import { listConnectors, maskConnectorSecrets, replaceConnectors } from '@dex/shared/domain/connectors';
-import { keyState, listSigningKeys, rotateSigningKeysNow, type SigningKeyView } from '@dex/shared/domain/keys';
+import {
+  DEFAULT_KEY_PUBLISH_DELAY_MS,
+  keyState,
+  listSigningKeys,
+  readSigningKeyChain,
+  rotateSigningKeysOnDemand,
+  type SigningKeyView,
+} from '@dex/shared/domain/keys';
 import {
   createUser,
   disableUser,
@@ -18,7 +25,7 @@ import { AppError } from '@dex/shared/errors';
 import { DEX_VERSION } from '@dex/shared/version';
 import type { Driver } from '../driver.ts';
 import { withOpenDatabase } from '../open-database.ts';
-import { toClient, toConnectorList, toSigningKey, toUser } from './contract-views.ts';
+import { toClient, toConnectorList, toRotationResult, toSigningKey, toUser } from './contract-views.ts';
 
 /** Who the audit log names for changes made with `--db-url` (the admin API writes `admin-api`). */
 const AUDIT_ACTOR = 'dexctl';
@@ -52,6 +59,8 @@ function createDatabaseDriver(db: Database, options: DatabaseDriverOptions): Dri
     recordAuditEvent(prisma, { actor: AUDIT_ACTOR, action, targetType, targetId, ...change });
   const keyPeriodMs = (keys: readonly SigningKeyView[], now: Date) =>
     options.keyPeriodMs ?? activeKeyPeriod(keys, now) ?? DEFAULT_KEY_PERIOD_MS;
+  /** The overlord's `--key-publish-delay`, as it recorded it for the workers (its default before it did). */
+  const publishDelayMs = async () => (await readSigningKeyChain(prisma)).publishDelayMs ?? DEFAULT_KEY_PUBLISH_DELAY_MS;
 
   return {
     async getState() {
@@ -159,25 +168,33 @@ function createDatabaseDriver(db: Database, options: DatabaseDriverOptions): Dri
         keys: keys.map((key) => toSigningKey(key, now)),
         nextRotationAt: active?.retiresAt?.toISOString() ?? null,
         keyPeriodSeconds: keyPeriodMs(keys, now) / 1000,
+        publishDelaySeconds: (await publishDelayMs()) / 1000,
       };
     },
 
-    async rotateKeys() {
+    async rotateKeys(request) {
       if (options.keySecrets === undefined) {
         throw usageError("rotate-keys with --db-url needs --key-secrets (the overlord's --key-secrets) to encrypt the new key");
       }
       const now = new Date();
       const keys = await listSigningKeys(prisma);
       const previous = keys.find((key) => keyState(key, now) === 'active');
+      const mode = request.mode ?? 'publish-first';
+      const delay = await publishDelayMs();
       // The new key keeps the algorithm of the chain (the overlord's --key-alg).
-      const kid = await rotateSigningKeysNow(prisma, {
+      const rotation = await rotateSigningKeysOnDemand(prisma, {
         secrets: options.keySecrets,
         keyPeriodMs: keyPeriodMs(keys, now),
+        publishDelayMs: delay,
+        mode,
         ...(previous === undefined ? {} : { alg: previous.alg }),
       });
-      await audit('keys.rotate', 'signing_key', kid, { before: { activeKid: previous?.kid ?? null }, after: { activeKid: kid } });
-      const after = new Date();
-      return { kid, keys: (await listSigningKeys(prisma)).map((key) => toSigningKey(key, after)) };
+      const result = toRotationResult(rotation, { keys: await listSigningKeys(prisma), publishDelayMs: delay, now: new Date() });
+      await audit('keys.rotate', 'signing_key', rotation.kid, {
+        before: { activeKid: rotation.previousKid },
+        after: { activeKid: rotation.kid, mode, activatesAt: result.activatesAt, withdrawn: rotation.withdrawn },
+      });
+      return result;
     },
   };
 }

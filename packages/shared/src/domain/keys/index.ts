@@ -9,11 +9,26 @@ export {
 } from './signing-keys.ts';
 export {
   keyState,
+  type KeyRotation,
   nextRotationAt,
+  type OnDemandRotationOptions,
+  type RotationMode,
   type RotationOptions,
   type RotationResult,
   rotateSigningKeys,
-  rotateSigningKeysNow,
+  rotateSigningKeysOnDemand,
   type SigningKeyState,
 } from './rotate-signing-keys.ts';
+export {
+  DEFAULT_KEY_PUBLISH_DELAY_MS,
+  jwksMaxAgeSeconds,
+  KEY_CHECK_INTERVAL_MS,
+  KEY_PICKUP_MARGIN_MS,
+  MAX_JWKS_MAX_AGE_SECONDS,
+  markSigningKeysChanged,
+  MIN_KEY_PUBLISH_DELAY_MS,
+  readSigningKeyChain,
+  recordKeyPublishDelay,
+  type SigningKeyChainMarker,
+} from './signing-key-chain.ts';
 export { reencryptSigningKeys } from './reencrypt-signing-keys.ts';

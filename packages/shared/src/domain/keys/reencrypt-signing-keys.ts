@@ -7,7 +7,8 @@ import { AppError } from '#errors/index.ts';
  * after an operator puts a new secret first in `--key-secrets` (and restarts), the old secrets
  * can be dropped. Each key is rewritten with a compare-and-set on its old ciphertext, so a
  * concurrent overlord doing the same cannot lose a key. KEYS_UNDECRYPTABLE when a key opens
- * with none of the secrets.
+ * with none of the secrets. Not a change workers need to see (the keys are the same), so the
+ * chain's change marker stays.
  * @returns the kids that were re-encrypted.
  * @example await reencryptSigningKeys(db.prisma, { secrets: [newSecret, oldSecret] })
  */

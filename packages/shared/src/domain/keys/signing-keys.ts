@@ -9,6 +9,7 @@ import {
 } from '#crypto/index.ts';
 import type { PrismaDb } from '#db/create-database.ts';
 import { AppError } from '#errors/index.ts';
+import { markSigningKeysChanged } from './signing-key-chain.ts';
 
 export interface SigningKeyView {
   kid: string;
@@ -91,7 +92,8 @@ export interface EnsureSigningKeyOptions {
 }
 
 /**
- * Makes sure a signing key is active, generating one (active at once) when none is.
+ * Makes sure a signing key is active, generating one (active at once, marking the change)
+ * when none is.
  * Also proves that the stored keys can be decrypted, so a wrong `--key-secrets` stops the
  * caller with KEYS_UNDECRYPTABLE instead of failing later at the first login.
  * @returns the kid of the key generated, or null when an active key already existed.
@@ -104,15 +106,18 @@ export async function ensureActiveSigningKey(prisma: PrismaDb, options: EnsureSi
   const keySet = await loadKeySet(prisma, { secrets: options.secrets, now });
   if (keySet.active !== null) return null;
   const key = await generateSigningKey(options.alg ?? 'RS256');
-  await prisma.signingKey.create({
-    data: {
-      kid: key.kid,
-      alg: key.alg,
-      publicJwk: JSON.stringify(key.publicJwk),
-      privateKeyEnc: encryptWithSecret(key.privatePkcs8, firstSecret),
-      createdAt: now,
-      activatesAt: now,
-    },
+  await prisma.$transaction(async (tx) => {
+    await tx.signingKey.create({
+      data: {
+        kid: key.kid,
+        alg: key.alg,
+        publicJwk: JSON.stringify(key.publicJwk),
+        privateKeyEnc: encryptWithSecret(key.privatePkcs8, firstSecret),
+        createdAt: now,
+        activatesAt: now,
+      },
+    });
+    await markSigningKeysChanged(tx, { now });
   });
   return key.kid;
 }
