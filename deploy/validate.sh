@@ -51,7 +51,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-section() { printf '\n%s\n' "$*"; }
+section() { printf '\n%s  [%ss]\n' "$*" "$(($(date +%s) - STARTED))"; }
 ok() {
   printf '  ok    %s\n' "$*"
   passed=$((passed + 1))
@@ -417,13 +417,16 @@ for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$P_PROM/-/read
 
 section "Live: one worker stops"
 stop worker2
+burst_started=$(date +%s)
 check "20 GETs through nginx all answered 200" discovery_through_nginx
 check "6 token POSTs through nginx all answered 200" tokens_through_nginx 6
+# max_fails=3 within fail_timeout=10s, then one more try per fail_timeout (a slow machine).
+allowed=$((3 + ($(date +%s) - burst_started) / 10))
 refused=$(grep -c "connect() failed (111" "$WORK/nginx/error.log" || true)
-if [ "$refused" -ge 1 ] && [ "$refused" -le 3 ]; then
+if [ "$refused" -ge 1 ] && [ "$refused" -le "$allowed" ]; then
   ok "nginx tried the stopped worker $refused time(s), then skipped it (max_fails=3)"
 else
-  fail "nginx tried the stopped worker $refused times (expected 1 to 3)"
+  fail "nginx tried the stopped worker $refused times (expected 1 to $allowed)"
 fi
 check "the readiness probe fails on the stopped worker" sh -c "! '$NODE' '$WORK/readiness-2.mjs'"
 check_shows "alerts and dashboard on the live Prometheus (check_live_metrics.py)" "$PY" "$DEPLOY/test/check_live_metrics.py" \
