@@ -310,6 +310,10 @@ section "Live: an overlord and two workers on SQLite"
 start overlord DEX_OVERLORD_DB_URL="file:$WORK/data/dex.db" DEX_OVERLORD_KEY_SECRETS="$KEY_SECRET" \
   DEX_OVERLORD_ADMIN_API_SECRET="$ADMIN_SECRET" DEX_OVERLORD_ADMIN_LISTEN="http://127.0.0.1:$P_OV" dex-overlord
 wait_up overlord "http://127.0.0.1:$P_OV/health" || abort "no overlord"
+"$PY" "$DEPLOY/test/render.py" "$WORK/wait-for-overlord.mjs" "$WORK/wait-for-overlord-live.mjs" \
+  "http://dex-overlord:5557/health" "http://127.0.0.1:$P_OV/health"
+check "the k8s init container's wait for the overlord ends at once when it is healthy" \
+  timeout 10 "$NODE" "$WORK/wait-for-overlord-live.mjs"
 set_connectors() {
   printf '%s' '[{"type":"local","id":"local"},{"type":"ldap","id":"corp","host":"127.0.0.1:'"$P_LDAP"'",' \
     '"baseDN":"ou=people,dc=example,dc=com","timeout":"1s"}]' | dexctl_admin "$P_OV" set-connector-configs -
