@@ -331,14 +331,15 @@ done
 wait_up worker1 "http://127.0.0.1:$P_W1/dex/.well-known/openid-configuration" || abort "worker1 did not start"
 wait_up worker2 "http://127.0.0.1:$P_W2/dex/.well-known/openid-configuration" || abort "worker2 did not start"
 health_names_the_directory() {
-  [ "$(curl -sS -o "$WORK/health.json" -w '%{http_code}' "http://127.0.0.1:$P_W1/dex/health")" = 503 ] &&
+  [ "$(curl -sS -o "$WORK/health.json" -w '%{http_code}' "http://127.0.0.1:$P_W1/dex/health")" = 200 ] &&
+    grep -q '"status":"degraded"' "$WORK/health.json" &&
     grep -q '"database":"ok"' "$WORK/health.json" && grep -q '"signing_key":"ok"' "$WORK/health.json" &&
     grep -q '"connector:corp":' "$WORK/health.json" || {
     cat "$WORK/health.json"
     return 1
   }
 }
-check "/dex/health answers 503 naming the LDAP directory, with database and signing key ok" health_names_the_directory
+check "/dex/health answers 200 degraded naming the LDAP directory, with database and signing key ok" health_names_the_directory
 for n in 1 2; do
   port_var=P_W$n
   "$PY" "$DEPLOY/test/render.py" "$WORK/readiness.mjs" "$WORK/readiness-$n.mjs" "127.0.0.1:5556" "127.0.0.1:${!port_var}"
@@ -400,7 +401,7 @@ else
   fail "nginx's \$request_id reaches the worker's log (got X-Request-Id: ${request_id:-none})"
 fi
 check "/dex/metrics is not served through nginx (404)" test "$(status "$PUBLIC/dex/metrics")" = 404
-check "/dex/health is served to 127.0.0.1 through nginx (503: the LDAP directory is down)" test "$(status "$PUBLIC/dex/health")" = 503
+check "/dex/health is served to 127.0.0.1 through nginx (200, degraded: the LDAP directory is down)" test "$(status "$PUBLIC/dex/health")" = 200
 
 section "Live: Prometheus with alerts.yml scraping them"
 prometheus --config.file="$WORK/prom/prometheus.yml" --storage.tsdb.path="$WORK/prom/data" \
