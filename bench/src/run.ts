@@ -74,6 +74,7 @@ const { values: flags } = parseArgs({
     'writer-rounds': { type: 'string', default: env.writerRounds ?? '2' },
     profile: { type: 'boolean', default: env.profile },
     'profile-out': { type: 'string' },
+    'profile-endpoint': { type: 'string', default: 'refresh_token' },
   },
 });
 
@@ -285,12 +286,23 @@ async function benchOidcProvider(): Promise<EndpointResult[]> {
 async function profileRefresh(): Promise<void> {
   const profileDir = join(workDir, 'profile');
   const dbUrl = `file:${join(workDir, 'dex.db')}`;
-  say('profile mode: dex-worker (sqlite) under --cpu-prof, refresh_token only');
+  const endpoint = flags['profile-endpoint'];
+  if (!['discovery', 'jwks', 'client_credentials', 'refresh_token'].includes(endpoint)) {
+    throw new Error(`--profile-endpoint: expected discovery, jwks, client_credentials or refresh_token, got ${endpoint}`);
+  }
+  say(`profile mode: dex-worker (sqlite) under --cpu-prof, ${endpoint} only`);
   const dex = await startDex({ dbUrl, workDir, label: 'sqlite', workerNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
   cleanups.push(() => dex.stop());
-  const tokens = await dexRefreshTokens(dex, connections);
   const server = { origins: [dex.origin], pids: [dex.worker.pid] };
-  const result = await measure('dex (sqlite, profiled)', 'refresh_token', server, refreshTokenScenario(dex, tokens), false);
+  const name = 'dex (sqlite, profiled)';
+  const result =
+    endpoint === 'discovery'
+      ? await measure(name, 'discovery', server, discoveryScenario(dex), true)
+      : endpoint === 'jwks'
+        ? await measure(name, 'jwks', server, jwksScenario(dex), true)
+        : endpoint === 'client_credentials'
+          ? await measure(name, 'client_credentials', server, clientCredentialsScenario(dex), true)
+          : await measure(name, 'refresh_token', server, refreshTokenScenario(dex, await dexRefreshTokens(dex, connections)), false);
   await dex.stop(); // the profile is written when the worker exits
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
   if (file === undefined) throw new Error(`the worker wrote no profile in ${profileDir}`);
@@ -298,7 +310,7 @@ async function profileRefresh(): Promise<void> {
   if (flags['profile-out'] !== undefined) copyFileSync(join(profileDir, file), flags['profile-out']);
 
   print(
-    `refresh_token under the profiler: ${result.rps.toFixed(0)} req/s (p50 ${result.p50Ms.toFixed(1)} ms); profiling slows the worker down.`,
+    `${endpoint} under the profiler: ${result.rps.toFixed(0)} req/s (p50 ${result.p50Ms.toFixed(1)} ms, ${result.serverCpuMsPerRequest.toFixed(3)} ms CPU per request, profiler included); profiling slows the worker down.`,
   );
   print(
     `${summary.samples} samples in the measured window${summary.windowed ? '' : ' (could not line up the window: whole profile)'}; ` +
@@ -318,32 +330,6 @@ async function profileRefresh(): Promise<void> {
       summary.topSelf.map((line) => [line.what, `${line.percent.toFixed(1)}%`]),
     ),
   );
-
-  if (flags['profile-out'] !== undefined) copyFileSync(join(profileDir, file), flags['profile-out']);
-
-  print(
-    `refresh_token under the profiler: ${result.rps.toFixed(0)} req/s (p50 ${result.p50Ms.toFixed(1)} ms); profiling slows the worker down.`,
-  );
-  print(
-    `${summary.samples} samples in the measured window${summary.windowed ? '' : ' (could not line up the window: whole profile)'}; ` +
-      `the worker was idle ${summary.idlePercent.toFixed(1)}% of it. Shares below are of the busy samples.`,
-  );
-  print();
-  print(
-    table(
-      ['self time by area', 'share'],
-      summary.byArea.map((line) => [line.what, `${line.percent.toFixed(1)}%`]),
-    ),
-  );
-  print();
-  print(
-    table(
-      ['self time by function', 'share'],
-      summary.topSelf.map((line) => [line.what, `${line.percent.toFixed(1)}%`]),
-    ),
-  );
-
-  print(`\nthe worker under load spent ${result.serverCpuMsPerRequest.toFixed(2)} ms CPU per grant, profiler included`);
   if (flags['profile-out'] !== undefined) print(`\nprofile written to ${flags['profile-out']} (open it in Chrome DevTools)`);
 }
 

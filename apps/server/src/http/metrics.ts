@@ -1,5 +1,5 @@
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
-import { Counter, Histogram, renderMetrics } from '@dex/shared/metrics';
+import { Counter, Histogram, type Labels, renderMetrics } from '@dex/shared/metrics';
 
 /**
  * Why a login through a connector failed. A closed set, so the `reason` label stays small
@@ -53,6 +53,23 @@ export class WorkerMetrics {
   );
   readonly grants = new Counter('dex_token_grants_total', 'Token endpoint requests by grant type and outcome (ok or the OAuth error).');
   readonly #started = Date.now() / 1000;
+  /** The label sets of `dex_http_*`, one object per method, status and route, so their series keys are computed once. */
+  readonly #requestLabels = new Map<string, { counter: Labels; histogram: Labels }>();
+
+  /**
+   * Counts an answered request and its latency, by route pattern (never the raw path, which
+   * would carry ids and explode the label set).
+   */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let labels = this.#requestLabels.get(key);
+    if (labels === undefined) {
+      labels = { counter: Object.freeze({ method, route, status: String(status) }), histogram: Object.freeze({ route }) };
+      this.#requestLabels.set(key, labels);
+    }
+    this.requests.inc(labels.counter);
+    this.latency.observe(labels.histogram, seconds);
+  }
 
   /**
    * Shows a connector's success series at 0 from the moment it is loaded, so that rates and

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ResponseWithLocals } from '@dex/shared/http';
+import { PAGE_CSP } from '#pages/html.ts';
 
 /** The response every route writes to: node's, with the request's id and logger in `locals`. */
 export type WorkerResponse = ResponseWithLocals;
@@ -20,10 +21,22 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, cac
 }
 
 /**
+ * What a browser must be told of every page and every redirect between pages: the strict
+ * Content-Security-Policy (no scripts, no framing), and no `Referer` (the URLs of the login
+ * pages carry session ids). Machine answers carry only `nosniff` (the router sets it).
+ */
+function setPageHeaders(res: ServerResponse): void {
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Content-Security-Policy', PAGE_CSP);
+}
+
+/**
  * Sends an HTML page. Pages that carry a code, a CSRF token or a form are never cached.
  * @example sendHtml(res, 200, renderChooserPage(...));
  */
 export function sendHtml(res: ServerResponse, status: number, page: string, options: { noStore?: boolean } = {}): void {
+  setPageHeaders(res);
   res.statusCode = status;
   if (options.noStore) res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -33,6 +46,7 @@ export function sendHtml(res: ServerResponse, status: number, page: string, opti
 
 /** Sends the browser elsewhere (302 Found). */
 export function redirect(res: ServerResponse, location: string): void {
+  setPageHeaders(res);
   res.statusCode = 302;
   res.setHeader('Location', location);
   res.setHeader('Content-Length', 0);

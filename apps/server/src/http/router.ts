@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import { OAuthError } from '@dex/shared/errors';
 import { locals, type ResponseWithLocals, trackRequest } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
-import { PAGE_CSP } from '#pages/html.ts';
 import { BODY_LIMITS, type BodyKind, bodyKindOf, readBody } from './body.ts';
 import type { WorkerMetrics } from './metrics.ts';
 import type { Params } from './params.ts';
@@ -147,8 +146,13 @@ export function createRouter(options: {
     const target = splitTarget(req.url ?? '/');
     const found = target === null ? undefined : match(target.path);
     const response = Object.assign(res, { locals: {} }) as ResponseWithLocals;
-    trackRequest(logger, req, response, target?.path ?? '');
-    observe(req, res, metrics, found?.pattern ?? 'unmatched');
+    // Every answer carries nosniff (pages add theirs, see respond.ts) and is counted by route
+    // pattern, never by raw path (ids would explode the label set).
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const pattern = found?.pattern ?? 'unmatched';
+    trackRequest(logger, req, response, target?.path ?? '', (status, seconds) => {
+      metrics.observeRequest(req.method ?? '', pattern, status, seconds);
+    });
     if (target === null || found === undefined) {
       const status = target === null ? 400 : 404;
       showErrorPage(res, {
@@ -160,22 +164,6 @@ export function createRouter(options: {
     }
     serve(req, response, found, target).catch((error: unknown) => fail(found.route, response, error));
   };
-}
-
-/**
- * The headers every answer of the worker carries (pages, JSON and errors alike), and the
- * request counter and latency histogram by route pattern, counted when the answer is sent.
- */
-function observe(req: IncomingMessage, res: ServerResponse, metrics: WorkerMetrics, route: string): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Content-Security-Policy', PAGE_CSP);
-  const started = process.hrtime.bigint();
-  res.on('finish', () => {
-    metrics.requests.inc({ method: req.method ?? '', route, status: String(res.statusCode) });
-    metrics.latency.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
-  });
 }
 
 const CLIENT_ERROR_STATUS: Readonly<Record<string, [number, string]>> = {

@@ -1,14 +1,23 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type TCreatedClient, type TRotateKeysResult, ZCreatedClient, ZRotateKeysResult } from '@dex/shared/admin-api';
-import { createTestDatabase, freePort, type Service, startDexProcess, type TestDatabase, testSecrets } from '@dex/shared/testing';
+import {
+  createTestDatabase,
+  freePort,
+  type Service,
+  startDexProcess,
+  type TestDatabase,
+  testProviders,
+  testSecrets,
+} from '@dex/shared/testing';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth } from '../support/flows.ts';
 
 /**
  * The key rotation protocol, black-box: an overlord and two workers as real processes on one
- * PostgreSQL database, driven only over HTTP. While the admin API rotates the keys, every
+ * database (a SQLite file, and PostgreSQL whenever DEX_TEST_PG_URL names a server), driven
+ * only over HTTP. While the admin API rotates the keys, every
  * worker is asked for tokens (client_credentials, whose answer carries dex v0's ID token) and
  * for its JWKS without pause, and each token's kid is checked against what each worker
  * published before the token was even requested.
@@ -43,9 +52,7 @@ interface IssuedToken {
   idToken: string;
 }
 
-const describePg = PG_URL === undefined ? describe.skip : describe;
-
-describePg('key rotation across two workers on PostgreSQL (black box)', () => {
+describe.each(testProviders(process.env))('key rotation across two workers (%s, black box)', (provider) => {
   const secrets = testSecrets();
   let database: TestDatabase;
   let overlord: Service;
@@ -55,7 +62,7 @@ describePg('key rotation across two workers on PostgreSQL (black box)', () => {
   let client: TCreatedClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgresql', { pgUrl: PG_URL, migrate: false });
+    database = await createTestDatabase(provider, { pgUrl: PG_URL, migrate: false });
     const adminPort = await freePort();
     adminUrl = `http://127.0.0.1:${adminPort}`;
     overlord = await startDexProcess(

@@ -5,6 +5,23 @@ import type { Logger } from '#logging/index.ts';
 
 const INBOUND_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
+/** Each logger's child for request lines, made once. */
+const REQUEST_LINE_LOGGERS = new WeakMap<Logger, Logger>();
+
+/**
+ * The logger of the request lines: the same, without the redaction pass. A request line holds
+ * only fixed fields (id, method, path without query, status, duration), never a secret, and
+ * the redaction of each line cost as much as the rest of a JWKS answer.
+ */
+function requestLineLogger(logger: Logger): Logger {
+  let lines = REQUEST_LINE_LOGGERS.get(logger);
+  if (lines === undefined) {
+    lines = logger.child({}, { redact: [] });
+    REQUEST_LINE_LOGGERS.set(logger, lines);
+  }
+  return lines;
+}
+
 /** Per-request values kept on `res.locals`. */
 export interface RequestLocals {
   requestId: string;
@@ -28,7 +45,14 @@ export function locals(res: { locals: Record<string, unknown> }): RequestLocals 
  * node:http handlers; Express apps use `requestContext`.
  * @example trackRequest(logger, req, res, '/dex/token');
  */
-export function trackRequest(logger: Logger, req: IncomingMessage, res: ResponseWithLocals, path: string): void {
+export function trackRequest(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ResponseWithLocals,
+  path: string,
+  /** Called with the status and duration as the line is logged (the worker's metrics). */
+  onFinish?: (status: number, seconds: number) => void,
+): void {
   const inbound = req.headers['x-request-id'];
   const requestId = typeof inbound === 'string' && INBOUND_ID.test(inbound) ? inbound : randomUUID();
   let log: Logger | undefined;
@@ -43,9 +67,11 @@ export function trackRequest(logger: Logger, req: IncomingMessage, res: Response
   });
   res.setHeader('X-Request-Id', requestId);
   const started = process.hrtime.bigint();
+  const lines = requestLineLogger(logger);
   res.on('finish', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    logger.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    lines.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    onFinish?.(res.statusCode, ms / 1000);
   });
 }
 

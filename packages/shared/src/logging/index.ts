@@ -43,6 +43,9 @@ export interface CreateLoggerOptions {
 
 /**
  * A JSON logger with secrets redacted. Request handlers use `logger.child({ requestId })`.
+ * Standard output is written asynchronously: lines logged while a write is under way go out
+ * together with the next one (under load, one write for many request lines instead of a
+ * blocking write each), and whatever is pending is flushed when the process exits.
  * @example const log = createLogger({ name: 'dex-worker' }); log.info({ port }, 'listening');
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
@@ -54,6 +57,6 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { name: options.name },
     },
-    options.destination ?? process.stdout,
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }

@@ -5,7 +5,23 @@
  */
 export type Labels = Readonly<Record<string, string>>;
 
+/** The keys of label sets a caller reuses (see `labelKey`). */
+const LABEL_KEYS = new WeakMap<Labels, string>();
+
+/**
+ * The series key of a label set. Callers on a hot path pass the same (frozen) object for the
+ * same labels, and its key is computed once.
+ */
 function labelKey(labels: Labels): string {
+  let key = LABEL_KEYS.get(labels);
+  if (key === undefined) {
+    key = computeLabelKey(labels);
+    LABEL_KEYS.set(labels, key);
+  }
+  return key;
+}
+
+function computeLabelKey(labels: Labels): string {
   return Object.keys(labels)
     .sort()
     .map((name) => `${name}="${(labels[name] ?? '').replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`)
