@@ -9,9 +9,10 @@ import { param } from '#http/params.ts';
 import type { WorkerRequest } from '#http/request.ts';
 import { redirect, type WorkerResponse } from '#http/respond.ts';
 import { redirectWithParams } from '#oidc/redirect.ts';
-import { identityFromClaims, MissingClaimError, needsUserinfo } from './oidc-identity.ts';
+import { identityFromClaims, needsUserinfo } from './oidc-identity.ts';
 import type { Connector, ConnectorContext } from './types.ts';
-import { describeUpstreamError, UpstreamDiscovery, UpstreamDiscoveryError } from './upstream-discovery.ts';
+import { describeUpstreamError, UpstreamDiscovery } from './upstream-discovery.ts';
+import { failureFor } from './upstream-failure.ts';
 import { FreshnessSigner, freshnessOf, maxAuthAgeSeconds, parseFreshness, upstreamFreshnessParams } from './upstream-freshness.ts';
 import { clearUpstreamLoginCookie, readUpstreamLoginCookie, setUpstreamLoginCookie } from './upstream-login-cookie.ts';
 
@@ -23,87 +24,6 @@ export interface OidcConnectorDeps {
 }
 
 export const DEFAULT_OIDC_SCOPES: readonly string[] = ['openid', 'email', 'profile'];
-
-/** What the user reads when a login through the upstream provider fails (never secrets or internals). */
-interface Failure {
-  status: number;
-  title: string;
-  message: string;
-  /** For the login metrics. */
-  reason: TConnectorLoginFailure;
-}
-
-/**
- * openid-client refused the ID token because its `auth_time` is missing or older than the
- * `maxAge` dex asked for (the client's prompt=login or max_age).
- */
-function isStaleLogin(error: unknown): boolean {
-  if (!(error instanceof oidc.ClientError) || !(error.cause instanceof Error)) return false;
-  const detail: unknown = error.cause.cause;
-  const claim = typeof detail === 'object' && detail !== null ? (detail as { claim?: unknown }).claim : undefined;
-  return (error.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' && claim === 'auth_time') || error.cause.message.startsWith('JWT "auth_time"');
-}
-
-function failureFor(error: unknown, providerName: string): Failure {
-  const unreachable: Failure = {
-    status: 502,
-    title: 'Login unavailable',
-    message: `The identity provider "${providerName}" cannot be reached right now. Try again later.`,
-    reason: 'unavailable',
-  };
-  if (error instanceof UpstreamDiscoveryError) return unreachable;
-  if (error instanceof MissingClaimError) {
-    return {
-      status: 502,
-      title: 'Login failed',
-      message: `The identity provider "${providerName}" did not say what your "${error.claim}" is, which this login needs. Ask an administrator.`,
-      reason: 'incomplete_identity',
-    };
-  }
-  if (isStaleLogin(error)) {
-    return {
-      status: 502,
-      title: 'Login failed',
-      message: `The identity provider "${providerName}" did not confirm a recent login, which the application asked for. Go back to the application and try again.`,
-      reason: 'stale_login',
-    };
-  }
-  if (error instanceof oidc.AuthorizationResponseError) {
-    const code = /^[A-Za-z0-9_.-]{1,64}$/.test(error.error) ? error.error : 'error';
-    return {
-      status: 502,
-      title: 'Login failed',
-      message: `The identity provider "${providerName}" refused the login (${code}).`,
-      reason: 'upstream_error',
-    };
-  }
-  const refusedCredentials: Failure = {
-    status: 502,
-    title: 'Login failed',
-    message: `The identity provider "${providerName}" did not accept this server's client credentials. Ask an administrator to check the connector's configuration.`,
-    reason: 'invalid_client',
-  };
-  if (error instanceof oidc.WWWAuthenticateChallengeError) return error.status === 401 ? refusedCredentials : unreachable;
-  if (error instanceof oidc.ResponseBodyError) {
-    if (error.status === 401 || error.error === 'invalid_client') return refusedCredentials;
-    if (error.status >= 500) return unreachable;
-    return {
-      status: 502,
-      title: 'Login failed',
-      message: `The identity provider "${providerName}" refused the login (${error.error}).`,
-      reason: 'upstream_error',
-    };
-  }
-  if (error instanceof Error && (error instanceof TypeError || error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return unreachable;
-  }
-  return {
-    status: 502,
-    title: 'Login failed',
-    message: `The answer of the identity provider "${providerName}" could not be verified. Try again, or ask an administrator.`,
-    reason: 'invalid_response',
-  };
-}
 
 /**
  * The `oidc` connector (reference §2.3, §6.2): dex as a relying party of another OpenID

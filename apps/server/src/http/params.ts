@@ -103,6 +103,16 @@ export function param(params: Params, name: string): string | undefined {
 }
 
 /**
+ * A parameter the request must carry: absent (or empty) is `invalid_request`.
+ * @example const token = requiredParam(req.form, 'token');
+ */
+export function requiredParam(params: Params, name: string): string {
+  const value = param(params, name);
+  if (value === undefined) throw new OAuthError('invalid_request', `missing required parameter: ${name}`);
+  return value;
+}
+
+/**
  * Every parameter, each given at most once: a repeated one is `invalid_request` (RFC 6749
  * §3.1), as `param` says for one.
  * @example const params = singleParams(req.params);

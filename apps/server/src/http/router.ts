@@ -29,6 +29,20 @@ export interface Route {
 }
 
 /**
+ * What the client-authenticated endpoints of RFC 6749 and its extensions share (token,
+ * revocation, introspection): POST of a form that must be there, JSON errors, and the `Basic`
+ * challenge with `invalid_client`.
+ * @example return { ...CLIENT_FORM_ENDPOINT, handle };
+ */
+export const CLIENT_FORM_ENDPOINT = {
+  methods: ['POST'],
+  errors: 'json',
+  challenge: 'basic',
+  body: 'form',
+  bodyRequired: true,
+} as const satisfies Omit<Route, 'handle'>;
+
+/**
  * The route table: paths below the issuer path. Paths match exactly (case-sensitive, as
  * sent, no trailing slash tolerated); a path ending in `/*` serves every longer path under
  * it, the rest of which the handler finds in `req.subpath`.

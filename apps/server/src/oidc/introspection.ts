@@ -3,9 +3,9 @@ import { findActiveRefreshToken } from '@dex/shared/domain/auth';
 import type { ClientSummary } from '@dex/shared/domain/clients';
 import { findUserById } from '@dex/shared/domain/users';
 import { OAuthError } from '@dex/shared/errors';
-import { param } from '#http/params.ts';
+import { param, requiredParam } from '#http/params.ts';
 import { sendJson } from '#http/respond.ts';
-import type { Route } from '#http/router.ts';
+import { CLIENT_FORM_ENDPOINT, type Route } from '#http/router.ts';
 import { findAccessTokenSubject } from './access-token-subject.ts';
 import type { AccessTokenKeys } from './access-tokens.ts';
 import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
@@ -88,16 +88,11 @@ const INTROSPECTORS: ReadonlyMap<string, Introspector> = new Map([
  */
 export function introspectionRoute(deps: IntrospectionDeps): Route {
   return {
-    methods: ['POST'],
-    errors: 'json',
-    challenge: 'basic',
-    body: 'form',
-    bodyRequired: true,
+    ...CLIENT_FORM_ENDPOINT,
     async handle(req, res) {
       const { client } = await requireClient(deps.clients, req, { allowNone: false });
       if (client.public) throw new OAuthError('invalid_client', 'public clients cannot introspect tokens');
-      const token = param(req.form, 'token');
-      if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
+      const token = requiredParam(req.form, 'token');
       for (const introspector of hintedFirst(INTROSPECTORS, param(req.form, 'token_type_hint'))) {
         const active = await introspector(token, client, deps);
         if (active !== null) {

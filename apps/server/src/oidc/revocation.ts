@@ -1,10 +1,9 @@
 import type { PrismaDb } from '@dex/shared/db';
 import { revokeIds, revokeRefreshToken, revokeRefreshTokensOfGrant } from '@dex/shared/domain/auth';
-import { OAuthError } from '@dex/shared/errors';
 import { locals } from '@dex/shared/http';
-import { param } from '#http/params.ts';
+import { param, requiredParam } from '#http/params.ts';
 import { sendEmpty } from '#http/respond.ts';
-import type { Route } from '#http/router.ts';
+import { CLIENT_FORM_ENDPOINT, type Route } from '#http/router.ts';
 import type { AccessTokenKeys } from './access-tokens.ts';
 import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
 import { hintedFirst } from './token-type-hint.ts';
@@ -75,15 +74,10 @@ const REVOKERS: ReadonlyMap<string, Revoker> = new Map([
  */
 export function revocationRoute(deps: RevocationDeps): Route {
   return {
-    methods: ['POST'],
-    errors: 'json',
-    challenge: 'basic',
-    body: 'form',
-    bodyRequired: true,
+    ...CLIENT_FORM_ENDPOINT,
     async handle(req, res) {
       const { client } = await requireClient(deps.clients, req, { allowNone: true });
-      const token = param(req.form, 'token');
-      if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: token');
+      const token = requiredParam(req.form, 'token');
       let revoked: Record<string, unknown> | null = null;
       for (const revoker of hintedFirst(REVOKERS, param(req.form, 'token_type_hint'))) {
         revoked = await revoker(token, client.id, deps);

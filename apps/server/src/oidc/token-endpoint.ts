@@ -1,10 +1,10 @@
 import { OAuthError } from '@dex/shared/errors';
 import { locals } from '@dex/shared/http';
 import type { WorkerMetrics } from '#http/metrics.ts';
-import { param } from '#http/params.ts';
+import { requiredParam } from '#http/params.ts';
 import { asOAuthError } from '#http/render-error.ts';
 import { sendJson } from '#http/respond.ts';
-import type { Route } from '#http/router.ts';
+import { CLIENT_FORM_ENDPOINT, type Route } from '#http/router.ts';
 import { authorizationCode } from './grants/authorization-code.ts';
 import { clientCredentials } from './grants/client-credentials.ts';
 import type { Grant, GrantDeps } from './grants/grant.ts';
@@ -27,16 +27,11 @@ export const SUPPORTED_GRANT_TYPES: readonly string[] = [...GRANTS.keys()];
  */
 export function tokenRoute(deps: GrantDeps & { metrics: WorkerMetrics }): Route {
   return {
-    methods: ['POST'],
-    errors: 'json',
-    challenge: 'basic',
-    body: 'form',
-    bodyRequired: true,
+    ...CLIENT_FORM_ENDPOINT,
     async handle(req, res) {
       let label = 'other';
       try {
-        const grantType = param(req.form, 'grant_type');
-        if (grantType === undefined) throw new OAuthError('invalid_request', 'missing required parameter: grant_type');
+        const grantType = requiredParam(req.form, 'grant_type');
         const grant = GRANTS.get(grantType);
         if (grant === undefined) throw new OAuthError('unsupported_grant_type', `unsupported grant_type: ${grantType}`);
         label = grantType;

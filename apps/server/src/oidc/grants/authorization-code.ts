@@ -2,7 +2,7 @@ import { findAuthCode, issueRefreshToken, revokeTokensOfAuthSession, spendAuthCo
 import { findUserById } from '@dex/shared/domain/users';
 import { OAuthError } from '@dex/shared/errors';
 import type { Logger } from '@dex/shared/logging';
-import { param } from '#http/params.ts';
+import { param, requiredParam } from '#http/params.ts';
 import { checkCodeClient } from '../checks/check-code-client.ts';
 import { checkCodeExpiry } from '../checks/check-code-expiry.ts';
 import { checkCodeRedirectUri } from '../checks/check-code-redirect-uri.ts';
@@ -35,8 +35,7 @@ async function refuseReplay(deps: GrantDeps, code: FoundAuthCode, log: Logger): 
  */
 export const authorizationCode: Grant = async (req, deps, log) => {
   const { client } = await requireClient(deps.store, req, { allowNone: true });
-  const code = param(req.form, 'code');
-  if (code === undefined) throw new OAuthError('invalid_request', 'missing required parameter: code');
+  const code = requiredParam(req.form, 'code');
   const found = await findAuthCode(deps.prisma, code);
   if (found === null) throw new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
   const exchange: CodeExchange = {

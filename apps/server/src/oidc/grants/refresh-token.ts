@@ -1,6 +1,6 @@
 import { refreshTokenGrantId, revokeUserRefreshTokens } from '@dex/shared/domain/auth';
 import { OAuthError } from '@dex/shared/errors';
-import { param } from '#http/params.ts';
+import { param, requiredParam } from '#http/params.ts';
 import { rotateRefreshToken } from '#store/rotate-refresh-token.ts';
 import { requireClient } from '../client-auth.ts';
 import { revokeGrantAccessTokens, userTokenResponse } from '../token-response.ts';
@@ -13,8 +13,7 @@ import type { Grant } from './grant.ts';
  */
 export const refreshToken: Grant = async (req, deps, log) => {
   const { client } = await requireClient(deps.store, req, { allowNone: true });
-  const token = param(req.form, 'refresh_token');
-  if (token === undefined) throw new OAuthError('invalid_request', 'missing required parameter: refresh_token');
+  const token = requiredParam(req.form, 'refresh_token');
   const requested = param(req.form, 'scope')
     ?.split(' ')
     .filter((s) => s !== '');
