@@ -1,6 +1,6 @@
 /**
- * Counts failed logins per key (an email, a client address) in fixed windows and blocks a
- * key that reached the limit until its window ends. In memory, per worker: N workers allow
+ * Counts events per key in fixed windows (failed logins per email or client address, client
+ * registrations per address) and blocks a key that reached the limit until its window ends. In memory, per worker: N workers allow
  * at most N times the limit, which still stops online guessing.
  */
 export class FailureRateLimiter {
@@ -22,6 +22,12 @@ export class FailureRateLimiter {
       return false;
     }
     return window.count >= this.#max;
+  }
+
+  /** How long until a blocked key's window ends (0 when it is not blocked). */
+  retryAfterMs(key: string, now = Date.now()): number {
+    const window = this.#windows.get(key);
+    return window === undefined || !this.isBlocked(key, now) ? 0 : Math.max(0, window.resetAt - now);
   }
 
   recordFailure(key: string, now = Date.now()): void {

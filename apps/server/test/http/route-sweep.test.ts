@@ -124,6 +124,7 @@ describe.each(testProviders(process.env))('every route, every method, malformed 
     expect(routes.map(([path]) => path).sort()).toEqual(
       [
         '/.well-known/openid-configuration',
+        '/approval',
         '/auth',
         '/auth/*',
         '/health',
