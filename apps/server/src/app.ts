@@ -11,11 +11,13 @@ import { createLocalConnector } from './connectors/local-connector.ts';
 import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
 import type { WorkerConfig } from './env.ts';
+import { parseTrustedProxies, trustedProxyAddress } from './http/client-address.ts';
 import { WorkerMetrics } from './http/metrics.ts';
-import { FailureRateLimiter } from './http/rate-limit.ts';
+import { LoginLimits } from './http/rate-limit.ts';
 import type { WorkerRequest } from './http/request.ts';
 import { createRouter, type Route, type RouteTable } from './http/router.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
+import { WindowCounter } from './http/window-counter.ts';
 import { AccessTokenKeys } from './oidc/access-tokens.ts';
 import { authorizeRoute } from './oidc/authorize.ts';
 import { answerClient, type CompleteLoginDeps, createCompleteLogin, issueApprovedCode, issueCode } from './oidc/complete-login.ts';
@@ -92,8 +94,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const loginLimits = {
     prisma,
     metrics,
-    perAccount: new FailureRateLimiter({ max: config.loginLimits.perAccount, windowMs: config.loginLimits.windowMs }),
-    perAddress: new FailureRateLimiter({ max: config.loginLimits.perAddress, windowMs: config.loginLimits.windowMs }),
+    limits: new LoginLimits(prisma, config.loginLimits),
   };
   const build = (config: TConnectorConfig, ctx: ConnectorContext): Connector | null =>
     config.type === 'local'
@@ -172,7 +173,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       registrationRoute({
         prisma,
         ...(limits.initialAccessToken === undefined ? {} : { initialAccessToken: limits.initialAccessToken }),
-        perAddress: new FailureRateLimiter({ max: limits.perAddress, windowMs: limits.windowMs }),
+        perAddress: new WindowCounter({ max: limits.perAddress, windowMs: limits.windowMs }),
       }),
     );
   }
@@ -183,6 +184,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     logger: deps.logger,
     metrics,
     showErrorPage: (res, page) => renderError(res, page.status, page.title, page.message),
+    ...(config.trustedProxies.length === 0 ? {} : { clientAddress: trustedProxyAddress(parseTrustedProxies(config.trustedProxies)) }),
   });
   return { handler, routes, keys, connectors, metrics };
 }

@@ -5,7 +5,7 @@ import { recordAuditEvent } from '@dex/shared/domain/audit';
 import { safeEqual } from '@dex/shared/crypto';
 import { createClient, redirectUriProblem } from '@dex/shared/domain/clients';
 import { OAuthError } from '@dex/shared/errors';
-import type { FailureRateLimiter } from '#http/rate-limit.ts';
+import type { WindowCounter } from '#http/window-counter.ts';
 import type { WorkerRequest } from '#http/request.ts';
 import { sendJson } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
@@ -67,7 +67,7 @@ export interface RegistrationDeps {
   /** `--registration-initial-access-token`: when set, registering takes `Authorization: Bearer <it>`. */
   initialAccessToken?: string;
   /** Registrations per client address (`--registration-max-per-ip` per hour). */
-  perAddress: FailureRateLimiter;
+  perAddress: WindowCounter;
 }
 
 const BEARER = /^bearer +(\S+) *$/i;
@@ -78,12 +78,13 @@ const BEARER = /^bearer +(\S+) *$/i;
  * (RFC 7591 §3: missing or wrong is 401 `invalid_token`, compared in constant time).
  */
 function admit(deps: RegistrationDeps, req: WorkerRequest, res: ServerResponse): void {
-  const address = req.remoteAddress;
-  if (deps.perAddress.isBlocked(address)) {
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(deps.perAddress.retryAfterMs(address) / 1000))));
+  const address = req.clientAddress;
+  const blockedForMs = deps.perAddress.blockedForMs(address);
+  if (blockedForMs > 0) {
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(blockedForMs / 1000))));
     throw new OAuthError('temporarily_unavailable', 'too many client registrations from this address; try again later', { status: 429 });
   }
-  deps.perAddress.recordFailure(address);
+  deps.perAddress.record(address);
   if (deps.initialAccessToken === undefined) return;
   const presented = BEARER.exec(req.header('authorization') ?? '')?.[1];
   if (presented === undefined || !safeEqual(presented, deps.initialAccessToken)) {
