@@ -27,8 +27,8 @@ ALTER TABLE "consents" ADD CONSTRAINT "consents_client_id_fkey" FOREIGN KEY ("cl
 ALTER TABLE "consents" ADD CONSTRAINT "consents_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Data: clients that dynamic registration created (its audit events name them) are marked
--- registered; every other client that exists now was created by an admin before the approval
--- screen existed and is marked trusted, so upgrading shows no new screen to their users.
+-- registered, and every other client that exists now (created by an admin before the approval
+-- screen existed) is marked trusted, so upgrading shows no new screen to their users.
 -- New clients start untrusted.
 UPDATE "clients" SET "registered" = true
 WHERE "id" IN (SELECT "target_id" FROM "audit_events" WHERE "actor" = 'dynamic-registration' AND "action" = 'client.create' AND "target_type" = 'client');
