@@ -128,6 +128,7 @@ describe.each(testProviders(process.env))('every route, every method, malformed 
       [
         '/.well-known/openid-configuration',
         '/api/v1/*',
+        '/approval',
         '/auth',
         '/auth/*',
         '/health',
