@@ -74,7 +74,8 @@ describe.each(testProviders(process.env))('dexctl --endpoint, the worker API v1 
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
     }).toString();
-    const walk = await walkLogin(auth.toString(), { login: email, password });
+    // Created by an admin without --trusted, the client shows the approval screen: the user allows it.
+    const walk = await walkLogin(auth.toString(), { login: email, password }, {}, { approve: true });
     expect(walk.status, walk.body.slice(0, 300)).toBe(302);
     const code = new URL(walk.location ?? '').searchParams.get('code') ?? '';
     const token = await fetch(`${stack.issuer}/token`, {

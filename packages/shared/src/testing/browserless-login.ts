@@ -20,6 +20,8 @@ export async function walkLogin(
   credentials: { login: string; password: string },
   /** Sent with every request of the walk (an `X-Forwarded-For`, say). */
   headers: Record<string, string> = {},
+  /** `approve`: answer the worker's approval screen (consent), when it shows one, with Allow. */
+  options: { approve?: boolean } = {},
 ): Promise<LoginWalk> {
   const first = await fetch(authUrl, { redirect: 'manual', headers });
   const loginLocation = first.headers.get('location');
@@ -43,5 +45,35 @@ export async function walkLogin(
     headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: form,
   });
-  return { status: posted.status, location: posted.headers.get('location'), body: await posted.text() };
+  const location = posted.headers.get('location');
+  const approval = location === null ? null : new URL(location, loginUrl);
+  if (options.approve !== true || approval === null || approval.origin !== loginUrl.origin || !approval.pathname.endsWith('/approval')) {
+    return { status: posted.status, location, body: await posted.text() };
+  }
+  // The approval screen, as a browser shows it: its own CSRF cookie, the login's session cookie.
+  const jar = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const equals = pair.indexOf('=');
+      if (equals > 0) jar.set(pair.slice(0, equals), pair.slice(equals + 1));
+    }
+  };
+  keep(formPage);
+  keep(posted);
+  const cookies = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  const screen = await fetch(approval, { redirect: 'manual', headers: { ...headers, cookie: cookies() } });
+  keep(screen);
+  const screenHtml = await screen.text();
+  const answered = await fetch(new URL(approval.pathname, approval), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie: cookies() },
+    body: new URLSearchParams({
+      session: extract(screenHtml, 'session') ?? '',
+      csrf_token: extract(screenHtml, 'csrf_token') ?? '',
+      approval: 'approve',
+    }),
+  });
+  return { status: answered.status, location: answered.headers.get('location'), body: await answered.text() };
 }
