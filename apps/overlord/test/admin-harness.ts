@@ -17,12 +17,17 @@ export interface AdminHarnessOptions {
   consoleOrigins?: readonly string[];
   /** The console renderer to serve at `/console/` (null: none). */
   consoleDir?: string | null;
+  /** A PostgreSQL server other than `DEX_TEST_PG_URL` (one the test owns and may stop). */
+  pgUrl?: string;
 }
 
 /** Starts an overlord for one test file: `beforeAll(async () => { harness = await startAdminHarness(provider); })`. */
-export async function startAdminHarness(provider: 'sqlite' | 'postgresql', options: AdminHarnessOptions = {}): Promise<AdminHarness> {
+export async function startAdminHarness(
+  provider: 'sqlite' | 'postgresql',
+  { pgUrl, ...options }: AdminHarnessOptions = {},
+): Promise<AdminHarness> {
   const secrets = testSecrets();
-  const database: TestDatabase = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL, migrate: false });
+  const database: TestDatabase = await createTestDatabase(provider, { pgUrl: pgUrl ?? process.env.DEX_TEST_PG_URL, migrate: false });
   let overlord: RunningOverlord;
   try {
     overlord = await startOverlord(

@@ -6,7 +6,7 @@ import type { Logger } from '@dex/shared/logging';
 import { BODY_LIMITS, type BodyKind, bodyKindOf, readBody } from './body.ts';
 import type { WorkerMetrics } from './metrics.ts';
 import type { Params } from './params.ts';
-import { type Challenge, errorPageFor, sendOAuthError, toOAuthError } from './render-error.ts';
+import { type Challenge, errorPageFor, markUnavailable, sendOAuthError, toOAuthError } from './render-error.ts';
 import { WorkerRequest } from './request.ts';
 import type { WorkerResponse } from './respond.ts';
 
@@ -128,7 +128,7 @@ export function createRouter(options: {
     }
     if (route?.errors === 'json') sendOAuthError(res, oauthError, route.challenge);
     else {
-      if (oauthError.status === 503) res.setHeader('Retry-After', '5');
+      markUnavailable(res, oauthError.status);
       showErrorPage(res, errorPageFor(oauthError));
     }
   };

@@ -90,6 +90,7 @@ export async function freePort(): Promise<number> {
 export { DEX_BINS, REPO_ROOT, type Service, startDexProcess, startService } from './dex-process.ts';
 export { type CommandResult, type RunCommandOptions, runBin, runCommand } from './run-command.ts';
 export { type LoginWalk, walkLogin } from './browserless-login.ts';
+export { type PgCluster, startPgCluster } from './pg-cluster.ts';
 export {
   adminApiWriterRound,
   basicAuth,
