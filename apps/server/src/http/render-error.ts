@@ -64,6 +64,7 @@ const PAGE_TITLES: Readonly<Record<number, string>> = {
   400: 'Invalid request',
   404: 'Not found',
   405: 'Method not allowed',
+  408: 'Request timeout',
   413: 'Request too large',
   415: 'Unsupported request',
   503: 'Service unavailable',

@@ -91,6 +91,7 @@ export { DEX_BINS, REPO_ROOT, type Service, startDexProcess, startService } from
 export { type CommandResult, type RunCommandOptions, runBin, runCommand } from './run-command.ts';
 export { type LoginWalk, walkLogin } from './browserless-login.ts';
 export { type PgCluster, startPgCluster } from './pg-cluster.ts';
+export { type RawExchange, trickle } from './raw-http.ts';
 export {
   adminApiWriterRound,
   basicAuth,
