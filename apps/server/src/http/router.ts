@@ -7,7 +7,7 @@ import { BODY_LIMITS, type BodyKind, bodyKindOf, readBody } from './body.ts';
 import type { WorkerMetrics } from './metrics.ts';
 import type { Params } from './params.ts';
 import { type Challenge, errorPageFor, markUnavailable, sendOAuthError, toOAuthError } from './render-error.ts';
-import { WorkerRequest } from './request.ts';
+import { type ClientAddressOf, WorkerRequest } from './request.ts';
 import type { WorkerResponse } from './respond.ts';
 
 /**
@@ -104,6 +104,8 @@ export function createRouter(options: {
   showErrorPage: ShowErrorPage;
   /** The body must arrive within the request timeout less the header timeout (at least 1 s) after the headers. */
   timeouts: Readonly<ServerTimeouts>;
+  /** The client address of a request (default: the socket's; see `--trusted-proxies`). */
+  clientAddress?: ClientAddressOf;
 }): RequestListener {
   const { logger, metrics, showErrorPage } = options;
   const bodyDeadlineMs = Math.max(1_000, options.timeouts.requestTimeoutMs - options.timeouts.headerTimeoutMs);
@@ -146,7 +148,7 @@ export function createRouter(options: {
       res.setHeader('Allow', methods.join(', '));
       throw new OAuthError('invalid_request', `method ${method} is not allowed here; use ${either(methods)}`, { status: 405 });
     }
-    const request = new WorkerRequest(req, target.path, target.query);
+    const request = new WorkerRequest(req, target.path, target.query, options.clientAddress);
     request.subpath = found.subpath;
     if (route.body !== undefined && !HEADERS_WITHOUT_BODY.has(method)) {
       if (bodyKindOf(req.headers['content-type']) === route.body) {
