@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:https';
+import { offlineAuthorizationRequest } from '@dex/shared/testing';
 
 /** One answer, or why there was none (`error`: the connection failed or the deadline passed). */
 export interface Answer {
@@ -78,16 +78,7 @@ export async function loginThrough(
   client: HttpsClient,
   options: { issuerPath: string; clientId: string; clientSecret: string; redirectUri: string; login: string; password: string },
 ): Promise<{ refreshToken: string; idToken: string }> {
-  const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({
-    client_id: options.clientId,
-    redirect_uri: options.redirectUri,
-    response_type: 'code',
-    scope: 'openid email offline_access',
-    state: randomBytes(8).toString('hex'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
+  const { query, verifier } = offlineAuthorizationRequest({ ...options, scope: 'openid email offline_access' });
   const auth = await client.send('GET', `${options.issuerPath}/auth?${query}`);
   if (auth.status !== 302) throw new Error(`/auth through nginx answered ${auth.status}: ${auth.body.slice(0, 300)}`);
   const loginUrl = new URL(String(auth.headers.location), 'https://x');

@@ -97,6 +97,7 @@ export {
   basicAuth,
   dexctlWriterRound,
   loginForRefreshToken,
+  offlineAuthorizationRequest,
   type RefreshChainStats,
   type RefreshChains,
   type RefreshClient,
