@@ -10,6 +10,9 @@ import { createLdapConnector } from './connectors/ldap-connector.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
 import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
+import { clientEndpoints } from './api/clients-api.ts';
+import { userEndpoints } from './api/users-api.ts';
+import { workerApiRoute } from './api/worker-api.ts';
 import type { WorkerConfig } from './env.ts';
 import { parseTrustedProxies, trustedProxyAddress } from './http/client-address.ts';
 import { WorkerMetrics } from './http/metrics.ts';
@@ -119,6 +122,8 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
   };
 
+  const apiDeps = { prisma, issuer, accessTokens };
+  const workerApi = workerApiRoute(apiDeps, [...clientEndpoints(apiDeps), ...userEndpoints({ ...apiDeps, localConnectorId: 'local' })]);
   const routes = new Map<string, Route>([
     // Machine endpoints: JSON in, OAuth JSON errors out.
     ['/.well-known/openid-configuration', discoveryRoute(issuer, { registration: config.enableClientRegistration })],
@@ -146,6 +151,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     ],
     ['/auth/*', connectorPagesRoute(connectors)],
     ['/logout', logoutRoute({ prisma, issuer, issuerName: config.issuerName, issuerPath, keys, cookie, renderError })],
+    ['/api/v1/*', workerApi],
   ]);
   if (config.enableClientRegistration) routes.set('/registration', registrationRoute({ prisma }));
   // Operations: under the issuer, or with `--metrics-listen` on that address only (/health on both).
