@@ -4,6 +4,9 @@ import {
   type Invocation,
   parseConfig,
   readInvocation,
+  SERVER_TIMEOUT_FLAGS,
+  type ServerTimeouts,
+  serverTimeouts,
   zBase64SecretText,
   zBooleanFlag,
   zDbUrl,
@@ -11,6 +14,7 @@ import {
   zHttpUrl,
   zKeySecrets,
   usageError,
+  ZServerTimeoutFlags,
 } from '@dex/shared/config';
 import { DEFAULT_KEY_PUBLISH_DELAY_MS, MIN_KEY_PUBLISH_DELAY_MS } from '@dex/shared/domain/keys';
 import { DEX_VERSION } from '@dex/shared/version';
@@ -58,6 +62,7 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'The built console renderer, served at /console/ on the admin address.',
   },
   { name: 'disable-console', boolean: true, defaultText: 'false', description: 'Serve no console at /console/.' },
+  ...SERVER_TIMEOUT_FLAGS,
   { name: 'local-connector', defaultText: 'local', description: 'Connector id of the local identities of admin users.' },
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
@@ -98,6 +103,7 @@ const ZOverlordFlags = z.object({
     }),
   'console-dir': z.string().min(1, 'console-dir must be a directory').default(DEFAULT_CONSOLE_DIR),
   'disable-console': zBooleanFlag.default(false),
+  ...ZServerTimeoutFlags,
   'local-connector': z.string().min(1).default('local'),
   'log-debug': zBooleanFlag.default(false),
 });
@@ -121,6 +127,8 @@ export interface OverlordConfig {
   consoleOrigins?: readonly string[];
   /** The built console renderer served at `/console/`, or null for none (default: this repository's build). */
   consoleDir?: string | null;
+  /** Header, request and shutdown timeouts of the admin API (default 10 s, 30 s, 10 s). */
+  timeouts?: Readonly<ServerTimeouts>;
   logDebug: boolean;
 }
 
@@ -162,6 +170,7 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
       leaderLeaseTtlMs: flags['leader-lease-ttl'],
       consoleOrigins: flags['console-origins'],
       consoleDir: flags['disable-console'] ? null : flags['console-dir'],
+      timeouts: serverTimeouts(flags),
       logDebug: flags['log-debug'],
     }),
   };

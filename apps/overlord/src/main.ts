@@ -69,7 +69,12 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       keyAlg: config.keyAlg ?? 'RS256',
       metrics,
     });
-    http = await listenOn({ listen: config.adminListen, handler: app });
+    http = await listenOn({
+      listen: config.adminListen,
+      handler: app,
+      ...(config.timeouts === undefined ? {} : { timeouts: config.timeouts }),
+      clientErrorBody: (message) => ({ code: 'BAD_REQUEST', message }),
+    });
     runner = new JobRunner({
       context: { prisma: db.prisma, logger, metrics },
       jobs: [
@@ -98,8 +103,9 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
     db,
     jobs,
     async stop() {
-      await jobs.stop();
-      await server.close();
+      logger.info('draining');
+      // The lease is given up at once (a standby takes over) while the admin API drains.
+      await Promise.all([jobs.stop(), server.close()]);
       await db.close();
       logger.info('stopped');
     },

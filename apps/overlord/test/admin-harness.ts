@@ -5,6 +5,8 @@ import { type RunningOverlord, startOverlord } from '../src/main.ts';
 /** An overlord running in-process on port 0 against its own fresh database, for admin API component tests. */
 export interface AdminHarness {
   readonly overlord: RunningOverlord;
+  /** The admin API secret it runs with. */
+  readonly secret: string;
   /** Calls the admin API with the admin secret (`secret: null` sends none); a `body` is sent as JSON. */
   call(path: string, init?: RequestInit & { secret?: string | null }): Promise<Response>;
   /** Calls and reads the JSON answer with its status. */
@@ -17,12 +19,19 @@ export interface AdminHarnessOptions {
   consoleOrigins?: readonly string[];
   /** The console renderer to serve at `/console/` (null: none). */
   consoleDir?: string | null;
+  /** Header, request and shutdown timeouts of the admin API. */
+  timeouts?: { headerTimeoutMs: number; requestTimeoutMs: number; shutdownTimeoutMs: number };
+  /** A PostgreSQL server other than `DEX_TEST_PG_URL` (one the test owns and may stop). */
+  pgUrl?: string;
 }
 
 /** Starts an overlord for one test file: `beforeAll(async () => { harness = await startAdminHarness(provider); })`. */
-export async function startAdminHarness(provider: 'sqlite' | 'postgresql', options: AdminHarnessOptions = {}): Promise<AdminHarness> {
+export async function startAdminHarness(
+  provider: 'sqlite' | 'postgresql',
+  { pgUrl, ...options }: AdminHarnessOptions = {},
+): Promise<AdminHarness> {
   const secrets = testSecrets();
-  const database: TestDatabase = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL, migrate: false });
+  const database: TestDatabase = await createTestDatabase(provider, { pgUrl: pgUrl ?? process.env.DEX_TEST_PG_URL, migrate: false });
   let overlord: RunningOverlord;
   try {
     overlord = await startOverlord(
@@ -54,6 +63,7 @@ export async function startAdminHarness(provider: 'sqlite' | 'postgresql', optio
   };
   return {
     overlord,
+    secret: secrets.adminApiSecret,
     call,
     async json(path, init) {
       const response = await call(path, init);

@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import { DEFAULT_SERVER_TIMEOUTS } from '@dex/shared/config';
 import type { Database } from '@dex/shared/db';
 import { findBrowserSession } from '@dex/shared/domain/auth';
 import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
@@ -49,6 +50,8 @@ export interface WorkerAppDeps {
 export interface WorkerApp {
   /** The request listener: the route table behind one router. */
   handler: RequestListener;
+  /** With `--metrics-listen`: the listener of that address (`/metrics` and `/health` at its root). */
+  opsHandler?: RequestListener;
   /** Every route, by path below the issuer path (see `RouteTable` for the path rule). */
   routes: RouteTable;
   metrics: WorkerMetrics;
@@ -167,9 +170,6 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       }),
     ],
     ['/logout', logoutRoute({ prisma, issuer, issuerName: config.issuerName, issuerPath, keys, cookie, renderError })],
-    // Operations.
-    ['/health', healthRoute({ db: deps.db, keys, connectors })],
-    ['/metrics', metricsRoute(metrics)],
     ['/api/v1/*', workerApi],
   ]);
   if (config.enableClientRegistration) {
@@ -183,14 +183,26 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       }),
     );
   }
-
-  const handler = createRouter({
-    issuerPath,
-    routes,
-    logger: deps.logger,
-    metrics,
-    showErrorPage: (res, page) => renderError(res, page.status, page.title, page.message),
-    ...(config.trustedProxies.length === 0 ? {} : { clientAddress: trustedProxyAddress(parseTrustedProxies(config.trustedProxies)) }),
-  });
-  return { handler, routes, keys, connectors, metrics };
+  // Operations: under the issuer, or with `--metrics-listen` on that address only (/health on both).
+  const health = healthRoute({ db: deps.db, keys, connectors });
+  const ops = new Map<string, Route>([
+    ['/health', health],
+    ['/metrics', metricsRoute(metrics)],
+  ]);
+  const router = (path: string, table: ReadonlyMap<string, Route>) =>
+    createRouter({
+      issuerPath: path,
+      routes: table,
+      logger: deps.logger,
+      metrics,
+      showErrorPage: (res, page) => renderError(res, page.status, page.title, page.message),
+      timeouts: config.timeouts ?? DEFAULT_SERVER_TIMEOUTS,
+      ...(config.trustedProxies.length === 0 ? {} : { clientAddress: trustedProxyAddress(parseTrustedProxies(config.trustedProxies)) }),
+    });
+  if (config.metricsListen === undefined) {
+    for (const [path, route] of ops) routes.set(path, route);
+    return { handler: router(issuerPath, routes), routes, keys, connectors, metrics };
+  }
+  routes.set('/health', health);
+  return { handler: router(issuerPath, routes), opsHandler: router('', ops), routes, keys, connectors, metrics };
 }

@@ -4,7 +4,11 @@ import {
   type Invocation,
   parseConfig,
   readInvocation,
+  SERVER_TIMEOUT_FLAGS,
+  type ServerTimeouts,
+  serverTimeouts,
   usageError,
+  ZServerTimeoutFlags,
   zBooleanFlag,
   zDbUrl,
   zDuration,
@@ -24,6 +28,11 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'key-secrets', description: 'Comma-separated base64 32-byte secrets that decrypt the signing keys. Required.' },
   { name: 'tls-cert-file', description: 'TLS certificate (PEM) for an https --listen address.' },
   { name: 'tls-key-file', description: 'TLS private key (PEM) for an https --listen address.' },
+  {
+    name: 'metrics-listen',
+    description: "Serve /metrics and /health on this address (http) instead of <issuer>/metrics (then 404), as dex v2's telemetry port.",
+  },
+  ...SERVER_TIMEOUT_FLAGS,
   { name: 'issuer-name', defaultText: 'dex', description: 'Name shown on the login pages.' },
   { name: 'id-token-ttl', defaultText: '1h', description: 'Lifetime of ID and access tokens (dex v0 used 12h).' },
   { name: 'refresh-token-ttl', defaultText: '720h', description: 'Absolute lifetime of a refresh token family (30 days).' },
@@ -90,6 +99,8 @@ const ZWorkerFlags = z.object({
   'key-secrets': zKeySecrets,
   'tls-cert-file': z.string().min(1).optional(),
   'tls-key-file': z.string().min(1).optional(),
+  'metrics-listen': zHttpUrl.optional(),
+  ...ZServerTimeoutFlags,
   'issuer-name': z.string().min(1).default('dex'),
   'id-token-ttl': zDuration.default(3_600_000),
   'refresh-token-ttl': zDuration.default(720 * 3_600_000),
@@ -130,6 +141,10 @@ export interface WorkerConfig {
   keySecrets: readonly Buffer[];
   tlsCertFile?: string;
   tlsKeyFile?: string;
+  /** Where `/metrics` (and `/health`) are served instead of under the issuer (`--metrics-listen`). */
+  metricsListen?: URL;
+  /** Header, request and shutdown timeouts (default 10 s, 30 s, 10 s). */
+  timeouts?: Readonly<ServerTimeouts>;
   issuerName: string;
   idTokenTtlMs: number;
   refreshTokenTtlMs: number;
@@ -170,6 +185,10 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (initialAccessToken !== undefined && !flags['enable-client-registration']) {
     throw usageError('--registration-initial-access-token: needs --enable-client-registration');
   }
+  const metricsListen = flags['metrics-listen'];
+  if (metricsListen !== undefined && (metricsListen.protocol !== 'http:' || metricsListen.pathname !== '/')) {
+    throw usageError('--metrics-listen: must be http://host:port (no path)');
+  }
   if (flags.listen.protocol === 'https:' && (flags['tls-cert-file'] === undefined || flags['tls-key-file'] === undefined)) {
     throw usageError('--listen: https needs --tls-cert-file and --tls-key-file');
   }
@@ -182,6 +201,8 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       keySecrets: flags['key-secrets'],
       ...(flags['tls-cert-file'] === undefined ? {} : { tlsCertFile: flags['tls-cert-file'] }),
       ...(flags['tls-key-file'] === undefined ? {} : { tlsKeyFile: flags['tls-key-file'] }),
+      ...(metricsListen === undefined ? {} : { metricsListen }),
+      timeouts: serverTimeouts(flags),
       issuerName: flags['issuer-name'],
       idTokenTtlMs: flags['id-token-ttl'],
       refreshTokenTtlMs: flags['refresh-token-ttl'],

@@ -1,14 +1,16 @@
 import { createDatabase, type Database } from '@dex/shared/db';
-import { listenOn } from '@dex/shared/http';
+import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
 import { createWorkerApp } from './app.ts';
-import { answerClientError, type RouteTable } from './http/router.ts';
+import type { RouteTable } from './http/router.ts';
 import { PROGRAM, readWorkerConfig, type WorkerConfig } from './env.ts';
 
 export interface RunningWorker {
   /** The base URL the worker listens on. */
   readonly url: URL;
+  /** With `--metrics-listen`: where `/metrics` and `/health` are served. */
+  readonly metricsUrl?: URL;
   readonly issuer: string;
   readonly db: Database;
   /** The route table it serves (paths below the issuer path). */
@@ -28,31 +30,44 @@ export interface StartWorkerOptions {
 export async function startWorker(config: Readonly<WorkerConfig>, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger({ name: PROGRAM, debug: config.logDebug });
   const db = await createDatabase({ url: config.dbUrl });
+  let ops: ListeningServer | undefined;
   try {
     await db.ping();
-    const { handler, keys, routes } = createWorkerApp({ db, logger, config });
+    const { handler, opsHandler, keys, routes } = createWorkerApp({ db, logger, config });
     const keySet = await keys.get();
     if (keySet.active === null) logger.warn('no active signing key yet: start dex-overlord, which creates it');
+    const serving = {
+      ...(config.timeouts === undefined ? {} : { timeouts: config.timeouts }),
+      clientErrorBody: (description: string) => ({ error: 'invalid_request', error_description: description }),
+    };
+    if (config.metricsListen !== undefined && opsHandler !== undefined) {
+      ops = await listenOn({ listen: config.metricsListen, handler: opsHandler, ...serving });
+      logger.info({ url: ops.url.origin }, 'metrics listening');
+    }
     const http = await listenOn({
       listen: config.listen,
       handler,
+      ...serving,
       ...(config.tlsCertFile === undefined ? {} : { tlsCertFile: config.tlsCertFile }),
       ...(config.tlsKeyFile === undefined ? {} : { tlsKeyFile: config.tlsKeyFile }),
     });
-    http.server.on('clientError', answerClientError);
     logger.info({ url: http.url.origin, issuer: config.issuer }, 'worker listening');
+    const metricsServer = ops;
     return {
       url: http.url,
+      ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
       issuer: config.issuer,
       db,
       routes,
       async stop() {
-        await http.close();
+        logger.info('draining');
+        await Promise.all([http.close(), metricsServer?.close()]);
         await db.close();
         logger.info('stopped');
       },
     };
   } catch (error) {
+    await ops?.close();
     await db.close();
     throw error;
   }

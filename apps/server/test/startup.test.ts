@@ -21,6 +21,9 @@ describe('dex-worker start-up errors', () => {
     [[...base, '--issuer', 'https://example.com/dex?x=1'], 'dex-worker: --issuer: must not have a query or fragment'],
     [[...base, '--listen', 'http://127.0.0.1:5556/dex'], 'dex-worker: --listen: must not have a path (the issuer path prefixes routes)'],
     [[...base, '--listen', 'https://127.0.0.1:5556'], 'dex-worker: --listen: https needs --tls-cert-file and --tls-key-file'],
+    [[...base, '--header-timeout', '40s'], 'dex-worker: --header-timeout: must not be longer than --request-timeout'],
+    [[...base, '--metrics-listen', 'http://127.0.0.1:9090/metrics'], 'dex-worker: --metrics-listen: must be http://host:port (no path)'],
+    [[...base, '--shutdown-timeout', 'soon'], 'dex-worker: --shutdown-timeout: "soon" is not a duration (examples: 24h, 30m, 1h30m)'],
     [[...base, '--id-token-ttl', '0s'], 'dex-worker: --id-token-ttl: "0s" is not a duration (examples: 24h, 30m, 1h30m)'],
     [['--db-url', 'file:/tmp/x.db', '--key-secrets', 'not base64!'], 'dex-worker: --key-secrets: secret #1: not valid base64'],
     [

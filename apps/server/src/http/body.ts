@@ -50,15 +50,23 @@ export function bodyKindOf(contentType: string | undefined): BodyKind | undefine
   return contentType === undefined ? undefined : MEDIA_TYPES[parseContentType(contentType).type];
 }
 
-/** Reads the whole body up to `maxBytes`; longer is a 413 (the rest is never buffered). */
-function readBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * Reads the whole body up to `maxBytes`; longer is a 413 (the rest is never buffered). A body
+ * that has not all arrived within `deadlineMs` is a 408.
+ */
+function readBytes(req: IncomingMessage, maxBytes: number, deadlineMs: number): Promise<Buffer> {
   if (Number(req.headers['content-length']) > maxBytes) {
     return Promise.reject(new OAuthError('invalid_request', 'request body too large', { status: 413 }));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new OAuthError('invalid_request', 'the request body took too long', { status: 408 }));
+    }, deadlineMs);
     const cleanup = () => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onAborted);
@@ -105,19 +113,25 @@ function checkJson(value: unknown, limits: BodyLimits, depth: number): void {
 
 /**
  * Reads a request body the route accepts. Refusals are OAuth errors the route's renderer
- * answers: a body over `maxBytes` is 413, a charset other than UTF-8 or any content coding
+ * answers: a body that has not all arrived within `deadlineMs` (default 20 s) is 408, a body
+ * over `maxBytes` is 413, a charset other than UTF-8 or any content coding
  * 415, bytes that are not UTF-8, malformed JSON, too many parameters, an unstorable value
  * (NUL, a lone surrogate, over `maxValueLength`) or JSON nested deeper than `maxDepth` 400.
  * @example const form = (await readBody(req, 'form', BODY_LIMITS)) as Params;
  */
-export async function readBody(req: IncomingMessage, kind: BodyKind, limits: BodyLimits = BODY_LIMITS): Promise<Params | unknown> {
+export async function readBody(
+  req: IncomingMessage,
+  kind: BodyKind,
+  limits: BodyLimits = BODY_LIMITS,
+  deadlineMs = 20_000,
+): Promise<Params | unknown> {
   const { charset } = parseContentType(req.headers['content-type'] ?? '');
   if (charset !== undefined && !UTF8.has(charset)) throw new OAuthError('invalid_request', 'unsupported body charset', { status: 415 });
   const encoding = req.headers['content-encoding']?.trim().toLowerCase();
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
     throw new OAuthError('invalid_request', 'unsupported body encoding', { status: 415 });
   }
-  const bytes = await readBytes(req, limits.maxBytes);
+  const bytes = await readBytes(req, limits.maxBytes, deadlineMs);
   if (!isUtf8(bytes)) throw new OAuthError('invalid_request', 'the request body is not valid UTF-8');
   const text = bytes.toString('utf8');
   if (kind === 'form') return parseParams(text, limits);

@@ -1,10 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { type AppError, OAuthError, toAppError } from '@dex/shared/errors';
+import { type AppError, OAuthError, RETRY_AFTER_SECONDS, toAppError } from '@dex/shared/errors';
 import type { Logger } from '@dex/shared/logging';
 import { sendJson } from './respond.ts';
-
-/** How long a client should wait before trying again after a 503. */
-const RETRY_AFTER_SECONDS = '5';
 
 /**
  * Anything thrown while answering a request, as the OAuth error the client sees, logged on the
@@ -59,7 +56,7 @@ export function sendOAuthError(res: ServerResponse, error: OAuthError, challenge
     const bearer = `Bearer realm="dex", error="${error.error}", error_description="${quotable(error.userMessage)}"`;
     res.setHeader('WWW-Authenticate', error.error === 'insufficient_scope' ? `${bearer}, scope="openid"` : bearer);
   }
-  if (error.status === 503) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+  if (error.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   sendJson(res, error.status, error.toOAuthJSON());
 }
 
@@ -67,6 +64,7 @@ const PAGE_TITLES: Readonly<Record<number, string>> = {
   400: 'Invalid request',
   404: 'Not found',
   405: 'Method not allowed',
+  408: 'Request timeout',
   413: 'Request too large',
   415: 'Unsupported request',
   503: 'Service unavailable',
@@ -81,5 +79,5 @@ export function errorPageFor(error: OAuthError): { status: number; title: string
 
 /** Sets what a 503 page needs besides its body. */
 export function markUnavailable(res: ServerResponse, status: number): void {
-  if (status === 503) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+  if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
 }

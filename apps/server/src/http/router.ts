@@ -1,12 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { ServerTimeouts } from '@dex/shared/config';
 import { OAuthError } from '@dex/shared/errors';
 import { locals, type ResponseWithLocals, trackRequest } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
 import { BODY_LIMITS, type BodyKind, bodyKindOf, readBody } from './body.ts';
 import type { WorkerMetrics } from './metrics.ts';
 import type { Params } from './params.ts';
-import { type Challenge, errorPageFor, sendOAuthError, toOAuthError } from './render-error.ts';
+import { type Challenge, errorPageFor, markUnavailable, sendOAuthError, toOAuthError } from './render-error.ts';
 import { type ClientAddressOf, WorkerRequest } from './request.ts';
 import type { WorkerResponse } from './respond.ts';
 
@@ -102,10 +102,13 @@ export function createRouter(options: {
   logger: Logger;
   metrics: WorkerMetrics;
   showErrorPage: ShowErrorPage;
+  /** The body must arrive within the request timeout less the header timeout (at least 1 s) after the headers. */
+  timeouts: Readonly<ServerTimeouts>;
   /** The client address of a request (default: the socket's; see `--trusted-proxies`). */
   clientAddress?: ClientAddressOf;
 }): RequestListener {
   const { logger, metrics, showErrorPage } = options;
+  const bodyDeadlineMs = Math.max(1_000, options.timeouts.requestTimeoutMs - options.timeouts.headerTimeoutMs);
   const exact = new Map<string, Match>();
   const prefixes: { prefix: string; pattern: string; route: Route }[] = [];
   for (const [path, route] of options.routes) {
@@ -128,9 +131,11 @@ export function createRouter(options: {
       res.destroy();
       return;
     }
+    // The rest of a body that came too slowly is not waited for.
+    if (oauthError.status === 408) res.setHeader('Connection', 'close');
     if (route?.errors === 'json') sendOAuthError(res, oauthError, route.challenge);
     else {
-      if (oauthError.status === 503) res.setHeader('Retry-After', '5');
+      markUnavailable(res, oauthError.status);
       showErrorPage(res, errorPageFor(oauthError));
     }
   };
@@ -147,7 +152,7 @@ export function createRouter(options: {
     request.subpath = found.subpath;
     if (route.body !== undefined && !HEADERS_WITHOUT_BODY.has(method)) {
       if (bodyKindOf(req.headers['content-type']) === route.body) {
-        const body = await readBody(req, route.body, BODY_LIMITS);
+        const body = await readBody(req, route.body, BODY_LIMITS, bodyDeadlineMs);
         if (route.body === 'form') request.form = body as Params;
         else request.json = body;
         request.hasBody = true;
@@ -180,39 +185,4 @@ export function createRouter(options: {
     }
     serve(req, response, found, target).catch((error: unknown) => fail(found.route, response, error));
   };
-}
-
-const CLIENT_ERROR_STATUS: Readonly<Record<string, [number, string]>> = {
-  HPE_HEADER_OVERFLOW: [431, 'request header fields too large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request took too long'],
-  HPE_URI_TOO_LONG: [414, 'request target too long'],
-};
-
-/**
- * Node's `clientError`: a request that could not even be parsed (headers over the size limit,
- * a malformed request line, a timeout). Answers it with a standard error body, as every other
- * refusal of the worker, and closes the connection.
- * @example server.on('clientError', answerClientError);
- */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  // As Node's own handler: nothing is written where a response is already under way (its
-  // `_httpMessage`), or to a socket that cannot take it.
-  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (!socket.writable || error.code === 'ECONNRESET' || inFlight?.headersSent === true) {
-    socket.destroy();
-    return;
-  }
-  const [status, description] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'malformed request'];
-  const body = JSON.stringify({ error: 'invalid_request', error_description: description });
-  const reason =
-    status === 431
-      ? 'Request Header Fields Too Large'
-      : status === 408
-        ? 'Request Timeout'
-        : status === 414
-          ? 'URI Too Long'
-          : 'Bad Request';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

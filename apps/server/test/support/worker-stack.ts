@@ -36,9 +36,9 @@ let counter = 0;
 export async function startWorkerStack(
   provider: 'sqlite' | 'postgresql',
   overrides: Partial<WorkerConfig> = {},
-  options: { keyAlg?: 'RS256' | 'ES256' } = {},
+  options: { keyAlg?: 'RS256' | 'ES256'; pgUrl?: string } = {},
 ): Promise<WorkerStack> {
-  const testDb: TestDatabase = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL });
+  const testDb: TestDatabase = await createTestDatabase(provider, { pgUrl: options.pgUrl ?? process.env.DEX_TEST_PG_URL });
   const secrets = testSecrets();
   const db = await createDatabase({ url: testDb.url });
   await ensureActiveSigningKey(db.prisma, { secrets: [secrets.keySecret], alg: options.keyAlg ?? 'RS256' });

@@ -25,3 +25,10 @@ export {
   zHttpUrl,
   zKeySecrets,
 } from './values.ts';
+export {
+  DEFAULT_SERVER_TIMEOUTS,
+  SERVER_TIMEOUT_FLAGS,
+  type ServerTimeouts,
+  serverTimeouts,
+  ZServerTimeoutFlags,
+} from './server-timeouts.ts';

@@ -2,6 +2,12 @@ import { AppError } from './app-error.ts';
 import { isDatabaseUnavailable } from './oauth-error.ts';
 
 /**
+ * How long a caller should wait before trying again after a 503 (the database is unavailable),
+ * sent as `Retry-After` by the worker and the admin API alike.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
  * Normalises anything thrown into an AppError. A database that cannot be reached becomes
  * DATABASE_UNREACHABLE (503: try again later); other unknown errors become INTERNAL. Both keep
  * the original as `cause` for the log; their text is never exposed to callers.

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, toAppError } from '#errors/index.ts';
+import { AppError, RETRY_AFTER_SECONDS, toAppError } from '#errors/index.ts';
 import { locals } from './request-context.ts';
 
 /** Normalises an error reaching Express's terminal handler (body parser errors included). */
@@ -39,11 +39,13 @@ export function logHttpError(error: unknown, res: { locals: Record<string, unkno
 }
 
 /**
- * The admin API's terminal error handler: `{code, message}` with the code's status.
+ * The admin API's terminal error handler: `{code, message}` with the code's status, and
+ * `Retry-After` on a 503 (the database is unavailable).
  * @example app.use(jsonErrorHandler);
  */
 export function jsonErrorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
   const appError = logHttpError(error, res);
   if (res.headersSent) return;
+  if (appError.status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(appError.status).json(appError.toJSON());
 }

@@ -30,6 +30,8 @@ export interface Service {
   waitForHealth(url: string, timeoutMs?: number): Promise<void>;
   /** SIGTERM to the whole process group, SIGKILL after a grace period; resolves with the exit code once it exited. */
   stop(): Promise<number | null>;
+  /** Resolves with the exit code once the process exited by itself (or was signalled by the test). */
+  waitForExit(): Promise<number | null>;
 }
 
 const running = new Set<ChildProcess>();
@@ -174,6 +176,10 @@ export function startService(options: { name: string; script: string; args: read
         await delay(100);
       }
       throw failure(`did not answer 200 at ${url} within ${timeoutMs} ms (last: ${last})`);
+    },
+    async waitForExit() {
+      await exitedPromise;
+      return exitCode();
     },
     async stop() {
       if (exited !== undefined) return exited.code;

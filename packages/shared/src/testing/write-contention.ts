@@ -21,6 +21,28 @@ export interface RefreshClient {
 }
 
 /**
+ * The query of an authorization request for a refresh token (`openid offline_access`, PKCE
+ * S256, a random state) and the PKCE verifier its code must be redeemed with.
+ * @example const { query, verifier } = offlineAuthorizationRequest({ clientId, redirectUri });
+ */
+export function offlineAuthorizationRequest(options: { clientId: string; redirectUri: string; scope?: string }): {
+  query: URLSearchParams;
+  verifier: string;
+} {
+  const verifier = randomBytes(32).toString('base64url');
+  const query = new URLSearchParams({
+    client_id: options.clientId,
+    redirect_uri: options.redirectUri,
+    response_type: 'code',
+    scope: options.scope ?? 'openid offline_access',
+    state: randomBytes(8).toString('hex'),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  return { query, verifier };
+}
+
+/**
  * Logs a user in through the worker's real pages (see `walkLogin`) with PKCE and
  * `offline_access`, redeems the code and returns the refresh token: the head of a new chain.
  * @example const token = await loginForRefreshToken({ issuer, clientId, clientSecret, redirectUri, login, password });
@@ -28,17 +50,9 @@ export interface RefreshClient {
 export async function loginForRefreshToken(
   options: RefreshClient & { redirectUri: string; login: string; password: string },
 ): Promise<string> {
-  const verifier = randomBytes(32).toString('base64url');
+  const { query, verifier } = offlineAuthorizationRequest(options);
   const authUrl = new URL(`${options.issuer}/auth`);
-  authUrl.search = new URLSearchParams({
-    client_id: options.clientId,
-    redirect_uri: options.redirectUri,
-    response_type: 'code',
-    scope: 'openid offline_access',
-    state: randomBytes(8).toString('hex'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  }).toString();
+  authUrl.search = query.toString();
   const walk = await walkLogin(authUrl.toString(), { login: options.login, password: options.password });
   const code = walk.location === null ? null : new URL(walk.location, authUrl).searchParams.get('code');
   if (code === null) throw new Error(`the login answered ${walk.status} ${walk.location ?? ''}: ${walk.body.slice(0, 300)}`);
