@@ -114,6 +114,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     idTokenTtlMs: config.idTokenTtlMs,
     refreshTokenTtlMs: config.refreshTokenTtlMs,
     refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
+    refreshTokenReuseIntervalMs: config.refreshTokenReuseIntervalMs,
   };
 
   const routes = new Map<string, Route>([

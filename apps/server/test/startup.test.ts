@@ -12,6 +12,7 @@ describe('dex-worker start-up errors', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: dex-worker');
     expect(result.stdout).toContain('DEX_WORKER_ISSUER');
+    expect(result.stdout).toContain('DEX_WORKER_REFRESH_TOKEN_REUSE_INTERVAL');
   });
 
   it.each([
@@ -22,6 +23,10 @@ describe('dex-worker start-up errors', () => {
     [[...base, '--listen', 'http://127.0.0.1:5556/dex'], 'dex-worker: --listen: must not have a path (the issuer path prefixes routes)'],
     [[...base, '--listen', 'https://127.0.0.1:5556'], 'dex-worker: --listen: https needs --tls-cert-file and --tls-key-file'],
     [[...base, '--id-token-ttl', '0s'], 'dex-worker: --id-token-ttl: "0s" is not a duration (examples: 24h, 30m, 1h30m)'],
+    [
+      [...base, '--refresh-token-reuse-interval', 'soon'],
+      'dex-worker: --refresh-token-reuse-interval: "soon" is not a duration (examples: 0, 3s, 500ms, 1m)',
+    ],
     [['--db-url', 'file:/tmp/x.db', '--key-secrets', 'not base64!'], 'dex-worker: --key-secrets: secret #1: not valid base64'],
   ])('exits 2 naming the flag: %j', async (args, message) => {
     const result = await workerExit(args);

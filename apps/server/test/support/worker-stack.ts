@@ -20,6 +20,11 @@ export interface WorkerStack {
   }): Promise<{ id: string; secret: string; redirectUri: string }>;
   addUser(options?: { email?: string; password?: string; disabled?: boolean }): Promise<UserRecord & { password: string }>;
   setConnectors(configs: TConnectorConfig[]): Promise<void>;
+  /**
+   * Another worker on the same database and issuer, on a port of its own (two workers behind
+   * a load balancer): `base` is its issuer URL's equivalent at its own address. Stopped with the stack.
+   */
+  startPeer(): Promise<{ base: string }>;
   stop(): Promise<void>;
 }
 
@@ -41,25 +46,27 @@ export async function startWorkerStack(
   await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }]);
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}/dex`;
-  const worker = await startWorker(
-    {
-      listen: new URL(`http://127.0.0.1:${port}`),
-      issuer,
-      dbUrl: testDb.url,
-      keySecrets: [secrets.keySecret],
-      issuerName: 'dex',
-      idTokenTtlMs: 3_600_000,
-      refreshTokenTtlMs: 24 * 3_600_000,
-      refreshTokenIdleTtlMs: 3_600_000,
-      ssoSessionTtlMs: 3_600_000,
-      enableClientRegistration: false,
-      enableAutomaticRegistration: false,
-      loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
-      logDebug: false,
-      ...overrides,
-    },
-    { logger: createLogger({ name: 'dex-worker', silent: true }) },
-  ).catch(async (error: unknown) => {
+  const config: WorkerConfig = {
+    listen: new URL(`http://127.0.0.1:${port}`),
+    issuer,
+    dbUrl: testDb.url,
+    keySecrets: [secrets.keySecret],
+    issuerName: 'dex',
+    idTokenTtlMs: 3_600_000,
+    refreshTokenTtlMs: 24 * 3_600_000,
+    refreshTokenIdleTtlMs: 3_600_000,
+    // Tests that reuse a rotated token at once expect a replay; the window has its own tests.
+    refreshTokenReuseIntervalMs: 0,
+    ssoSessionTtlMs: 3_600_000,
+    enableClientRegistration: false,
+    enableAutomaticRegistration: false,
+    loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
+    logDebug: false,
+    ...overrides,
+  };
+  const logger = createLogger({ name: 'dex-worker', silent: true });
+  const peers: RunningWorker[] = [];
+  const worker = await startWorker(config, { logger }).catch(async (error: unknown) => {
     await db.close();
     await testDb.drop();
     throw error;
@@ -76,7 +83,8 @@ export async function startWorkerStack(
         ...(options.name === undefined ? {} : { name: options.name }),
         ...(options.trustedPeers === undefined ? {} : { trustedPeers: options.trustedPeers }),
       });
-      return { id: client.id, secret, redirectUri: redirectUris[0] ?? '' };
+      // A public client has no secret: its `secret` is empty, as a relying party would send it.
+      return { id: client.id, secret: secret ?? '', redirectUri: redirectUris[0] ?? '' };
     },
     async addUser(options = {}) {
       counter++;
@@ -93,7 +101,13 @@ export async function startWorkerStack(
     async setConnectors(configs) {
       await setConnectorConfigs(db.prisma, configs);
     },
+    async startPeer() {
+      const peerPort = await freePort();
+      peers.push(await startWorker({ ...config, listen: new URL(`http://127.0.0.1:${peerPort}`) }, { logger }));
+      return { base: `http://127.0.0.1:${peerPort}/dex` };
+    },
     async stop() {
+      for (const peer of peers) await peer.stop();
       await worker.stop();
       await db.close();
       await testDb.drop();

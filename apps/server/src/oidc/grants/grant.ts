@@ -16,6 +16,8 @@ export interface GrantDeps {
   idTokenTtlMs: number;
   refreshTokenTtlMs: number;
   refreshTokenIdleTtlMs: number;
+  /** `--refresh-token-reuse-interval`: see `rotateRefreshToken`. */
+  refreshTokenReuseIntervalMs: number;
 }
 
 /**

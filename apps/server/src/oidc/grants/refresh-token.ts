@@ -8,7 +8,7 @@ import type { Grant } from './grant.ts';
 
 /**
  * `grant_type=refresh_token` (RFC 6749 §6): the token rotates on every use; presenting a
- * rotated token revokes its whole family and the access tokens of its grant; `scope` may
+ * rotated token (after `--refresh-token-reuse-interval`, which concurrent refreshes get) revokes its whole family and the access tokens of its grant; `scope` may
  * narrow but never widen; a disabled user's tokens stop working (and are revoked).
  */
 export const refreshToken: Grant = async (req, deps, log) => {
@@ -21,6 +21,7 @@ export const refreshToken: Grant = async (req, deps, log) => {
     token,
     clientId: client.id,
     idleTtlMs: deps.refreshTokenIdleTtlMs,
+    reuseIntervalMs: deps.refreshTokenReuseIntervalMs,
     ...(requested === undefined ? {} : { scopes: requested }),
   });
   if (result.status === 'reused') {
