@@ -43,6 +43,7 @@ export function makeClient(overrides: Partial<TClient> = {}): TClient {
     trustedPeers: [],
     admin: false,
     public: false,
+    accessTokenFormat: 'opaque',
     createdAt: iso(NOW - 48 * HOUR),
     updatedAt: iso(NOW - 48 * HOUR),
     ...overrides,

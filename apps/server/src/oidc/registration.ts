@@ -44,8 +44,11 @@ function validate(body: unknown) {
   const unsupportedGrant = metadata.grant_types?.find((type) => !SUPPORTED_GRANT_TYPES.includes(type));
   if (unsupportedGrant !== undefined) throw new OAuthError('invalid_client_metadata', `unsupported grant_type: ${unsupportedGrant}`);
   const method = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
-  if (method !== 'client_secret_basic' && method !== 'client_secret_post') {
+  if (method !== 'client_secret_basic' && method !== 'client_secret_post' && method !== 'none') {
     throw new OAuthError('invalid_client_metadata', `unsupported token_endpoint_auth_method: ${method}`);
+  }
+  if (method === 'none' && (metadata.client_name ?? '').trim() === '') {
+    throw new OAuthError('invalid_client_metadata', 'a public client (token_endpoint_auth_method none) needs a client_name');
   }
   if (metadata.id_token_signed_response_alg !== undefined && metadata.id_token_signed_response_alg !== 'RS256') {
     throw new OAuthError('invalid_client_metadata', 'id_token_signed_response_alg must be RS256');
@@ -60,8 +63,9 @@ function validate(body: unknown) {
 
 /**
  * `POST <issuer>/registration`: OAuth 2.0 Dynamic Client Registration (RFC 7591), enabled by
- * `--enable-client-registration` as in dex v0 (reference §2.12). Registered clients are
- * always confidential and never admin; the secret is returned once. Errors are RFC 7591
+ * `--enable-client-registration` as in dex v0 (reference §2.12). Registered clients are never
+ * admin; they are confidential, with the secret returned once, unless they ask for
+ * `token_endpoint_auth_method: none`: then they are public and have no secret. Errors are RFC 7591
  * §3.2.2's (`invalid_redirect_uri`, `invalid_client_metadata`).
  * @example routes.set('/registration', registrationRoute({ prisma }));
  */
@@ -75,6 +79,7 @@ export function registrationRoute(deps: { prisma: PrismaDb }): Route {
       const metadata = validate(req.json);
       const { client, secret } = await createClient(deps.prisma, {
         redirectUris: metadata.redirect_uris,
+        ...(metadata.token_endpoint_auth_method === 'none' ? { public: true } : {}),
         ...(metadata.client_name === undefined ? {} : { name: metadata.client_name }),
         ...(metadata.logo_uri === undefined ? {} : { logoUri: metadata.logo_uri }),
         ...(metadata.client_uri === undefined ? {} : { clientUri: metadata.client_uri }),
@@ -88,7 +93,7 @@ export function registrationRoute(deps: { prisma: PrismaDb }): Route {
       });
       sendJson(res, 201, {
         client_id: client.id,
-        client_secret: secret,
+        ...(secret === null ? {} : { client_secret: secret }),
         client_id_issued_at: Math.floor(client.createdAt.getTime() / 1000),
         client_secret_expires_at: 0,
         redirect_uris: client.redirectUris,

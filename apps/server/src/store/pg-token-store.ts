@@ -17,7 +17,7 @@ function writeDate(date: Date): string {
 // Named statements: each pool connection parses and plans them once, then only binds.
 const SELECT_CLIENT = {
   name: 'dex_token_select_client',
-  text: `SELECT id, name, admin, public, secret_hash AS "secretHash" FROM clients WHERE id = $1`,
+  text: `SELECT id, name, admin, public, access_token_format AS "accessTokenFormat", secret_hash AS "secretHash" FROM clients WHERE id = $1`,
 };
 
 const SELECT_REFRESH_TOKEN = {

@@ -27,7 +27,7 @@ function readBoolean(value: unknown): boolean {
 }
 
 const SELECT_CLIENT = `
-  SELECT id, name, admin, public, secret_hash AS secretHash
+  SELECT id, name, admin, public, access_token_format AS accessTokenFormat, secret_hash AS secretHash
   FROM clients WHERE id = ?`;
 
 const SELECT_REFRESH_TOKEN = `
@@ -84,6 +84,7 @@ interface ClientRow {
   name: string;
   admin: unknown;
   public: unknown;
+  accessTokenFormat: string;
   secretHash: string | null;
 }
 
@@ -171,7 +172,14 @@ export function createSqliteTokenStore(connection: Connection): TokenStore {
     async findClientCredentials(id) {
       const row = await retryWhileBusy(() => selectClient.get(id));
       if (row === undefined) return null;
-      return { id: row.id, name: row.name, admin: readBoolean(row.admin), public: readBoolean(row.public), secretHash: row.secretHash };
+      return {
+        id: row.id,
+        name: row.name,
+        admin: readBoolean(row.admin),
+        public: readBoolean(row.public),
+        accessTokenFormat: row.accessTokenFormat,
+        secretHash: row.secretHash,
+      };
     },
     async findRefreshToken(tokenHash): Promise<StoredRefreshToken | null> {
       const row = await retryWhileBusy(() => selectToken.get(tokenHash));

@@ -73,11 +73,12 @@ describe.each(testProviders(process.env))('token store: prepared SQL on the driv
       name: 'Store App',
       admin: false,
       public: false,
+      accessTokenFormat: 'opaque',
       secretHash: stored.secretHash,
     });
-    await db.prisma.client.update({ where: { id: clientId }, data: { admin: true } });
-    expect(await store.findClientCredentials(clientId)).toMatchObject({ admin: true, public: false });
-    await db.prisma.client.update({ where: { id: clientId }, data: { admin: false } });
+    await db.prisma.client.update({ where: { id: clientId }, data: { admin: true, accessTokenFormat: 'jwt' } });
+    expect(await store.findClientCredentials(clientId)).toMatchObject({ admin: true, public: false, accessTokenFormat: 'jwt' });
+    await db.prisma.client.update({ where: { id: clientId }, data: { admin: false, accessTokenFormat: 'opaque' } });
     expect(await store.findClientCredentials('no-such-client')).toBeNull();
   });
 

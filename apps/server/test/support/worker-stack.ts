@@ -17,6 +17,7 @@ export interface WorkerStack {
     public?: boolean;
     name?: string;
     trustedPeers?: string[];
+    accessTokenFormat?: 'opaque' | 'jwt';
   }): Promise<{ id: string; secret: string; redirectUri: string }>;
   addUser(options?: { email?: string; password?: string; disabled?: boolean }): Promise<UserRecord & { password: string }>;
   setConnectors(configs: TConnectorConfig[]): Promise<void>;
@@ -82,6 +83,7 @@ export async function startWorkerStack(
         ...(options.public === undefined ? {} : { public: options.public }),
         ...(options.name === undefined ? {} : { name: options.name }),
         ...(options.trustedPeers === undefined ? {} : { trustedPeers: options.trustedPeers }),
+        ...(options.accessTokenFormat === undefined ? {} : { accessTokenFormat: options.accessTokenFormat }),
       });
       // A public client has no secret: its `secret` is empty, as a relying party would send it.
       return { id: client.id, secret: secret ?? '', redirectUri: redirectUris[0] ?? '' };

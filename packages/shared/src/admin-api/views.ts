@@ -21,6 +21,7 @@ export function toClientView(client: ClientRecord): TClient {
     trustedPeers: client.trustedPeers,
     admin: client.admin,
     public: client.public,
+    accessTokenFormat: client.accessTokenFormat,
     createdAt: client.createdAt.toISOString(),
     updatedAt: client.updatedAt.toISOString(),
   };

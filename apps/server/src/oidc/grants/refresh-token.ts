@@ -2,6 +2,7 @@ import { refreshTokenGrantId, revokeUserRefreshTokens } from '@dex/shared/domain
 import { OAuthError } from '@dex/shared/errors';
 import { param, requiredParam } from '#http/params.ts';
 import { rotateRefreshToken } from '#store/rotate-refresh-token.ts';
+import { resourceParam } from '../checks/check-resource.ts';
 import { requireClient } from '../client-auth.ts';
 import { revokeGrantAccessTokens, userTokenResponse } from '../token-response.ts';
 import type { Grant } from './grant.ts';
@@ -14,6 +15,7 @@ import type { Grant } from './grant.ts';
 export const refreshToken: Grant = async (req, deps, log) => {
   const { client } = await requireClient(deps.store, req, { allowNone: true });
   const token = requiredParam(req.form, 'refresh_token');
+  const resource = resourceParam(req);
   const requested = param(req.form, 'scope')
     ?.split(' ')
     .filter((s) => s !== '');
@@ -46,5 +48,7 @@ export const refreshToken: Grant = async (req, deps, log) => {
     grantId: refreshTokenGrantId(current),
     authTime: current.authTime,
     ...(scopes.includes('offline_access') ? { refreshToken: result.token } : {}),
+    accessTokenFormat: client.accessTokenFormat,
+    ...(resource === undefined ? {} : { resource }),
   });
 };
