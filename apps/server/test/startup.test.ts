@@ -28,6 +28,14 @@ describe('dex-worker start-up errors', () => {
       'dex-worker: --refresh-token-reuse-interval: "soon" is not a duration (examples: 0, 3s, 500ms, 1m)',
     ],
     [['--db-url', 'file:/tmp/x.db', '--key-secrets', 'not base64!'], 'dex-worker: --key-secrets: secret #1: not valid base64'],
+    [
+      [...base, '--trusted-proxies', '10.0.0.0/8,10.0.0.300'],
+      'dex-worker: --trusted-proxies: "10.0.0.300" is not an IP address or CIDR range (like 10.0.0.0/8 or fd00::/8)',
+    ],
+    [
+      [...base, '--trusted-proxies', '::1/129'],
+      'dex-worker: --trusted-proxies: "::1/129" is not an IP address or CIDR range (like 10.0.0.0/8 or fd00::/8)',
+    ],
   ])('exits 2 naming the flag: %j', async (args, message) => {
     const result = await workerExit(args);
     expect(result.code).toBe(2);

@@ -26,6 +26,8 @@ export interface WorkerStack {
    * a load balancer): `base` is its issuer URL's equivalent at its own address. Stopped with the stack.
    */
   startPeer(): Promise<{ base: string }>;
+  /** Starts one more worker on the same database and settings, on its own port (its issuer is its own URL); stopped by `stop`. */
+  startAnotherWorker(): Promise<RunningWorker>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startWorkerStack(
   await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }]);
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}/dex`;
+  const logger = createLogger({ name: 'dex-worker', silent: true });
   const config: WorkerConfig = {
     listen: new URL(`http://127.0.0.1:${port}`),
     issuer,
@@ -62,11 +65,11 @@ export async function startWorkerStack(
     enableClientRegistration: false,
     enableAutomaticRegistration: false,
     loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
+    trustedProxies: [],
     logDebug: false,
     ...overrides,
   };
-  const logger = createLogger({ name: 'dex-worker', silent: true });
-  const peers: RunningWorker[] = [];
+  const others: RunningWorker[] = [];
   const worker = await startWorker(config, { logger }).catch(async (error: unknown) => {
     await db.close();
     await testDb.drop();
@@ -105,11 +108,20 @@ export async function startWorkerStack(
     },
     async startPeer() {
       const peerPort = await freePort();
-      peers.push(await startWorker({ ...config, listen: new URL(`http://127.0.0.1:${peerPort}`) }, { logger }));
+      others.push(await startWorker({ ...config, listen: new URL(`http://127.0.0.1:${peerPort}`) }, { logger }));
       return { base: `http://127.0.0.1:${peerPort}/dex` };
     },
+    async startAnotherWorker() {
+      const otherPort = await freePort();
+      const other = await startWorker(
+        { ...config, listen: new URL(`http://127.0.0.1:${otherPort}`), issuer: `http://127.0.0.1:${otherPort}/dex` },
+        { logger },
+      );
+      others.push(other);
+      return other;
+    },
     async stop() {
-      for (const peer of peers) await peer.stop();
+      for (const other of others.splice(0)) await other.stop();
       await worker.stop();
       await db.close();
       await testDb.drop();

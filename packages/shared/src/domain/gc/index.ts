@@ -14,6 +14,8 @@ export interface GarbageCounts {
   browserSessions: number;
   /** Revocations of access tokens and grants whose tokens have all expired. */
   revocations: number;
+  /** Failed-login counters whose window has ended. */
+  loginFailures: number;
 }
 
 /** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
@@ -32,7 +34,7 @@ async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]
  * codes and sessions, refresh tokens past their absolute expiry or revoked (rotated ones stay
  * until their family expires: they are how a reuse is recognised), and expired browser
  * sessions, and revocations past their expiry (every access token they covered has expired
-by then). Works in batches of `batchSize` rows per statement. Idempotent.
+ * by then), and failed-login counters whose window ended. Works in batches of `batchSize` rows per statement. Idempotent.
  * @example const counts = await collectGarbage(db.prisma);
  */
 export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOptions = {}): Promise<GarbageCounts> {
@@ -72,5 +74,13 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     async (ids) => (await prisma.revocation.deleteMany({ where: { id: { in: ids } } })).count,
     take,
   );
-  return { authSessions, authCodes, refreshTokens, browserSessions, revocations };
+  const loginFailures = await inBatches(
+    async () =>
+      (
+        await prisma.loginFailure.findMany({ where: { windowEndsAt: { lte: BigInt(now.getTime()) } }, select: { keyHash: true }, take })
+      ).map((r) => r.keyHash),
+    async (ids) => (await prisma.loginFailure.deleteMany({ where: { keyHash: { in: ids } } })).count,
+    take,
+  );
+  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, loginFailures };
 }
