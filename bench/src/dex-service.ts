@@ -76,7 +76,7 @@ export async function startDex(options: {
     try {
       await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }]);
       const created = await createClient(db.prisma, { redirectUris: [REDIRECT_URI], name: 'bench', trusted: true });
-      client = { id: created.client.id, secret: created.secret };
+      client = { id: created.client.id, secret: created.secret ?? '' };
       await createUser(db.prisma, { ...USER, displayName: 'Bench User', emailVerified: true });
     } finally {
       await db.close();

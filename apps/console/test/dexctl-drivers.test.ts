@@ -228,6 +228,8 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       expect(client).toEqual(created.client);
       expect(rotated.secret).not.toBe(created.secret);
       expect(publicClient.client).toMatchObject({ public: true, name: 'CLI tool', redirectUris: [] });
+      // A public client has no secret at all.
+      expect(publicClient.secret).toBeUndefined();
       expect(adminClient.client.admin).toBe(true);
       expect(user).toMatchObject({ email: email.toLowerCase(), displayName: 'Jay Son', admin: true, hasPassword: false, disabled: false });
 

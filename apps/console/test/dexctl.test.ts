@@ -71,6 +71,31 @@ describe.each(targets)('dexctl against $name', (target) => {
       ]);
     });
 
+    it('prints no secret for a public client, which has none', async () => {
+      const result = await dexctl(['--db-url', url, 'new-client', '--public', '--name', 'Laptop CLI', 'http://127.0.0.1:8000/cb']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const lines = result.stdout.split('\n');
+      expect(lines[0]).toBe('# Added new client:');
+      expect(lines[1]).toMatch(/^DEX_APP_CLIENT_ID=[A-Za-z0-9_-]{43}@127\.0\.0\.1$/);
+      expect(lines.slice(2)).toEqual(['DEX_APP_REDIRECTURL_0=http://127.0.0.1:8000/cb', '']);
+      const client = await findClient(db.prisma, (lines[1] ?? '').slice('DEX_APP_CLIENT_ID='.length));
+      expect(client).toMatchObject({ public: true, hasSecret: false });
+      const rotate = await dexctl(['--db-url', url, 'rotate-client-secret', client?.id ?? '']);
+      expect(rotate.code).toBe(1);
+      expect(rotate.stderr).toContain('a public client has no secret');
+    });
+
+    it('sets the access token format with --access-token-format, and refuses an unknown one', async () => {
+      const result = await dexctl(['--db-url', url, '--json', 'new-client', '--access-token-format', 'jwt', 'https://api.example/cb']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const created = JSON.parse(result.stdout) as { client: { id: string; accessTokenFormat: string } };
+      expect(created.client.accessTokenFormat).toBe('jwt');
+      expect(await findClient(db.prisma, created.client.id)).toMatchObject({ accessTokenFormat: 'jwt' });
+      const bad = await dexctl(['--db-url', url, 'new-client', '--access-token-format', 'paseto', 'https://api.example/cb']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--access-token-format: must be opaque or jwt, got "paseto"');
+    });
+
     it('output survives eval in a shell, query strings and quotes included, and the client is stored', async () => {
       const urls = ['http://127.0.0.1:5555/callback', 'https://app.example/cb?a=1&b=2', "https://app.example/it's?x=$HOME"];
       const result = await bash(

@@ -54,7 +54,7 @@ describe.each(testProviders(process.env))('writers while the worker serves refre
     const db = await createDatabase({ url: stack.dbUrl });
     try {
       const created = await createClient(db.prisma, { redirectUris: [REDIRECT_URI], name: 'refresher' });
-      client = { issuer: stack.issuer, clientId: created.client.id, clientSecret: created.secret };
+      client = { issuer: stack.issuer, clientId: created.client.id, clientSecret: created.secret ?? '' };
       await createUser(db.prisma, { email: USER.login, password: USER.password, emailVerified: true });
     } finally {
       await db.close();

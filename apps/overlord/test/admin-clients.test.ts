@@ -75,10 +75,11 @@ describe.each(testProviders(process.env))('admin API clients (%s)', (provider) =
         trustedPeers: ['peer-a', 'peer-b'],
         admin: false,
         public: false,
+        accessTokenFormat: 'opaque',
         createdAt: expect.stringMatching(ISO),
         updatedAt: expect.stringMatching(ISO),
       });
-      expect(await authenticateClient(prisma(), { id, secret })).toMatchObject({ id });
+      expect(await authenticateClient(prisma(), { id, secret: secret ?? '' })).toMatchObject({ id });
 
       const read = await harness.call(`/api/v1/clients/${id}`);
       const text = await read.text();
@@ -97,8 +98,12 @@ describe.each(testProviders(process.env))('admin API clients (%s)', (provider) =
     it('generates an id from the first redirect host and creates public clients without redirect URIs', async () => {
       const { client } = await createClient({ redirectUris: ['https://gen.example/cb'] });
       expect(client.id).toMatch(/^[A-Za-z0-9_-]{43}@gen\.example$/);
-      const { client: cli } = await createClient({ name: `${tag()} CLI`, public: true, redirectUris: [], admin: true });
-      expect(cli).toMatchObject({ public: true, admin: true, redirectUris: [] });
+      const created = await createClient({ name: `${tag()} CLI`, public: true, redirectUris: [], admin: true });
+      expect(created.client).toMatchObject({ public: true, admin: true, redirectUris: [] });
+      // A public client has no secret: none in the answer, none to rotate.
+      expect(Object.keys(created)).toEqual(['client']);
+      const rotate = await send('POST', `/api/v1/clients/${encodeURIComponent(created.client.id)}/secret`);
+      expect(rotate).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', message: 'a public client has no secret' } });
     });
 
     it('answers 409 for an id in use', async () => {
@@ -252,6 +257,9 @@ describe.each(testProviders(process.env))('admin API clients (%s)', (provider) =
       const publicClient = await send('PATCH', `/api/v1/clients/${client.id}`, { public: true, redirectUris: [] });
       expect(publicClient.status).toBe(200);
       expect(publicClient.body).toMatchObject({ public: true, redirectUris: [] });
+      // RFC 9068 JWT access tokens are a client setting.
+      const jwtClient = await send('PATCH', `/api/v1/clients/${client.id}`, { accessTokenFormat: 'jwt' });
+      expect(jwtClient.body).toMatchObject({ accessTokenFormat: 'jwt' });
     });
 
     it('validates the result as a create does', async () => {
@@ -264,7 +272,11 @@ describe.each(testProviders(process.env))('admin API clients (%s)', (provider) =
         [{ logoUri: 'ftp://x' }, 'logoUri must be an http(s) URL'],
         [{ id: 'renamed' }, 'unknown field id'],
         [{ secret: 'x' }, 'unknown field secret'],
-        [{}, 'nothing to update: send at least one of name, redirectUris, logoUri, clientUri, admin, public, trustedPeers'],
+        [{ accessTokenFormat: 'paseto' }, 'accessTokenFormat must be "opaque" or "jwt"'],
+        [
+          {},
+          'nothing to update: send at least one of name, redirectUris, logoUri, clientUri, admin, public, trusted, accessTokenFormat, trustedPeers',
+        ],
       ];
       for (const [body, message] of cases) expectBadRequest(await send('PATCH', path, body), message);
       expect(ZClient.parse((await harness.json(path)).body)).toEqual(client);
@@ -285,7 +297,7 @@ describe.each(testProviders(process.env))('admin API clients (%s)', (provider) =
       expect(body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(body.secret).not.toBe(oldSecret);
       expect(await authenticateClient(prisma(), { id: client.id, secret: body.secret })).toMatchObject({ id: client.id });
-      expect(await authenticateClient(prisma(), { id: client.id, secret: oldSecret })).toBeNull();
+      expect(await authenticateClient(prisma(), { id: client.id, secret: oldSecret ?? '' })).toBeNull();
 
       const readBack = await (await harness.call(`/api/v1/clients/${client.id}`)).text();
       expect(readBack).not.toContain(body.secret);
@@ -362,7 +374,7 @@ describe.each(testProviders(process.env))('admin API clients (%s)', (provider) =
           public: false,
         },
       });
-      expect(await authenticateClient(prisma(), { id: client.id, secret: client.secret })).toMatchObject({ admin: true });
+      expect(await authenticateClient(prisma(), { id: client.id, secret: client.secret ?? '' })).toMatchObject({ admin: true });
       const rest = ZClient.parse((await harness.json(`/api/v1/clients/${encodeURIComponent(client.id)}`)).body);
       expect(rest).toMatchObject({ name: 'V0 App', logoUri: 'https://v0.example/logo.png', clientUri: null, admin: true });
       const [event] = await auditOf(client.id);

@@ -22,14 +22,14 @@ import type { WorkerRequest } from './http/request.ts';
 import { createRouter, type Route, type RouteTable } from './http/router.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
 import { WindowCounter } from './http/window-counter.ts';
-import { AccessTokenKeys } from './oidc/access-tokens.ts';
 import { authorizeRoute } from './oidc/authorize.ts';
 import { answerClient, type CompleteLoginDeps, createCompleteLogin, issueApprovedCode, issueCode } from './oidc/complete-login.ts';
 import { approvalRoute } from './oidc/consent.ts';
-import { discoveryRoute } from './oidc/discovery.ts';
+import { authorizationServerMetadataRoute, discoveryRoute } from './oidc/discovery.ts';
 import type { GrantDeps } from './oidc/grants/grant.ts';
 import { introspectionRoute } from './oidc/introspection.ts';
 import { jwksRoute } from './oidc/jwks.ts';
+import { AccessTokens } from './oidc/jwt-access-tokens.ts';
 import { KeyCache } from './oidc/key-cache.ts';
 import { logoutRoute } from './oidc/logout.ts';
 import { registrationRoute } from './oidc/registration.ts';
@@ -75,8 +75,8 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const renderError = errorPageRenderer(config.issuerName);
 
   const metrics = new WorkerMetrics();
-  const accessTokens = new AccessTokenKeys(config.keySecrets);
   const keys = new KeyCache({ prisma, secrets: config.keySecrets, logger: deps.logger });
+  const accessTokens = new AccessTokens({ keySecrets: config.keySecrets, issuer, keys });
   const store = createTokenStore(deps.db.driver);
   const cookie = { path: issuerPath === '' ? '/' : issuerPath, secure: issuerUrl.protocol === 'https:' };
   const loginDeps: CompleteLoginDeps = {
@@ -124,6 +124,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     idTokenTtlMs: config.idTokenTtlMs,
     refreshTokenTtlMs: config.refreshTokenTtlMs,
     refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
+    refreshTokenReuseIntervalMs: config.refreshTokenReuseIntervalMs,
   };
 
   const apiDeps = { prisma, issuer, accessTokens };
@@ -131,6 +132,10 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const routes = new Map<string, Route>([
     // Machine endpoints: JSON in, OAuth JSON errors out.
     ['/.well-known/openid-configuration', discoveryRoute(issuer, { registration: config.enableClientRegistration })],
+    [
+      '/.well-known/oauth-authorization-server',
+      authorizationServerMetadataRoute(issuer, { registration: config.enableClientRegistration }),
+    ],
     ['/keys', jwksRoute(keys)],
     ['/token', tokenRoute({ ...grants, metrics })],
     ['/token/revoke', revocationRoute({ prisma, clients: store, issuer, accessTokens, idTokenTtlMs: config.idTokenTtlMs })],

@@ -12,6 +12,7 @@ import {
   zBooleanFlag,
   zDbUrl,
   zDuration,
+  zDurationOrZero,
   zHttpUrl,
   zKeySecrets,
 } from '@dex/shared/config';
@@ -37,6 +38,12 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'id-token-ttl', defaultText: '1h', description: 'Lifetime of ID and access tokens (dex v0 used 12h).' },
   { name: 'refresh-token-ttl', defaultText: '720h', description: 'Absolute lifetime of a refresh token family (30 days).' },
   { name: 'refresh-token-idle-ttl', defaultText: '168h', description: 'A refresh token unused for this long expires (7 days).' },
+  {
+    name: 'refresh-token-reuse-interval',
+    defaultText: '3s',
+    description:
+      'A rotated refresh token used again within this long (concurrent refreshes) gets a sibling token instead of revoking its family; 0 turns it off.',
+  },
   { name: 'sso-session-ttl', defaultText: '24h', description: 'How long a browser stays logged in (single sign-on) after a login.' },
   {
     name: 'disable-sso',
@@ -105,6 +112,7 @@ const ZWorkerFlags = z.object({
   'id-token-ttl': zDuration.default(3_600_000),
   'refresh-token-ttl': zDuration.default(720 * 3_600_000),
   'refresh-token-idle-ttl': zDuration.default(168 * 3_600_000),
+  'refresh-token-reuse-interval': zDurationOrZero.default(3_000),
   'sso-session-ttl': zDuration.default(24 * 3_600_000),
   'disable-sso': zBooleanFlag.default(false),
   'enable-client-registration': zBooleanFlag.default(false),
@@ -149,6 +157,12 @@ export interface WorkerConfig {
   idTokenTtlMs: number;
   refreshTokenTtlMs: number;
   refreshTokenIdleTtlMs: number;
+  /**
+   * How long after a refresh token rotated a use of it again still succeeds (with a sibling
+   * of its successor) instead of revoking its family: concurrent refreshes (dex v2's
+   * `reuseInterval`). 0 turns the window off.
+   */
+  refreshTokenReuseIntervalMs: number;
   /** Lifetime of single sign-on browser sessions; null when SSO is off. */
   ssoSessionTtlMs: number | null;
   enableClientRegistration: boolean;
@@ -207,6 +221,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       idTokenTtlMs: flags['id-token-ttl'],
       refreshTokenTtlMs: flags['refresh-token-ttl'],
       refreshTokenIdleTtlMs: flags['refresh-token-idle-ttl'],
+      refreshTokenReuseIntervalMs: flags['refresh-token-reuse-interval'],
       ssoSessionTtlMs: flags['disable-sso'] ? null : flags['sso-session-ttl'],
       enableClientRegistration: flags['enable-client-registration'],
       registration: {

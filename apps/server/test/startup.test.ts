@@ -12,6 +12,7 @@ describe('dex-worker start-up errors', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: dex-worker');
     expect(result.stdout).toContain('DEX_WORKER_ISSUER');
+    expect(result.stdout).toContain('DEX_WORKER_REFRESH_TOKEN_REUSE_INTERVAL');
   });
 
   it.each([
@@ -25,6 +26,10 @@ describe('dex-worker start-up errors', () => {
     [[...base, '--metrics-listen', 'http://127.0.0.1:9090/metrics'], 'dex-worker: --metrics-listen: must be http://host:port (no path)'],
     [[...base, '--shutdown-timeout', 'soon'], 'dex-worker: --shutdown-timeout: "soon" is not a duration (examples: 24h, 30m, 1h30m)'],
     [[...base, '--id-token-ttl', '0s'], 'dex-worker: --id-token-ttl: "0s" is not a duration (examples: 24h, 30m, 1h30m)'],
+    [
+      [...base, '--refresh-token-reuse-interval', 'soon'],
+      'dex-worker: --refresh-token-reuse-interval: "soon" is not a duration (examples: 0, 3s, 500ms, 1m)',
+    ],
     [['--db-url', 'file:/tmp/x.db', '--key-secrets', 'not base64!'], 'dex-worker: --key-secrets: secret #1: not valid base64'],
     [
       [...base, '--trusted-proxies', '10.0.0.0/8,10.0.0.300'],

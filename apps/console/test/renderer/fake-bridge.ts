@@ -45,6 +45,7 @@ export function makeClient(overrides: Partial<TClient> = {}): TClient {
     public: false,
     trusted: false,
     registered: false,
+    accessTokenFormat: 'opaque',
     createdAt: iso(NOW - 48 * HOUR),
     updatedAt: iso(NOW - 48 * HOUR),
     ...overrides,

@@ -67,7 +67,7 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
       clientUri: request.clientUri ?? undefined,
     });
     await audit('client.create', client.id, { after: toClientView(client) });
-    const body: TCreatedClient = { client: toClientView(client), secret };
+    const body: TCreatedClient = { client: toClientView(client), ...(secret === null ? {} : { secret }) };
     res.status(201).location(clientPath(client.id)).json(body);
   });
 
@@ -119,7 +119,7 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
     const body: TV0CreateClientResponse = {
       client: {
         id: client.id,
-        secret,
+        ...(secret === null ? {} : { secret }),
         redirectURIs: client.redirectUris,
         isAdmin: client.admin,
         public: client.public,

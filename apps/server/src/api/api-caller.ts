@@ -2,7 +2,7 @@ import type { PrismaDb } from '@dex/shared/db';
 import { findClient } from '@dex/shared/domain/clients';
 import type { WorkerRequest } from '#http/request.ts';
 import { findAccessTokenSubject } from '#oidc/access-token-subject.ts';
-import type { AccessTokenKeys } from '#oidc/access-tokens.ts';
+import type { AccessTokens } from '#oidc/jwt-access-tokens.ts';
 import { ApiError } from './api-error.ts';
 
 /** Who calls the worker API: an admin client itself (client credentials), or an admin user through an admin client. */
@@ -11,7 +11,7 @@ export type ApiCaller = { kind: 'client'; clientId: string } | { kind: 'user'; c
 export interface ApiCallerDeps {
   prisma: PrismaDb;
   issuer: string;
-  accessTokens: AccessTokenKeys;
+  accessTokens: AccessTokens;
 }
 
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -26,7 +26,7 @@ const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 export async function authenticateApiCaller(deps: ApiCallerDeps, req: WorkerRequest): Promise<ApiCaller> {
   const token = BEARER.exec(req.header('authorization') ?? '')?.[1];
   if (token === undefined) throw new ApiError('unauthorized', 401, 'an access token is required: Authorization: Bearer <token>');
-  const claims = deps.accessTokens.verify(token, deps.issuer);
+  const claims = await deps.accessTokens.verify(token);
   const subject = claims === null ? null : await findAccessTokenSubject(deps.prisma, claims);
   if (claims === null || subject === null) throw new ApiError('unauthorized', 401, 'the access token is invalid, expired or revoked');
   if (subject.kind === 'client') {

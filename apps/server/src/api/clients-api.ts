@@ -51,7 +51,7 @@ export function clientEndpoints(deps: { prisma: PrismaDb; issuer: string }): Api
           clientUri: request.clientUri ?? undefined,
         });
         await audit(caller, 'client.create', client.id, { after: toClientView(client) });
-        const body: TCreatedClient = { client: toClientView(client), secret };
+        const body: TCreatedClient = { client: toClientView(client), ...(secret === null ? {} : { secret }) };
         return { status: 201, body, location: location(client.id) };
       },
     },

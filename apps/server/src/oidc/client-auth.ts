@@ -1,4 +1,4 @@
-import { type ClientCredentialRow, type ClientSummary, verifyClientSecret } from '@dex/shared/domain/clients';
+import { type ClientCredentialRow, type ClientSummary, toClientSummary, verifyClientSecret } from '@dex/shared/domain/clients';
 import { OAuthError } from '@dex/shared/errors';
 import { checkStorable, PARAM_LIMITS, param } from '#http/params.ts';
 import type { WorkerRequest } from '#http/request.ts';
@@ -28,7 +28,11 @@ function formDecode(value: string, what: string): string {
   return decoded;
 }
 
-/** The credentials a request carries: Basic header, form post, or only a client_id (`none`). */
+/**
+ * The credentials a request carries: Basic header, form post, or only a client_id (`none`).
+ * An empty secret, in the form or as the Basic password, is no secret (`none`), which only a
+ * public client passes.
+ */
 export function readClientCredentials(req: WorkerRequest): Credentials {
   const header = req.header('authorization');
   const postId = param(req.form, 'client_id');
@@ -48,7 +52,8 @@ export function readClientCredentials(req: WorkerRequest): Credentials {
       throw new OAuthError('invalid_client', 'malformed Basic credentials');
     }
     if (postId !== undefined && postId !== id) throw new OAuthError('invalid_request', 'client_id does not match the Basic credentials');
-    return { id, secret, method: 'client_secret_basic' };
+    // An empty password is no secret: x/oauth2 and others send a public client's id this way.
+    return secret === '' ? { id, method: 'none' } : { id, secret, method: 'client_secret_basic' };
   }
   if (postId !== undefined && postSecret !== undefined) return { id: postId, secret: postSecret, method: 'client_secret_post' };
   if (postId !== undefined) return { id: postId, method: 'none' };
@@ -57,8 +62,9 @@ export function readClientCredentials(req: WorkerRequest): Credentials {
 
 /**
  * Authenticates the client of a token, revocation or introspection request. Confidential
- * clients need their secret; a public client may present only its client_id (`none`) where
- * `allowNone` says so. Every failure is `invalid_client` (401).
+ * clients need their secret; a public client has none and presents only its client_id
+ * (`none`, also as Basic with an empty password) where `allowNone` says so. Every failure is
+ * `invalid_client` (401).
  */
 export async function requireClient(
   clients: ClientCredentialLookup,
@@ -69,7 +75,7 @@ export async function requireClient(
   if (credentials.method === 'none') {
     const row = options.allowNone ? await clients.findClientCredentials(credentials.id) : null;
     if (row === null || !row.public) throw new OAuthError('invalid_client', 'client authentication failed');
-    return { client: { id: row.id, name: row.name, admin: row.admin, public: row.public }, method: 'none' };
+    return { client: toClientSummary(row), method: 'none' };
   }
   const client = verifyClientSecret(await clients.findClientCredentials(credentials.id), credentials.secret);
   if (client === null) throw new OAuthError('invalid_client', 'client authentication failed');

@@ -45,12 +45,47 @@ export function providerMetadata(issuer: string, options: { registration: boolea
   };
 }
 
+/** Members of the OpenID Provider metadata that RFC 8414 does not define (OIDC only). */
+const OIDC_ONLY = new Set([
+  'userinfo_endpoint',
+  'end_session_endpoint',
+  'subject_types_supported',
+  'id_token_signing_alg_values_supported',
+  'claims_supported',
+  'claims_parameter_supported',
+  'request_parameter_supported',
+  'request_uri_parameter_supported',
+]);
+
 /**
- * `GET <issuer>/.well-known/openid-configuration`: the metadata never changes while the
- * worker runs, so it is serialized once.
+ * The OAuth 2.0 Authorization Server Metadata (RFC 8414 §2): the OpenID Provider metadata
+ * without its OIDC-only members, so the two documents never disagree.
+ */
+export function authorizationServerMetadata(issuer: string, options: { registration: boolean }): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(providerMetadata(issuer, options)).filter(([name]) => !OIDC_ONLY.has(name)));
+}
+
+/** A metadata document as a route: it never changes while the worker runs, so it is serialized once. */
+function metadataRoute(metadata: Record<string, unknown>): Route {
+  const document: JsonDocument = { body: JSON.stringify(metadata), cacheControl: 'public, max-age=86400' };
+  return jsonDocumentRoute(() => document);
+}
+
+/**
+ * `GET <issuer>/.well-known/openid-configuration`.
  * @example routes.set('/.well-known/openid-configuration', discoveryRoute(issuer, { registration: false }));
  */
 export function discoveryRoute(issuer: string, options: { registration: boolean }): Route {
-  const document: JsonDocument = { body: JSON.stringify(providerMetadata(issuer, options)), cacheControl: 'public, max-age=86400' };
-  return jsonDocumentRoute(() => document);
+  return metadataRoute(providerMetadata(issuer, options));
+}
+
+/**
+ * `GET <issuer>/.well-known/oauth-authorization-server` (RFC 8414), below the issuer as every
+ * route is. For an issuer without a path that is exactly RFC 8414 §3.1's location; for one
+ * with a path, §3.1 puts it before the path (`/.well-known/oauth-authorization-server/dex`),
+ * outside what this worker serves, and a reverse proxy maps that path here (README).
+ * @example routes.set('/.well-known/oauth-authorization-server', authorizationServerMetadataRoute(issuer, { registration: false }));
+ */
+export function authorizationServerMetadataRoute(issuer: string, options: { registration: boolean }): Route {
+  return metadataRoute(authorizationServerMetadata(issuer, options));
 }

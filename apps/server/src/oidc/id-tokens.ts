@@ -38,14 +38,19 @@ export interface IdTokenOptions {
   now: number;
 }
 
-/** The encoded protected header of each signing key, made once per key. */
-const HEADERS = new WeakMap<KeyObject, string>();
+/** The encoded protected headers of each signing key, by `typ`, made once per key and type. */
+const HEADERS = new WeakMap<KeyObject, Map<string, string>>();
 
-function encodedHeader(key: ActiveSigningKey): string {
-  let header = HEADERS.get(key.privateKey);
+function encodedHeader(key: ActiveSigningKey, typ: string): string {
+  let byType = HEADERS.get(key.privateKey);
+  if (byType === undefined) {
+    byType = new Map();
+    HEADERS.set(key.privateKey, byType);
+  }
+  let header = byType.get(typ);
   if (header === undefined) {
-    header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ: 'JWT' })).toString('base64url');
-    HEADERS.set(key.privateKey, header);
+    header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ })).toString('base64url');
+    byType.set(typ, header);
   }
   return header;
 }
@@ -55,10 +60,11 @@ function encodedHeader(key: ActiveSigningKey): string {
  * ES256 signatures in the JOSE form (r || s, RFC 7518 §3.4). The signature is computed on
  * libuv's thread pool (the callback form of `crypto.sign`), so the event loop serves other
  * requests meanwhile. jose's SignJWT does the same through WebCrypto, at several times the
- * overhead per token; this runs on every token request.
+ * overhead per token; this runs on every token request. `typ` is the header's (RFC 9068 access
+ * tokens are `at+jwt`).
  */
-export function signJwt(key: ActiveSigningKey, claims: Record<string, unknown>): Promise<string> {
-  const input = `${encodedHeader(key)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+export function signJwt(key: ActiveSigningKey, claims: Record<string, unknown>, typ = 'JWT'): Promise<string> {
+  const input = `${encodedHeader(key, typ)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   const signingKey = key.alg === 'ES256' ? { key: key.privateKey, dsaEncoding: 'ieee-p1363' as const } : key.privateKey;
   return new Promise((resolve, reject) => {
     sign('sha256', Buffer.from(input), signingKey, (error, signature) => {

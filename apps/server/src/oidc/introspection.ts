@@ -7,7 +7,7 @@ import { param, requiredParam } from '#http/params.ts';
 import { sendJson } from '#http/respond.ts';
 import { CLIENT_FORM_ENDPOINT, type Route } from '#http/router.ts';
 import { findAccessTokenSubject } from './access-token-subject.ts';
-import type { AccessTokenKeys } from './access-tokens.ts';
+import type { AccessTokens } from './jwt-access-tokens.ts';
 import { type ClientCredentialLookup, requireClient } from './client-auth.ts';
 import { hintedFirst } from './token-type-hint.ts';
 
@@ -17,7 +17,7 @@ export interface IntrospectionDeps {
   /** Where client authentication reads clients (the token store). */
   clients: ClientCredentialLookup;
   issuer: string;
-  accessTokens: AccessTokenKeys;
+  accessTokens: AccessTokens;
   /** A refresh token unused for this long is expired (`--refresh-token-idle-ttl`). */
   refreshTokenIdleTtlMs: number;
 }
@@ -28,27 +28,54 @@ type Introspector = (token: string, requester: ClientSummary, deps: Introspectio
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 /**
- * An access token is active while its MAC, issuer and expiry verify, neither its grant nor
+ * An access token (opaque or RFC 9068 JWT) is active while its seal or signature, issuer and expiry verify, neither its grant nor
  * itself was revoked, and its subject lives (an enabled user, or for client-credentials
  * tokens the client). Any authenticated
  * confidential client may ask, as resource servers do.
  */
 const introspectAccessToken: Introspector = async (token, _requester, deps) => {
-  const claims = deps.accessTokens.verify(token, deps.issuer);
-  if (claims === null || (await findAccessTokenSubject(deps.prisma, claims)) === null) return null;
-  return {
-    active: true,
+  const claims = await deps.accessTokens.verify(token);
+  const subject = claims === null ? null : await findAccessTokenSubject(deps.prisma, claims);
+  if (claims === null || subject === null) return null;
+  return activeAnswer({
     scope: claims.scopes.join(' '),
     client_id: claims.clientId,
-    sub: claims.sub,
+    username: subject.kind === 'user' ? subject.user.email : undefined,
+    token_type: 'Bearer',
     exp: claims.exp,
     iat: claims.iat,
+    sub: claims.sub,
+    aud: claims.aud,
     iss: deps.issuer,
-    token_type: 'Bearer',
-    aud: claims.clientId,
     jti: claims.jti,
-  };
+  });
 };
+
+/** What an active token's answer says (RFC 7662 §2.2). */
+interface ActiveTokenFields {
+  scope: string;
+  client_id: string;
+  /** The user's email; none for a client-credentials token. */
+  username: string | undefined;
+  token_type: 'Bearer' | 'refresh_token';
+  exp: number;
+  iat: number;
+  sub: string;
+  aud: string;
+  iss: string;
+  jti: string;
+}
+
+/**
+ * An active token's answer (RFC 7662 §2.2): `active`, then `scope client_id username
+ * token_type exp iat nbf sub aud iss jti`, `nbf` being `iat` (a token is good from its
+ * issue), members without a value left out.
+ */
+function activeAnswer(fields: ActiveTokenFields): Record<string, unknown> {
+  const { scope, client_id, username, token_type, exp, iat, sub, aud, iss, jti } = fields;
+  const ordered = { active: true, scope, client_id, username, token_type, exp, iat, nbf: iat, sub, aud, iss, jti };
+  return Object.fromEntries(Object.entries(ordered).filter(([, value]) => value !== undefined && value !== ''));
+}
 
 /**
  * A refresh token is active while it is neither rotated, revoked nor expired and its user
@@ -61,16 +88,18 @@ const introspectRefreshToken: Introspector = async (token, requester, deps) => {
   const user = await findUserById(deps.prisma, record.userId);
   if (user === null || user.disabled) return null;
   const idleExpiry = record.createdAt.getTime() + deps.refreshTokenIdleTtlMs;
-  return {
-    active: true,
+  return activeAnswer({
     scope: record.scopes.join(' '),
     client_id: record.clientId,
-    sub: record.userId,
+    username: user.email,
+    token_type: 'refresh_token',
     exp: seconds(new Date(Math.min(record.expiresAt.getTime(), idleExpiry))),
     iat: seconds(record.createdAt),
+    sub: record.userId,
+    aud: record.clientId,
     iss: deps.issuer,
-    token_type: 'refresh_token',
-  };
+    jti: record.id,
+  });
 };
 
 /** The token types this server introspects, in the order it tries them without a hint. */

@@ -48,8 +48,11 @@ function validate(body: unknown) {
   const unsupportedGrant = metadata.grant_types?.find((type) => !SUPPORTED_GRANT_TYPES.includes(type));
   if (unsupportedGrant !== undefined) throw new OAuthError('invalid_client_metadata', `unsupported grant_type: ${unsupportedGrant}`);
   const method = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
-  if (method !== 'client_secret_basic' && method !== 'client_secret_post') {
+  if (method !== 'client_secret_basic' && method !== 'client_secret_post' && method !== 'none') {
     throw new OAuthError('invalid_client_metadata', `unsupported token_endpoint_auth_method: ${method}`);
+  }
+  if (method === 'none' && (metadata.client_name ?? '').trim() === '') {
+    throw new OAuthError('invalid_client_metadata', 'a public client (token_endpoint_auth_method none) needs a client_name');
   }
   if (metadata.id_token_signed_response_alg !== undefined && metadata.id_token_signed_response_alg !== 'RS256') {
     throw new OAuthError('invalid_client_metadata', 'id_token_signed_response_alg must be RS256');
@@ -96,8 +99,9 @@ function admit(deps: RegistrationDeps, req: WorkerRequest, res: ServerResponse):
  * `POST <issuer>/registration`: OAuth 2.0 Dynamic Client Registration (RFC 7591), enabled by
  * `--enable-client-registration` as in dex v0 (reference §2.12), limited per client address
  * and, with `--registration-initial-access-token`, only for holders of that token. Registered
- * clients are always confidential, never admin, and always show the approval screen; the
- * secret is returned once. Errors are RFC 7591 §3.2.2's (`invalid_redirect_uri`,
+ * clients are never admin and always show the approval screen; they are confidential, with
+ * the secret returned once, unless they ask for `token_endpoint_auth_method: none`: then they
+ * are public and have no secret. Errors are RFC 7591 §3.2.2's (`invalid_redirect_uri`,
  * `invalid_client_metadata`).
  * @example routes.set('/registration', registrationRoute({ prisma, perAddress }));
  */
@@ -114,6 +118,7 @@ export function registrationRoute(deps: RegistrationDeps): Route {
       const { client, secret } = await createClient(deps.prisma, {
         redirectUris: metadata.redirect_uris,
         registered: true,
+        ...(metadata.token_endpoint_auth_method === 'none' ? { public: true } : {}),
         ...(metadata.client_name === undefined ? {} : { name: metadata.client_name }),
         ...(metadata.logo_uri === undefined ? {} : { logoUri: metadata.logo_uri }),
         ...(metadata.client_uri === undefined ? {} : { clientUri: metadata.client_uri }),
@@ -127,7 +132,7 @@ export function registrationRoute(deps: RegistrationDeps): Route {
       });
       sendJson(res, 201, {
         client_id: client.id,
-        client_secret: secret,
+        ...(secret === null ? {} : { client_secret: secret }),
         client_id_issued_at: Math.floor(client.createdAt.getTime() / 1000),
         client_secret_expires_at: 0,
         redirect_uris: client.redirectUris,

@@ -2,6 +2,7 @@ import { OAuthError } from '@dex/shared/errors';
 import { revokeIds } from '@dex/shared/domain/auth';
 import type { ActiveSigningKey } from '@dex/shared/domain/keys';
 import type { UserRecord } from '@dex/shared/domain/users';
+import type { AccessTokenFormat } from './access-tokens.ts';
 import type { GrantDeps } from './grants/grant.ts';
 import { signIdToken } from './id-tokens.ts';
 import type { KeyCache } from './key-cache.ts';
@@ -23,6 +24,9 @@ export interface UserGrant {
   nonce?: string | null;
   authTime: Date | null;
   refreshToken?: string;
+  /** The client's access token format, and the RFC 8707 `resource` (a JWT whose `aud` it is). */
+  accessTokenFormat: AccessTokenFormat;
+  resource?: string;
   /** The `groups` claim, when the `groups` scope was granted. */
   groups?: readonly string[];
 }
@@ -35,11 +39,13 @@ export interface UserGrant {
 export async function userTokenResponse(deps: GrantDeps, grant: UserGrant): Promise<Record<string, unknown>> {
   const now = Date.now();
   const key = await activeKey(deps.keys);
-  const accessToken = deps.accessTokens.sign({
-    issuer: deps.issuer,
+  const accessToken = await deps.accessTokens.issue({
+    format: grant.accessTokenFormat,
+    key,
     subject: grant.user.id,
     clientId: grant.clientId,
     scopes: grant.scopes,
+    ...(grant.resource === undefined ? {} : { audience: grant.resource }),
     gid: grant.grantId,
     ttlMs: deps.idTokenTtlMs,
     now,

@@ -5,14 +5,15 @@ import type { WorkerRequest } from '#http/request.ts';
 import { sendEmpty, sendJson } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
 import { findAccessTokenSubject } from './access-token-subject.ts';
-import type { AccessTokenClaims, AccessTokenKeys } from './access-tokens.ts';
+import type { AccessTokenClaims } from './access-tokens.ts';
+import type { AccessTokens } from './jwt-access-tokens.ts';
 import { scopeClaims } from './scope-claims.ts';
 
 /** What the userinfo endpoint needs from the worker. */
 export interface UserinfoDeps {
   prisma: PrismaDb;
   issuer: string;
-  accessTokens: AccessTokenKeys;
+  accessTokens: AccessTokens;
 }
 
 /** `Authorization: Bearer <b64token>` (RFC 6750 §2.1); the scheme is case-insensitive (RFC 9110 §11.1). */
@@ -72,7 +73,7 @@ export function userinfoRoute(deps: UserinfoDeps): Route {
         sendEmpty(res, 401);
         return;
       }
-      const claims = deps.accessTokens.verify(token, deps.issuer);
+      const claims = await deps.accessTokens.verify(token);
       if (claims === null) throw new OAuthError('invalid_token', 'the access token is invalid or expired');
       const subject = await findAccessTokenSubject(deps.prisma, claims);
       if (subject === null) throw new OAuthError('invalid_token', 'the access token was revoked, or its user is unknown or disabled');

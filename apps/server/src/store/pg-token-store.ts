@@ -17,7 +17,7 @@ function writeDate(date: Date): string {
 // Named statements: each pool connection parses and plans them once, then only binds.
 const SELECT_CLIENT = {
   name: 'dex_token_select_client',
-  text: `SELECT id, name, admin, public, secret_hash AS "secretHash" FROM clients WHERE id = $1`,
+  text: `SELECT id, name, admin, public, access_token_format AS "accessTokenFormat", secret_hash AS "secretHash" FROM clients WHERE id = $1`,
 };
 
 const SELECT_REFRESH_TOKEN = {
@@ -57,6 +57,23 @@ const SPEND_REFRESH_TOKEN = {
     RETURNING id`,
 };
 
+/**
+ * A sibling successor, only while its parent is live and rotated within the reuse window. The
+ * parent is read `FOR SHARE`: a family revocation in progress is waited for and re-checked.
+ */
+const INSERT_SIBLING = {
+  name: 'dex_token_insert_sibling_refresh_token',
+  text: `
+    INSERT INTO refresh_tokens (id, token_hash, family_id, parent_id, user_id, client_id, connector_id, scopes,
+                                auth_session_id, auth_time, created_at, expires_at)
+    SELECT $3::text, $4::text, $5::text, p.id, $6::text, $7::text, $8::text, $9::text,
+           $10::text, $11::timestamp(3), $12::timestamp(3), $13::timestamp(3)
+    FROM refresh_tokens p
+    WHERE p.id = $2 AND p.revoked_at IS NULL AND p.rotated_at >= $1::timestamp(3)
+    FOR SHARE
+    RETURNING id`,
+};
+
 const REVOKE_FAMILY = {
   name: 'dex_token_revoke_family',
   text: `UPDATE refresh_tokens SET revoked_at = $1::timestamp(3) WHERE family_id = $2 AND revoked_at IS NULL`,
@@ -68,6 +85,25 @@ const REVOKE_FAMILY = {
  */
 type RefreshTokenJoinRow = Omit<StoredRefreshToken, 'user'> &
   Pick<UserRecord, 'email' | 'emailVerified' | 'displayName' | 'admin' | 'disabled'> & { userCreatedAt: Date };
+
+/** `$1` (an instant), `$2` (the parent's id), then the new token's columns, as both inserts bind them. */
+function successorValues(instant: string, parentId: string, successor: NewRefreshTokenRow): (string | null)[] {
+  return [
+    instant,
+    parentId,
+    successor.id,
+    successor.tokenHash,
+    successor.familyId,
+    successor.userId,
+    successor.clientId,
+    successor.connectorId,
+    successor.scopes,
+    successor.authSessionId,
+    successor.authTime === null ? null : writeDate(successor.authTime),
+    writeDate(successor.createdAt),
+    writeDate(successor.expiresAt),
+  ];
+}
 
 /**
  * The token store on the `pg` pool under Prisma's adapter, with named prepared statements.
@@ -89,25 +125,13 @@ export function createPgTokenStore(pool: Pool): TokenStore {
         user: { id: row.userId, email, emailVerified, displayName, admin, disabled, createdAt: userCreatedAt },
       };
     },
-    async spendRefreshToken({ id, now, successor }: { id: string; now: Date; successor: NewRefreshTokenRow }) {
-      const result = await pool.query({
-        ...SPEND_REFRESH_TOKEN,
-        values: [
-          writeDate(now),
-          id,
-          successor.id,
-          successor.tokenHash,
-          successor.familyId,
-          successor.userId,
-          successor.clientId,
-          successor.connectorId,
-          successor.scopes,
-          successor.authSessionId,
-          successor.authTime === null ? null : writeDate(successor.authTime),
-          writeDate(successor.createdAt),
-          writeDate(successor.expiresAt),
-        ],
-      });
+    async spendRefreshToken({ id, now, successor }) {
+      const result = await pool.query({ ...SPEND_REFRESH_TOKEN, values: successorValues(writeDate(now), id, successor) });
+      return result.rowCount === 1;
+    },
+    async addSiblingRefreshToken({ rotatedSince, successor }) {
+      const values = successorValues(writeDate(rotatedSince), successor.parentId, successor);
+      const result = await pool.query({ ...INSERT_SIBLING, values });
       return result.rowCount === 1;
     },
     async revokeRefreshTokenFamily(familyId, now) {

@@ -18,6 +18,11 @@ export interface RotateRefreshTokenOptions {
   clientId: string;
   /** A token unused for this long is expired, whatever its absolute expiry. */
   idleTtlMs: number;
+  /**
+   * How long after its rotation a token may be used again and still get a successor (a
+   * sibling of the first one) instead of revoking its family; 0: never.
+   */
+  reuseIntervalMs: number;
   /** Scopes for the new token: a subset of the granted ones (default: all of them). */
   scopes?: readonly string[];
   now?: Date;
@@ -26,10 +31,17 @@ export interface RotateRefreshTokenOptions {
 /**
  * The refresh-token rotation rule (RFC 6749 §6 with the OAuth 2.0 Security BCP §4.14): the
  * presented token is spent and a successor of the same family issued, keeping the family's
- * absolute expiry; the spend is a compare-and-set, so two concurrent uses cannot both win, and
- * the loser, like any later use of a spent token, revokes the whole family. `scopes` may
- * narrow the grant, never widen it. The SQL it runs is the token store's, beside it.
- * @example const result = await rotateRefreshToken(store, { token, clientId, idleTtlMs });
+ * absolute expiry; the spend is a compare-and-set, so two concurrent uses cannot both win.
+ * `scopes` may narrow the grant, never widen it. The SQL it runs is the token store's, beside it.
+ *
+ * Concurrent refreshes (two browser tabs, a reverse proxy's parallel requests) present the
+ * same token at once. Within `reuseIntervalMs` of the token's rotation (dex v2's
+ * `reuseInterval`) a use that lost the race, or came just after it, gets a sibling: another
+ * successor of the same token, in the same family. Only the tokens' hashes are stored, so the
+ * first successor itself cannot be given again. The window is the `rotated_at` column, so it
+ * holds across workers. After the window, a use of a rotated token is a replay: the whole
+ * family is revoked.
+ * @example const result = await rotateRefreshToken(store, { token, clientId, idleTtlMs, reuseIntervalMs });
  */
 export async function rotateRefreshToken(store: TokenStore, options: RotateRefreshTokenOptions): Promise<RotateRefreshTokenResult> {
   const now = options.now ?? new Date();
@@ -37,10 +49,9 @@ export async function rotateRefreshToken(store: TokenStore, options: RotateRefre
   if (row === null) return { status: 'invalid', reason: 'unknown' };
   if (row.clientId !== options.clientId) return { status: 'invalid', reason: 'wrong_client' };
   if (row.revokedAt !== null) return { status: 'invalid', reason: 'revoked' };
-  if (row.rotatedAt !== null) {
-    const revoked = await store.revokeRefreshTokenFamily(row.familyId, now);
-    return { status: 'reused', revoked, record: row };
-  }
+  const rotatedSince = new Date(now.getTime() - options.reuseIntervalMs);
+  const reusable = options.reuseIntervalMs > 0 && (row.rotatedAt === null || row.rotatedAt >= rotatedSince);
+  if (row.rotatedAt !== null && !reusable) return revokeFamily(store, row, now);
   const idleSince = (row.lastUsedAt ?? row.createdAt).getTime();
   if (row.expiresAt.getTime() <= now.getTime() || idleSince + options.idleTtlMs <= now.getTime()) {
     return { status: 'invalid', reason: 'expired' };
@@ -63,9 +74,15 @@ export async function rotateRefreshToken(store: TokenStore, options: RotateRefre
     createdAt: now,
     expiresAt: row.expiresAt,
   };
-  if (!(await store.spendRefreshToken({ id: row.id, now, successor }))) {
-    const revoked = await store.revokeRefreshTokenFamily(row.familyId, now);
-    return { status: 'reused', revoked, record: row };
-  }
+  const stored =
+    (row.rotatedAt === null && (await store.spendRefreshToken({ id: row.id, now, successor }))) ||
+    (reusable && (await store.addSiblingRefreshToken({ rotatedSince, successor })));
+  if (!stored) return revokeFamily(store, row, now);
   return { status: 'ok', token, current: successor, user: row.user };
+}
+
+/** A replay: the token's whole family is revoked. */
+async function revokeFamily(store: TokenStore, row: RefreshTokenRow, now: Date): Promise<RotateRefreshTokenResult> {
+  const revoked = await store.revokeRefreshTokenFamily(row.familyId, now);
+  return { status: 'reused', revoked, record: row };
 }

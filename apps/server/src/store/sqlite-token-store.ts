@@ -27,7 +27,7 @@ function readBoolean(value: unknown): boolean {
 }
 
 const SELECT_CLIENT = `
-  SELECT id, name, admin, public, secret_hash AS secretHash
+  SELECT id, name, admin, public, access_token_format AS accessTokenFormat, secret_hash AS secretHash
   FROM clients WHERE id = ?`;
 
 const SELECT_REFRESH_TOKEN = `
@@ -50,14 +50,41 @@ const INSERT_REFRESH_TOKEN = `
   VALUES (@id, @tokenHash, @familyId, @parentId, @userId, @clientId, @connectorId, @scopes,
           @authSessionId, @authTime, @createdAt, @expiresAt)`;
 
+/** A sibling successor, only while its parent is live and rotated within the reuse window. */
+const INSERT_SIBLING = `
+  INSERT INTO refresh_tokens (id, token_hash, family_id, parent_id, user_id, client_id, connector_id, scopes,
+                              auth_session_id, auth_time, created_at, expires_at)
+  SELECT @id, @tokenHash, @familyId, @parentId, @userId, @clientId, @connectorId, @scopes,
+         @authSessionId, @authTime, @createdAt, @expiresAt
+  FROM refresh_tokens WHERE id = @parentId AND revoked_at IS NULL AND rotated_at >= @rotatedSince`;
+
 const REVOKE_FAMILY = `
   UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL`;
+
+/** A new token's row as the INSERT statements' named parameters. */
+function successorParams(successor: NewRefreshTokenRow): Record<string, string | null> {
+  return {
+    id: successor.id,
+    tokenHash: successor.tokenHash,
+    familyId: successor.familyId,
+    parentId: successor.parentId,
+    userId: successor.userId,
+    clientId: successor.clientId,
+    connectorId: successor.connectorId,
+    scopes: successor.scopes,
+    authSessionId: successor.authSessionId,
+    authTime: successor.authTime === null ? null : writeDate(successor.authTime),
+    createdAt: writeDate(successor.createdAt),
+    expiresAt: writeDate(successor.expiresAt),
+  };
+}
 
 interface ClientRow {
   id: string;
   name: string;
   admin: unknown;
   public: unknown;
+  accessTokenFormat: string;
   secretHash: string | null;
 }
 
@@ -111,22 +138,11 @@ export function createSqliteTokenStore(connection: Connection): TokenStore {
   const insert = connection.prepare<[Record<string, string | null>]>(INSERT_REFRESH_TOKEN);
   const revokeFamily = connection.prepare<[string, string]>(REVOKE_FAMILY);
 
+  const insertSibling = connection.prepare<[Record<string, string | null>]>(INSERT_SIBLING);
+
   const spendOne = ({ id, now, successor }: PendingSpend): boolean => {
     if (spend.run({ id, now }).changes !== 1) return false;
-    insert.run({
-      id: successor.id,
-      tokenHash: successor.tokenHash,
-      familyId: successor.familyId,
-      parentId: successor.parentId,
-      userId: successor.userId,
-      clientId: successor.clientId,
-      connectorId: successor.connectorId,
-      scopes: successor.scopes,
-      authSessionId: successor.authSessionId,
-      authTime: successor.authTime === null ? null : writeDate(successor.authTime),
-      createdAt: writeDate(successor.createdAt),
-      expiresAt: writeDate(successor.expiresAt),
-    });
+    insert.run(successorParams(successor));
     return true;
   };
   const spendAll = connection.transaction((batch: readonly PendingSpend[]) => batch.map(spendOne));
@@ -156,7 +172,14 @@ export function createSqliteTokenStore(connection: Connection): TokenStore {
     async findClientCredentials(id) {
       const row = await retryWhileBusy(() => selectClient.get(id));
       if (row === undefined) return null;
-      return { id: row.id, name: row.name, admin: readBoolean(row.admin), public: readBoolean(row.public), secretHash: row.secretHash };
+      return {
+        id: row.id,
+        name: row.name,
+        admin: readBoolean(row.admin),
+        public: readBoolean(row.public),
+        accessTokenFormat: row.accessTokenFormat,
+        secretHash: row.secretHash,
+      };
     },
     async findRefreshToken(tokenHash): Promise<StoredRefreshToken | null> {
       const row = await retryWhileBusy(() => selectToken.get(tokenHash));
@@ -192,6 +215,10 @@ export function createSqliteTokenStore(connection: Connection): TokenStore {
         if (pending.length === 0) setImmediate(() => void flush());
         pending.push({ id, now: writeDate(now), successor, resolve, reject });
       });
+    },
+    addSiblingRefreshToken({ rotatedSince, successor }) {
+      const params = { ...successorParams(successor), rotatedSince: writeDate(rotatedSince) };
+      return retryWhileBusy(() => insertSibling.run(params).changes === 1);
     },
     revokeRefreshTokenFamily(familyId, now) {
       return retryWhileBusy(() => revokeFamily.run(writeDate(now), familyId).changes);

@@ -50,6 +50,13 @@ export interface TokenStore {
    * for one token, exactly one returns true.
    */
   spendRefreshToken(options: { id: string; now: Date; successor: NewRefreshTokenRow }): Promise<boolean>;
+  /**
+   * Stores `successor`, a sibling of the token rotated from `successor.parentId`, only if that
+   * parent is not revoked and rotated at or after `rotatedSince` (the reuse window): one
+   * statement, so a family revoked or a window closed meanwhile writes nothing. Returns
+   * whether it was stored.
+   */
+  addSiblingRefreshToken(options: { rotatedSince: Date; successor: NewRefreshTokenRow }): Promise<boolean>;
   /** Revokes every live token of a family; returns how many. */
   revokeRefreshTokenFamily(familyId: string, now: Date): Promise<number>;
 }

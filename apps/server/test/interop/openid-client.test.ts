@@ -68,7 +68,9 @@ describe.each(testProviders(process.env))('openid-client against a live overlord
     await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }]);
     await db.close();
 
-    const config = await oidc.discovery(new URL(issuer), client.id, secret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(issuer), client.id, secret ?? undefined, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();

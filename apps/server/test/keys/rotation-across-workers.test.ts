@@ -152,7 +152,7 @@ describe.each(testProviders(process.env))('key rotation across two workers (%s, 
         try {
           const response = await fetch(`${workers[w]?.base}/token`, {
             method: 'POST',
-            headers: { authorization: basicAuth({ id: client.client.id, secret: client.secret }) },
+            headers: { authorization: basicAuth({ id: client.client.id, secret: client.secret ?? '' }) },
             body: new URLSearchParams({ grant_type: 'client_credentials' }),
           });
           const body = (await response.json()) as { id_token?: string };

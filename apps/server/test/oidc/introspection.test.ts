@@ -51,14 +51,31 @@ describe.each(testProviders(process.env))('token introspection RFC7662 (%s)', (p
       active: true,
       scope: 'openid email',
       client_id: client.id,
-      sub: user.id,
+      username: user.email,
+      token_type: 'Bearer',
       exp: expect.any(Number),
       iat: expect.any(Number),
-      iss: stack.issuer,
-      token_type: 'Bearer',
+      nbf: body.iat,
+      sub: user.id,
       aud: client.id,
+      iss: stack.issuer,
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
+    // Exactly RFC 7662 §2.2's members, in its order.
+    expect(Object.keys(body)).toEqual([
+      'active',
+      'scope',
+      'client_id',
+      'username',
+      'token_type',
+      'exp',
+      'iat',
+      'nbf',
+      'sub',
+      'aud',
+      'iss',
+      'jti',
+    ]);
     expect(Number(body.exp) - Number(body.iat)).toBe(3600);
     expect(Number(body.iat)).toBeGreaterThanOrEqual(before - 60);
   });
@@ -81,6 +98,8 @@ describe.each(testProviders(process.env))('token introspection RFC7662 (%s)', (p
       aud: client.id,
       token_type: 'Bearer',
     });
+    // No user, so no username.
+    expect(body).not.toHaveProperty('username');
   });
 
   it('describes an active refresh token to the client it was issued to, whatever the hint says', async () => {
@@ -91,12 +110,16 @@ describe.each(testProviders(process.env))('token introspection RFC7662 (%s)', (p
       active: true,
       scope: 'openid offline_access',
       client_id: client.id,
-      sub: user.id,
+      username: user.email,
+      token_type: 'refresh_token',
       // the idle lifetime (1h in the test stack) ends before the absolute one (24h)
       exp: Math.floor(row.createdAt.getTime() / 1000) + 3600,
       iat: Math.floor(row.createdAt.getTime() / 1000),
+      nbf: Math.floor(row.createdAt.getTime() / 1000),
+      sub: user.id,
+      aud: client.id,
       iss: stack.issuer,
-      token_type: 'refresh_token',
+      jti: row.id,
     };
     expect(await introspection(await introspect(client, { token }))).toEqual(expected);
     expect(await introspection(await introspect(client, { token, token_type_hint: 'refresh_token' }))).toEqual(expected);
@@ -147,7 +170,8 @@ describe.each(testProviders(process.env))('token introspection RFC7662 (%s)', (p
     const client = await stack.addClient({ public: true, name: 'CLI', redirectUris: [] });
     const cases: [Response, string][] = [
       [await introspect(null, { token: 'x', client_id: client.id }), 'client authentication failed'],
-      [await introspect(client, { token: 'x' }), 'public clients cannot introspect tokens'],
+      // It has no secret: Basic with an empty password is its client_id alone, which is not enough here.
+      [await introspect(client, { token: 'x' }), 'client authentication failed'],
     ];
     for (const [response, description] of cases) {
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="dex", charset="UTF-8"');

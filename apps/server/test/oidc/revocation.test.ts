@@ -67,11 +67,16 @@ describe.each(testProviders(process.env))('token revocation RFC7009 (%s)', (prov
     await expectError(await refresh(client, second), 400, 'invalid_grant', 'the refresh token is invalid');
   });
 
-  it('does nothing to another client’s token, and says 200 all the same', async () => {
+  it('refuses to revoke another client’s refresh token (§2.1: unauthorized_client) and leaves it alone', async () => {
     const { client, tokens } = await obtainTokens(stack, { scope: 'openid offline_access' });
     const other = await stack.addClient();
     const token = String(tokens.refresh_token);
-    await expectRevokedResponse(await revoke(other, { token, token_type_hint: 'refresh_token' }));
+    await expectError(
+      await revoke(other, { token, token_type_hint: 'refresh_token' }),
+      400,
+      'unauthorized_client',
+      'the token was not issued to this client',
+    );
     expect(await unrevokedInFamily(token)).toBe(1);
     expect((await refresh(client, token)).status).toBe(200);
   });
@@ -129,12 +134,13 @@ describe.each(testProviders(process.env))('token revocation RFC7009 (%s)', (prov
     expect(await userinfoStatus(stack, token)).toBe(401);
   });
 
-  it('does nothing to another client’s access token, and says 200 all the same', async () => {
+  it('refuses to revoke another client’s access token (§2.1: unauthorized_client) and leaves it alone', async () => {
     const { client, tokens } = await obtainTokens(stack, { scope: 'openid offline_access' });
     const token = String(tokens.access_token);
     const other = await stack.addClient();
-    await expectRevokedResponse(await revoke(other, { token, token_type_hint: 'access_token' }));
-    await expectRevokedResponse(await revoke(other, { token }));
+    for (const params of [{ token, token_type_hint: 'access_token' }, { token }] as Record<string, string>[]) {
+      await expectError(await revoke(other, params), 400, 'unauthorized_client', 'the token was not issued to this client');
+    }
     expect(await userinfoStatus(stack, token)).toBe(200);
     expect(await isActive(stack, client, token)).toBe(true);
     expect(await unrevokedInFamily(String(tokens.refresh_token))).toBe(1);
@@ -160,7 +166,8 @@ describe.each(testProviders(process.env))('token revocation RFC7009 (%s)', (prov
       );
     const [token, sibling] = [await issue(), await issue()];
     expect(await isActive(stack, client, token)).toBe(true);
-    await expectRevokedResponse(await revoke(await stack.addClient(), { token, token_type_hint: 'access_token' }));
+    const other = await revoke(await stack.addClient(), { token, token_type_hint: 'access_token' });
+    await expectError(other, 400, 'unauthorized_client', 'the token was not issued to this client');
     expect(await isActive(stack, client, token)).toBe(true);
     await expectRevokedResponse(await revoke(client, { token, token_type_hint: 'access_token' }));
     expect(await isActive(stack, client, token)).toBe(false);

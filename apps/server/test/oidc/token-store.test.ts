@@ -73,11 +73,12 @@ describe.each(testProviders(process.env))('token store: prepared SQL on the driv
       name: 'Store App',
       admin: false,
       public: false,
+      accessTokenFormat: 'opaque',
       secretHash: stored.secretHash,
     });
-    await db.prisma.client.update({ where: { id: clientId }, data: { admin: true } });
-    expect(await store.findClientCredentials(clientId)).toMatchObject({ admin: true, public: false });
-    await db.prisma.client.update({ where: { id: clientId }, data: { admin: false } });
+    await db.prisma.client.update({ where: { id: clientId }, data: { admin: true, accessTokenFormat: 'jwt' } });
+    expect(await store.findClientCredentials(clientId)).toMatchObject({ admin: true, public: false, accessTokenFormat: 'jwt' });
+    await db.prisma.client.update({ where: { id: clientId }, data: { admin: false, accessTokenFormat: 'opaque' } });
     expect(await store.findClientCredentials('no-such-client')).toBeNull();
   });
 
@@ -151,9 +152,28 @@ describe.each(testProviders(process.env))('token store: prepared SQL on the driv
     );
   });
 
+  it('adds a sibling successor only while the parent is live and rotated within the window', async () => {
+    const token = await issue();
+    const row = await db.prisma.refreshToken.findUniqueOrThrow({ where: { tokenHash: sha256Hex(token) } });
+    const rotatedAt = new Date();
+    expect(await store.spendRefreshToken({ id: row.id, now: rotatedAt, successor: successorOf(row, rotatedAt) })).toBe(true);
+    const sibling = successorOf(row, new Date());
+    expect(await otherStore.addSiblingRefreshToken({ rotatedSince: new Date(rotatedAt.getTime() - 3_000), successor: sibling })).toBe(true);
+    const written = await db.prisma.refreshToken.findUniqueOrThrow({ where: { id: sibling.id } });
+    expect(written).toEqual({ ...sibling, lastUsedAt: null, rotatedAt: null, revokedAt: null });
+    // The window closed (the parent rotated before `rotatedSince`): nothing is written.
+    const late = successorOf(row, new Date());
+    expect(await store.addSiblingRefreshToken({ rotatedSince: new Date(rotatedAt.getTime() + 1), successor: late })).toBe(false);
+    // A revoked family gets no sibling, however recent its rotation.
+    await store.revokeRefreshTokenFamily(row.familyId, new Date());
+    const revoked = successorOf(row, new Date());
+    expect(await store.addSiblingRefreshToken({ rotatedSince: new Date(rotatedAt.getTime() - 3_000), successor: revoked })).toBe(false);
+    expect(await db.prisma.refreshToken.count({ where: { id: { in: [late.id, revoked.id] } } })).toBe(0);
+  });
+
   it('revokes a whole family and counts only the tokens still live', async () => {
     const token = await issue();
-    const first = await rotateRefreshToken(store, { token, clientId, idleTtlMs: DAY_MS });
+    const first = await rotateRefreshToken(store, { token, clientId, idleTtlMs: DAY_MS, reuseIntervalMs: 0 });
     if (first.status !== 'ok') throw new Error(`rotation failed: ${first.status}`);
     const now = new Date();
     expect(await store.revokeRefreshTokenFamily(first.current.familyId, now)).toBe(2);
@@ -164,20 +184,29 @@ describe.each(testProviders(process.env))('token store: prepared SQL on the driv
 
   it('rotates through the store: reuse revokes the family, concurrent use has one winner', async () => {
     const token = await issue({ scopes: ['openid', 'email', 'offline_access'] });
-    const narrowed = await rotateRefreshToken(store, { token, clientId, idleTtlMs: DAY_MS, scopes: ['openid', 'offline_access'] });
+    const narrowed = await rotateRefreshToken(store, {
+      token,
+      clientId,
+      idleTtlMs: DAY_MS,
+      reuseIntervalMs: 0,
+      scopes: ['openid', 'offline_access'],
+    });
     if (narrowed.status !== 'ok') throw new Error(`rotation failed: ${narrowed.status}`);
     expect(narrowed.current.scopes).toBe('openid offline_access');
     expect(narrowed.user).toEqual(expect.objectContaining({ id: user.id, email: user.email }));
-    expect(await rotateRefreshToken(store, { token, clientId, idleTtlMs: DAY_MS })).toMatchObject({ status: 'reused', revoked: 2 });
-    expect(await rotateRefreshToken(store, { token: narrowed.token, clientId, idleTtlMs: DAY_MS })).toEqual({
+    expect(await rotateRefreshToken(store, { token, clientId, idleTtlMs: DAY_MS, reuseIntervalMs: 0 })).toMatchObject({
+      status: 'reused',
+      revoked: 2,
+    });
+    expect(await rotateRefreshToken(store, { token: narrowed.token, clientId, idleTtlMs: DAY_MS, reuseIntervalMs: 0 })).toEqual({
       status: 'invalid',
       reason: 'revoked',
     });
 
     const contested = await issue();
     const results = await Promise.all([
-      rotateRefreshToken(store, { token: contested, clientId, idleTtlMs: DAY_MS }),
-      rotateRefreshToken(otherStore, { token: contested, clientId, idleTtlMs: DAY_MS }),
+      rotateRefreshToken(store, { token: contested, clientId, idleTtlMs: DAY_MS, reuseIntervalMs: 0 }),
+      rotateRefreshToken(otherStore, { token: contested, clientId, idleTtlMs: DAY_MS, reuseIntervalMs: 0 }),
     ]);
     expect(results.filter((r) => r.status === 'ok')).toHaveLength(1);
   });
@@ -214,7 +243,7 @@ describe('token store on SQLite: another process holding the write lock', () => 
     const connection = locker.driver.connection();
     connection.prepare('BEGIN IMMEDIATE').run();
     let settled = false;
-    const rotation = rotateRefreshToken(store, { token, clientId: client.id, idleTtlMs: DAY_MS }).finally(() => {
+    const rotation = rotateRefreshToken(store, { token, clientId: client.id, idleTtlMs: DAY_MS, reuseIntervalMs: 0 }).finally(() => {
       settled = true;
     });
     // The event loop keeps turning (this timer fires) while the rotation waits for the lock.

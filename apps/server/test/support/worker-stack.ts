@@ -19,9 +19,15 @@ export interface WorkerStack {
     trustedPeers?: string[];
     /** Skips the approval screen (default true here: most tests are not about consent). */
     trusted?: boolean;
+    accessTokenFormat?: 'opaque' | 'jwt';
   }): Promise<{ id: string; secret: string; redirectUri: string }>;
   addUser(options?: { email?: string; password?: string; disabled?: boolean }): Promise<UserRecord & { password: string }>;
   setConnectors(configs: TConnectorConfig[]): Promise<void>;
+  /**
+   * Another worker on the same database and issuer, on a port of its own (two workers behind
+   * a load balancer): `base` is its issuer URL's equivalent at its own address. Stopped with the stack.
+   */
+  startPeer(): Promise<{ base: string }>;
   /** Starts one more worker on the same database and settings, on its own port (its issuer is its own URL); stopped by `stop`. */
   startAnotherWorker(): Promise<RunningWorker>;
   stop(): Promise<void>;
@@ -55,6 +61,8 @@ export async function startWorkerStack(
     idTokenTtlMs: 3_600_000,
     refreshTokenTtlMs: 24 * 3_600_000,
     refreshTokenIdleTtlMs: 3_600_000,
+    // Tests that reuse a rotated token at once expect a replay; the window has its own tests.
+    refreshTokenReuseIntervalMs: 0,
     ssoSessionTtlMs: 3_600_000,
     enableClientRegistration: false,
     // Generous: only the registration limit's own test meets it.
@@ -83,8 +91,10 @@ export async function startWorkerStack(
         ...(options.public === undefined ? {} : { public: options.public }),
         ...(options.name === undefined ? {} : { name: options.name }),
         ...(options.trustedPeers === undefined ? {} : { trustedPeers: options.trustedPeers }),
+        ...(options.accessTokenFormat === undefined ? {} : { accessTokenFormat: options.accessTokenFormat }),
       });
-      return { id: client.id, secret, redirectUri: redirectUris[0] ?? '' };
+      // A public client has no secret: its `secret` is empty, as a relying party would send it.
+      return { id: client.id, secret: secret ?? '', redirectUri: redirectUris[0] ?? '' };
     },
     async addUser(options = {}) {
       counter++;
@@ -100,6 +110,11 @@ export async function startWorkerStack(
     },
     async setConnectors(configs) {
       await setConnectorConfigs(db.prisma, configs);
+    },
+    async startPeer() {
+      const peerPort = await freePort();
+      others.push(await startWorker({ ...config, listen: new URL(`http://127.0.0.1:${peerPort}`) }, { logger }));
+      return { base: `http://127.0.0.1:${peerPort}/dex` };
     },
     async startAnotherWorker() {
       const otherPort = await freePort();

@@ -27,6 +27,7 @@ const zStrings = (field: string, options: { nonEmpty?: boolean } = {}) => {
 };
 const zName = z.string({ error: 'name must be a string' }).max(255, 'name must be at most 255 characters');
 const zTimestamp = z.iso.datetime();
+const zAccessTokenFormat = z.enum(['opaque', 'jwt'], { error: 'accessTokenFormat must be "opaque" or "jwt"' });
 
 /** A client as the admin API shows it. */
 export const ZClient = z.object({
@@ -42,6 +43,8 @@ export const ZClient = z.object({
   trusted: z.boolean(),
   /** Created through dynamic registration (always asks for approval). */
   registered: z.boolean(),
+  /** `opaque` access tokens, or RFC 9068 JWTs signed with the signing key (`jwt`). */
+  accessTokenFormat: z.enum(['opaque', 'jwt']),
   createdAt: zTimestamp,
   updatedAt: zTimestamp,
 });
@@ -81,14 +84,15 @@ export const ZCreateClientRequest = z.strictObject(
     admin: zBoolean('admin').optional(),
     public: zBoolean('public').optional(),
     trusted: zBoolean('trusted').optional(),
+    accessTokenFormat: zAccessTokenFormat.optional(),
     trustedPeers: zStrings('trustedPeers', { nonEmpty: true }).optional(),
   },
   { error: BODY_ERROR },
 );
 export type TCreateClientRequest = z.infer<typeof ZCreateClientRequest>;
 
-/** 201 to `POST /api/v1/clients`: the only response that shows the secret. */
-export const ZCreatedClient = z.object({ client: ZClient, secret: z.string() });
+/** 201 to `POST /api/v1/clients`: the only response that shows the secret; a public client has none (no `secret`). */
+export const ZCreatedClient = z.object({ client: ZClient, secret: z.string().optional() });
 export type TCreatedClient = z.infer<typeof ZCreatedClient>;
 
 /**
@@ -105,12 +109,13 @@ export const ZUpdateClientRequest = z
       admin: zBoolean('admin').optional(),
       public: zBoolean('public').optional(),
       trusted: zBoolean('trusted').optional(),
+      accessTokenFormat: zAccessTokenFormat.optional(),
       trustedPeers: zStrings('trustedPeers', { nonEmpty: true }).optional(),
     },
     { error: BODY_ERROR },
   )
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
-    error: 'nothing to update: send at least one of name, redirectUris, logoUri, clientUri, admin, public, trusted, trustedPeers',
+    error: 'nothing to update: send at least one of name, redirectUris, logoUri, clientUri, admin, public, trusted, accessTokenFormat, trustedPeers',
   });
 export type TUpdateClientRequest = z.infer<typeof ZUpdateClientRequest>;
 
@@ -160,6 +165,6 @@ export type TV0CreateClientRequest = z.infer<typeof ZV0CreateClientRequest>;
 
 /** dex v0 `POST /api/v1/client` 200 response (`ClientCreateResponse`): the client with its id and secret. */
 export const ZV0CreateClientResponse = z.object({
-  client: ZV0Client.extend({ id: z.string(), secret: z.string(), redirectURIs: z.array(z.string()) }),
+  client: ZV0Client.extend({ id: z.string(), secret: z.string().optional(), redirectURIs: z.array(z.string()) }),
 });
 export type TV0CreateClientResponse = z.infer<typeof ZV0CreateClientResponse>;

@@ -23,6 +23,7 @@ export function toClientView(client: ClientRecord): TClient {
     public: client.public,
     trusted: client.trusted,
     registered: client.registered,
+    accessTokenFormat: client.accessTokenFormat,
     createdAt: client.createdAt.toISOString(),
     updatedAt: client.updatedAt.toISOString(),
   };

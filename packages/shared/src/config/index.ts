@@ -22,6 +22,7 @@ export {
   zBooleanFlag,
   zDbUrl,
   zDuration,
+  zDurationOrZero,
   zHttpUrl,
   zKeySecrets,
 } from './values.ts';

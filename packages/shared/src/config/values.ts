@@ -29,6 +29,16 @@ export const zDuration = z.string().transform((text, ctx) => {
   return ms;
 });
 
+/** A duration flag that may also be `0` (which turns off what it sets), in milliseconds. */
+export const zDurationOrZero = z.string().transform((text, ctx) => {
+  const ms = /^\s*0+\s*$/.test(text) ? 0 : parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (examples: 0, 3s, 500ms, 1m)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 /**
  * Decodes standard base64 and checks the decoded length, with dex v0's message
  * (`expected 32-byte secret, got 16-byte secret`).

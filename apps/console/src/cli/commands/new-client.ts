@@ -21,7 +21,8 @@ export const newClientCommand: DexctlCommand = {
     'Creates a client with a generated ID and secret and prints them as shell variables\n' +
     '(DEX_APP_CLIENT_ID, DEX_APP_CLIENT_SECRET, DEX_APP_REDIRECTURL_<n>), for example:\n' +
     '  eval "$(dexctl --db-url=$DEX_DB_URL new-client http://127.0.0.1:5555/callback)"\n' +
-    'The ID ends in "@" and the host of the first URL. The secret is shown only here.\n' +
+    'The ID ends in "@" and the host of the first URL. The secret is shown only here;\n' +
+    'a --public client has none (no DEX_APP_CLIENT_SECRET line, no "secret" in --json).\n' +
     'With --json: {"client": {...}, "secret": "..."}.',
   flags: [
     { name: 'name', placeholder: 'NAME', description: 'Name shown to users (required for a public client).' },
@@ -29,7 +30,13 @@ export const newClientCommand: DexctlCommand = {
     {
       name: 'public',
       boolean: true,
-      description: 'A public (native or CLI) client: needs --name, may have no redirect URL (loopback and OOB redirects are allowed).',
+      description:
+        'A public (native or CLI) client, with no secret: needs --name, may have no redirect URL (loopback and OOB redirects are allowed).',
+    },
+    {
+      name: 'access-token-format',
+      placeholder: 'FORMAT',
+      description: 'opaque (default) or jwt: RFC 9068 JWT access tokens signed with the signing key, for resource servers.',
     },
     {
       name: 'trusted',
@@ -53,6 +60,10 @@ export const newClientCommand: DexctlCommand = {
       if (problem !== undefined) return reportFailure(io, FAILURE, new Error(`invalid redirect URI: ${problem}`));
     }
     const name = flags.value('name');
+    const accessTokenFormat = flags.value('access-token-format');
+    if (accessTokenFormat !== undefined && accessTokenFormat !== 'opaque' && accessTokenFormat !== 'jwt') {
+      throw new CommandUsageError(`--access-token-format: must be opaque or jwt, got "${accessTokenFormat}"`);
+    }
     const trustedPeers = flags.values('trusted-peer');
     return withDriver(async (driver) => {
       let created: TCreatedClient;
@@ -63,6 +74,7 @@ export const newClientCommand: DexctlCommand = {
           ...(flags.isSet('admin') ? { admin: true } : {}),
           ...(isPublic ? { public: true } : {}),
           ...(flags.isSet('trusted') ? { trusted: true } : {}),
+          ...(accessTokenFormat === undefined ? {} : { accessTokenFormat }),
           ...(trustedPeers.length === 0 ? {} : { trustedPeers: [...trustedPeers] }),
         });
       } catch (error) {
@@ -75,7 +87,8 @@ export const newClientCommand: DexctlCommand = {
       const lines = [
         '# Added new client:',
         `DEX_APP_CLIENT_ID=${shellQuote(created.client.id)}`,
-        `DEX_APP_CLIENT_SECRET=${shellQuote(created.secret)}`,
+        // A public client has no secret: no line, rather than an empty one.
+        ...(created.secret === undefined ? [] : [`DEX_APP_CLIENT_SECRET=${shellQuote(created.secret)}`]),
         ...created.client.redirectUris.map((uri, index) => `DEX_APP_REDIRECTURL_${index}=${shellQuote(uri)}`),
       ];
       io.stdout.write(`${lines.join('\n')}\n`);

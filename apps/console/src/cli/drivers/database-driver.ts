@@ -99,7 +99,7 @@ function createDatabaseDriver(db: Database, options: DatabaseDriverOptions): Dri
       });
       const view = toClient(client);
       await audit('client.create', 'client', client.id, { after: view });
-      return { client: view, secret };
+      return { client: view, ...(secret === null ? {} : { secret }) };
     },
 
     async deleteClient(id) {

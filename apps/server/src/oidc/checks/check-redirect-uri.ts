@@ -3,20 +3,43 @@ import { type AuthorizeCheck, AuthorizeError } from './authorize-request.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** Public (native) clients may use any loopback port (RFC 8252 §7.3) or the out-of-band URI. */
-function isNativeRedirect(uri: string): boolean {
-  if (uri === OOB_REDIRECT_URI) return true;
-  try {
-    const url = new URL(uri);
-    return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname) && url.hash === '';
-  } catch {
-    return false;
-  }
+/** An http URL on a loopback host without userinfo or fragment, or null. */
+function loopbackUrl(uri: string): URL | null {
+  if (!URL.canParse(uri)) return null;
+  const url = new URL(uri);
+  const plain = url.protocol === 'http:' && url.username === '' && url.password === '' && url.hash === '';
+  return plain && LOOPBACK_HOSTS.has(url.hostname) ? url : null;
+}
+
+/** The URL with its port dropped, as text, for a comparison that ignores only the port. */
+function withoutPort(url: URL): string {
+  const copy = new URL(url.href);
+  copy.port = '';
+  return copy.href;
+}
+
+/**
+ * What a public (native) client may use besides its registered URIs: the out-of-band URI, and
+ * a loopback URI that differs from a registered loopback URI in the port only (RFC 8252 §7.3:
+ * the app listens on whatever port is free); path, query and host must match. A public
+ * client that registered no loopback URI may use any loopback URI without userinfo (as dex v2).
+ * The registered URIs are compared as registered and the given one as parsed: a given URI
+ * that only parses to a registered one (`..` segments, `%2e`) is not normalised into a match.
+ */
+function isNativeRedirect(given: string, registered: readonly string[]): boolean {
+  if (given === OOB_REDIRECT_URI) return true;
+  const url = loopbackUrl(given);
+  if (url === null || url.href !== given.replace(/^http:\/\/[^/?#]*$/, '$&/')) return false;
+  const loopbacks = registered.map(loopbackUrl).filter((candidate) => candidate !== null);
+  if (loopbacks.length === 0) return true;
+  const key = withoutPort(url);
+  return loopbacks.some((candidate) => withoutPort(candidate) === key);
 }
 
 /**
  * The redirect URI must match a registered one exactly (string comparison: scheme, host,
- * port, path and query; a trailing slash matters). When omitted, the client's only
+ * port, path and query; a trailing slash matters), except that a public client's loopback
+ * URIs may vary in the port. When omitted, the client's only
  * registered URI is used; with several it must be given. Failures render an error page.
  */
 export const checkRedirectUri: AuthorizeCheck = (request) => {
@@ -32,7 +55,7 @@ export const checkRedirectUri: AuthorizeCheck = (request) => {
     request.redirectUriGiven = false;
     return;
   }
-  if (client.redirectUris.includes(given) || (client.public && isNativeRedirect(given))) {
+  if (client.redirectUris.includes(given) || (client.public && isNativeRedirect(given, client.redirectUris))) {
     request.redirectUri = given;
     request.redirectUriGiven = true;
     return;

@@ -7,6 +7,7 @@ import { checkCodeClient } from '../checks/check-code-client.ts';
 import { checkCodeExpiry } from '../checks/check-code-expiry.ts';
 import { checkCodeRedirectUri } from '../checks/check-code-redirect-uri.ts';
 import { checkCodeVerifier } from '../checks/check-code-verifier.ts';
+import { resourceParam } from '../checks/check-resource.ts';
 import type { CodeExchange, CodeExchangeCheck } from '../checks/code-exchange.ts';
 import { requireClient } from '../client-auth.ts';
 import { revokeGrantAccessTokens, userTokenResponse } from '../token-response.ts';
@@ -36,6 +37,7 @@ async function refuseReplay(deps: GrantDeps, code: FoundAuthCode, log: Logger): 
 export const authorizationCode: Grant = async (req, deps, log) => {
   const { client } = await requireClient(deps.store, req, { allowNone: true });
   const code = requiredParam(req.form, 'code');
+  const resource = resourceParam(req);
   const found = await findAuthCode(deps.prisma, code);
   if (found === null) throw new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
   const exchange: CodeExchange = {
@@ -73,5 +75,7 @@ export const authorizationCode: Grant = async (req, deps, log) => {
     ...(session.scopes.includes('groups') ? { groups: session.identity?.groups ?? [] } : {}),
     authTime: session.authTime,
     ...(refreshToken === undefined ? {} : { refreshToken }),
+    accessTokenFormat: client.accessTokenFormat,
+    ...(resource === undefined ? {} : { resource }),
   });
 };

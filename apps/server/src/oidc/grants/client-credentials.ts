@@ -1,6 +1,7 @@
 import { OAuthError } from '@dex/shared/errors';
 import { param } from '#http/params.ts';
 import { requireClient } from '../client-auth.ts';
+import { resourceParam } from '../checks/check-resource.ts';
 import { signClientIdToken } from '../id-tokens.ts';
 import { activeKey } from '../token-response.ts';
 import type { Grant } from './grant.ts';
@@ -16,8 +17,11 @@ export const clientCredentials: Grant = async (req, deps) => {
   if (unknown !== undefined) throw new OAuthError('invalid_scope', `unsupported scope for client_credentials: ${unknown}`);
   const now = Date.now();
   const key = await activeKey(deps.keys);
-  const accessToken = deps.accessTokens.sign({
-    issuer: deps.issuer,
+  const resource = resourceParam(req);
+  const accessToken = await deps.accessTokens.issue({
+    format: client.accessTokenFormat,
+    key,
+    ...(resource === undefined ? {} : { audience: resource }),
     subject: client.id,
     clientId: client.id,
     scopes,

@@ -2,7 +2,7 @@ import type { PrismaDb } from '@dex/shared/db';
 import type { Logger } from '@dex/shared/logging';
 import type { WorkerRequest } from '#http/request.ts';
 import type { TokenStore } from '#store/token-store.ts';
-import type { AccessTokenKeys } from '../access-tokens.ts';
+import type { AccessTokens } from '../jwt-access-tokens.ts';
 import type { KeyCache } from '../key-cache.ts';
 
 /** What every grant of the token endpoint needs from the worker. */
@@ -12,10 +12,12 @@ export interface GrantDeps {
   store: TokenStore;
   issuer: string;
   keys: KeyCache;
-  accessTokens: AccessTokenKeys;
+  accessTokens: AccessTokens;
   idTokenTtlMs: number;
   refreshTokenTtlMs: number;
   refreshTokenIdleTtlMs: number;
+  /** `--refresh-token-reuse-interval`: see `rotateRefreshToken`. */
+  refreshTokenReuseIntervalMs: number;
 }
 
 /**

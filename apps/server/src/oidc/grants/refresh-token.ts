@@ -2,18 +2,20 @@ import { refreshTokenGrantId, revokeUserRefreshTokens } from '@dex/shared/domain
 import { OAuthError } from '@dex/shared/errors';
 import { param, requiredParam } from '#http/params.ts';
 import { rotateRefreshToken } from '#store/rotate-refresh-token.ts';
+import { resourceParam } from '../checks/check-resource.ts';
 import { requireClient } from '../client-auth.ts';
 import { revokeGrantAccessTokens, userTokenResponse } from '../token-response.ts';
 import type { Grant } from './grant.ts';
 
 /**
  * `grant_type=refresh_token` (RFC 6749 §6): the token rotates on every use; presenting a
- * rotated token revokes its whole family and the access tokens of its grant; `scope` may
+ * rotated token (after `--refresh-token-reuse-interval`, which concurrent refreshes get) revokes its whole family and the access tokens of its grant; `scope` may
  * narrow but never widen; a disabled user's tokens stop working (and are revoked).
  */
 export const refreshToken: Grant = async (req, deps, log) => {
   const { client } = await requireClient(deps.store, req, { allowNone: true });
   const token = requiredParam(req.form, 'refresh_token');
+  const resource = resourceParam(req);
   const requested = param(req.form, 'scope')
     ?.split(' ')
     .filter((s) => s !== '');
@@ -21,6 +23,7 @@ export const refreshToken: Grant = async (req, deps, log) => {
     token,
     clientId: client.id,
     idleTtlMs: deps.refreshTokenIdleTtlMs,
+    reuseIntervalMs: deps.refreshTokenReuseIntervalMs,
     ...(requested === undefined ? {} : { scopes: requested }),
   });
   if (result.status === 'reused') {
@@ -45,5 +48,7 @@ export const refreshToken: Grant = async (req, deps, log) => {
     grantId: refreshTokenGrantId(current),
     authTime: current.authTime,
     ...(scopes.includes('offline_access') ? { refreshToken: result.token } : {}),
+    accessTokenFormat: client.accessTokenFormat,
+    ...(resource === undefined ? {} : { resource }),
   });
 };

@@ -135,13 +135,14 @@ async function revokeFamily(prisma: PrismaDb, familyId: string, now: Date): Prom
 /**
  * What {@link revokeRefreshToken} did: how many tokens it revoked, and the grant
  * ({@link refreshTokenGrantId}) of the token presented, so the caller can revoke that grant's
- * access tokens too; null when the token is unknown or another client's.
+ * access tokens too; `otherClient` (and nothing revoked) when it is another client's; null
+ * when the token is unknown.
  */
-export type RevokeRefreshTokenResult = { revoked: number; grantId: string } | null;
+export type RevokeRefreshTokenResult = { revoked: number; grantId: string } | { otherClient: true } | null;
 
 /**
  * Revokes the family of a refresh token presented by its client (RFC 7009). Unknown tokens
- * and tokens of other clients are ignored, as the RFC asks (the response is the same).
+ * are ignored (§2.2); another client's token is left alone and reported (§2.1: refused).
  * A token already rotated or revoked still names its grant (its family may have live tokens).
  * @example const result = await revokeRefreshToken(db.prisma, { token, clientId })
  */
@@ -150,7 +151,8 @@ export async function revokeRefreshToken(
   options: { token: string; clientId: string; now?: Date },
 ): Promise<RevokeRefreshTokenResult> {
   const row = await prisma.refreshToken.findUnique({ where: { tokenHash: sha256Hex(options.token) } });
-  if (row === null || row.clientId !== options.clientId) return null;
+  if (row === null) return null;
+  if (row.clientId !== options.clientId) return { otherClient: true };
   const revoked = await revokeFamily(prisma, row.familyId, options.now ?? new Date());
   return { revoked, grantId: refreshTokenGrantId(row) };
 }

@@ -1,11 +1,24 @@
 import { safeEqual, sha256Hex } from '#crypto/index.ts';
 import type { PrismaDb } from '#db/create-database.ts';
-import type { ClientSummary } from './types.ts';
+import { type ClientSummary, toAccessTokenFormat } from './types.ts';
+
+/** What the protocol endpoints know of an authenticated client. */
+export function toClientSummary(row: ClientCredentialRow): ClientSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    admin: row.admin,
+    public: row.public,
+    accessTokenFormat: toAccessTokenFormat(row.accessTokenFormat),
+  };
+}
 
 const NO_CLIENT_HASH = sha256Hex('no client');
 
 /** A client's stored columns that authentication reads. */
-export interface ClientCredentialRow extends ClientSummary {
+export interface ClientCredentialRow extends Omit<ClientSummary, 'accessTokenFormat'> {
+  /** As stored (see `toAccessTokenFormat`). */
+  accessTokenFormat: string;
   /** SHA-256 (hex) of the secret; null for a client without one. */
   secretHash: string | null;
 }
@@ -19,7 +32,7 @@ export interface ClientCredentialRow extends ClientSummary {
 export function verifyClientSecret(row: ClientCredentialRow | null, secret: string): ClientSummary | null {
   const matches = safeEqual(sha256Hex(secret), row?.secretHash ?? NO_CLIENT_HASH);
   if (row === null || row.secretHash === null || !matches) return null;
-  return { id: row.id, name: row.name, admin: row.admin, public: row.public };
+  return toClientSummary(row);
 }
 
 /**
@@ -31,7 +44,7 @@ export function verifyClientSecret(row: ClientCredentialRow | null, secret: stri
 export async function authenticateClient(prisma: PrismaDb, credentials: { id: string; secret: string }): Promise<ClientSummary | null> {
   const row = await prisma.client.findUnique({
     where: { id: credentials.id },
-    select: { id: true, name: true, admin: true, public: true, secretHash: true },
+    select: { id: true, name: true, admin: true, public: true, accessTokenFormat: true, secretHash: true },
   });
   return verifyClientSecret(row, credentials.secret);
 }

@@ -4,6 +4,17 @@ export interface ClientSummary {
   name: string;
   admin: boolean;
   public: boolean;
+  /** The access tokens it gets: opaque handles, or RFC 9068 JWTs for resource servers that verify locally. */
+  accessTokenFormat: AccessTokenFormat;
+}
+
+/** The formats of access tokens a client may get. */
+export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
+export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
+
+/** A stored format as a known one: anything but `jwt` is the default, `opaque`. */
+export function toAccessTokenFormat(stored: string): AccessTokenFormat {
+  return stored === 'jwt' ? 'jwt' : 'opaque';
 }
 
 /** A client as the rest of the code sees it (the secret hash stays in the store). */
@@ -55,6 +66,7 @@ export interface ClientRow {
   public: boolean;
   trusted: boolean;
   registered: boolean;
+  accessTokenFormat: string;
   secretHash: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -79,6 +91,7 @@ export function toClientRecord(row: ClientRow): ClientRecord {
     public: row.public,
     trusted: row.trusted,
     registered: row.registered,
+    accessTokenFormat: toAccessTokenFormat(row.accessTokenFormat),
     hasSecret: row.secretHash !== null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -1,7 +1,7 @@
 import type { PrismaDb } from '#db/create-database.ts';
 import { changeClient } from './change-client.ts';
 import { checkClientSettings } from './check-client-settings.ts';
-import { CLIENT_INCLUDE, type ClientRecord, toClientRecord } from './types.ts';
+import { type AccessTokenFormat, CLIENT_INCLUDE, type ClientRecord, toClientRecord } from './types.ts';
 
 /** The fields of a client that can change; omitted fields keep their value. */
 export interface ClientChanges {
@@ -15,6 +15,7 @@ export interface ClientChanges {
   public?: boolean;
   /** Skip the approval screen at login (ignored for a registered client, which always asks). */
   trusted?: boolean;
+  accessTokenFormat?: AccessTokenFormat;
   /** Replaces the list. */
   trustedPeers?: readonly string[];
 }
@@ -34,8 +35,8 @@ export interface UpdatedClient {
  * trusted peers replaced as nested writes, guarded by the client as it was read (see
  * `changeClient`), so the write lock is held only while they run. The result must pass the
  * rules of `createClient` (see `checkClientSettings`): a client turned public needs a name, and
- * a confidential client keeps at least one redirect URI. The id and the secret never change
- * here (see `rotateClientSecret`). Throws NOT_FOUND for an unknown client.
+ * a confidential client keeps at least one redirect URI. The id never changes; a client made
+ * public loses its secret, and one made confidential has none until `rotateClientSecret`. Throws NOT_FOUND for an unknown client.
  * @example const { after } = await updateClient(db.prisma, { id: 'example-app', changes: { name: 'Example' } });
  */
 export async function updateClient(prisma: PrismaDb, options: UpdateClientOptions): Promise<UpdatedClient> {
@@ -51,10 +52,13 @@ export async function updateClient(prisma: PrismaDb, options: UpdateClientOption
       data: {
         name,
         public: isPublic,
+        // A client turned public loses its secret; one turned confidential gets one from rotateClientSecret.
+        ...(isPublic ? { secretHash: null } : {}),
         ...(changes.logoUri === undefined ? {} : { logoUri: changes.logoUri }),
         ...(changes.clientUri === undefined ? {} : { clientUri: changes.clientUri }),
         ...(changes.admin === undefined ? {} : { admin: changes.admin }),
         ...(changes.trusted === undefined ? {} : { trusted: changes.trusted && !before.registered }),
+        ...(changes.accessTokenFormat === undefined ? {} : { accessTokenFormat: changes.accessTokenFormat }),
         ...(changes.redirectUris === undefined
           ? {}
           : { redirectUris: { deleteMany: {}, create: changes.redirectUris.map((uri, position) => ({ uri, position })) } }),

@@ -171,13 +171,16 @@ export function ClientsScreen() {
           onClose={close}
           onSubmit={(request) =>
             create.mutate(request, {
+              // A public client has no secret to show.
               onSuccess: (created) =>
-                setDialog({
-                  kind: 'secret',
-                  title: `Client “${clientLabel(created.client)}” created`,
-                  clientId: created.client.id,
-                  secret: created.secret,
-                }),
+                created.secret === undefined
+                  ? close()
+                  : setDialog({
+                      kind: 'secret',
+                      title: `Client “${clientLabel(created.client)}” created`,
+                      clientId: created.client.id,
+                      secret: created.secret,
+                    }),
             })
           }
         />
