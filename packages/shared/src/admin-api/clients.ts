@@ -115,7 +115,8 @@ export const ZUpdateClientRequest = z
     { error: BODY_ERROR },
   )
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
-    error: 'nothing to update: send at least one of name, redirectUris, logoUri, clientUri, admin, public, trusted, accessTokenFormat, trustedPeers',
+    error:
+      'nothing to update: send at least one of name, redirectUris, logoUri, clientUri, admin, public, trusted, accessTokenFormat, trustedPeers',
   });
 export type TUpdateClientRequest = z.infer<typeof ZUpdateClientRequest>;
 
