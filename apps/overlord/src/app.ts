@@ -14,6 +14,7 @@ import { keyRoutes } from './admin-api/key-routes.ts';
 import { requireAdminSecret } from './admin-api/require-admin-secret.ts';
 import { stateRoutes } from './admin-api/state-routes.ts';
 import { userRoutes } from './admin-api/user-routes.ts';
+import type { ConsoleBuild } from './console/build-console.ts';
 import { consoleSite } from './console/serve-console.ts';
 import type { OverlordMetrics } from './metrics.ts';
 
@@ -35,6 +36,8 @@ export interface AdminAppDeps {
   metrics?: OverlordMetrics;
   /** The built console renderer, served at `/console/`; null serves no console. */
   consoleDir?: string | null;
+  /** The overlord's own build of the renderer into `consoleDir`, when it makes one. */
+  consoleBuild?: ConsoleBuild;
 }
 
 /**
@@ -71,7 +74,7 @@ export function createAdminApp(deps: AdminAppDeps): Express {
     });
   }
 
-  if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir }));
+  if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir, build: deps.consoleBuild }));
 
   app.use('/api', requireAdminSecret(deps.adminApiSecret), express.json({ limit: '100kb' }), refuseUnstorableInput);
   // Before adminRoutes: serves `/api/v1/state` with the counts added to v0's body.

@@ -54,7 +54,7 @@ const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'console-dir',
-    defaultText: 'apps/console/dist/renderer of this repository',
+    defaultText: 'apps/console/dist/renderer of this repository, built at the first start when absent',
     description: 'The built console renderer, served at /console/ on the admin address.',
   },
   { name: 'disable-console', boolean: true, defaultText: 'false', description: 'Serve no console at /console/.' },
@@ -121,6 +121,11 @@ export interface OverlordConfig {
   consoleOrigins?: readonly string[];
   /** The built console renderer served at `/console/`, or null for none (default: this repository's build). */
   consoleDir?: string | null;
+  /**
+   * Build the renderer into `consoleDir` when it has none (a fresh clone's first start). The
+   * command does when `--console-dir` is not given; in-process starts (tests) do not.
+   */
+  buildConsole?: boolean;
   logDebug: boolean;
 }
 
@@ -162,6 +167,7 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
       leaderLeaseTtlMs: flags['leader-lease-ttl'],
       consoleOrigins: flags['console-origins'],
       consoleDir: flags['disable-console'] ? null : flags['console-dir'],
+      buildConsole: invocation.config['console-dir'] === undefined,
       logDebug: flags['log-debug'],
     }),
   };

@@ -4,6 +4,7 @@ import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
 import { createAdminApp } from './app.ts';
+import { type ConsoleBuild, ensureConsoleBuilt } from './console/build-console.ts';
 import { DEFAULT_CONSOLE_DIR } from './console/serve-console.ts';
 import { collectGarbageJob } from './jobs/collect-garbage.ts';
 import { JobRunner } from './jobs/job-runner.ts';
@@ -40,6 +41,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   const db = await createDatabase({ url: config.dbUrl, maxConnections: 4 });
   let http: ListeningServer | undefined;
   let runner: JobRunner | undefined;
+  let consoleBuild: ConsoleBuild | undefined;
   const metrics = new OverlordMetrics();
   try {
     await db.ping();
@@ -56,6 +58,8 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
     if (rotation.created.length > 0) logger.info({ created: rotation.created }, 'generated signing keys');
     const reencrypted = await reencryptSigningKeys(db.prisma, { secrets: config.keySecrets });
     if (reencrypted.length > 0) logger.info({ kids: reencrypted }, 'signing keys re-encrypted under the first key secret');
+    const consoleDir = config.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : config.consoleDir;
+    if (consoleDir !== null && config.buildConsole === true) consoleBuild = ensureConsoleBuilt({ dir: consoleDir, logger });
     const app = createAdminApp({
       db,
       logger,
@@ -65,7 +69,8 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       keyPeriodMs: config.keyPeriodMs,
       keyPublishDelayMs,
       consoleOrigins: config.consoleOrigins ?? [],
-      consoleDir: config.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : config.consoleDir,
+      consoleDir,
+      consoleBuild,
       keyAlg: config.keyAlg ?? 'RS256',
       metrics,
     });
@@ -85,6 +90,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
     });
     await runner.start();
   } catch (error) {
+    await consoleBuild?.stop();
     await runner?.stop();
     await http?.close();
     await db.close();
@@ -92,12 +98,14 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   }
   const server = http;
   const jobs = runner;
+  const build = consoleBuild;
   logger.info({ adminUrl: server.url.origin }, 'admin API listening');
   return {
     adminUrl: server.url,
     db,
     jobs,
     async stop() {
+      await build?.stop();
       await jobs.stop();
       await server.close();
       await db.close();
