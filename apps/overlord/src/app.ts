@@ -11,6 +11,7 @@ import { clientsRoutes } from './admin-api/clients-routes.ts';
 import { connectorsRoutes } from './admin-api/connectors-routes.ts';
 import { corsFor } from './admin-api/cors.ts';
 import { keyRoutes } from './admin-api/key-routes.ts';
+import { processRoutes } from './admin-api/process-routes.ts';
 import { requireAdminSecret } from './admin-api/require-admin-secret.ts';
 import { stateRoutes } from './admin-api/state-routes.ts';
 import { userRoutes } from './admin-api/user-routes.ts';
@@ -84,6 +85,7 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.use(connectorsRoutes({ prisma: deps.db.prisma }));
   app.use(userRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
   app.use(auditRoutes({ prisma: deps.db.prisma }));
+  app.use(processRoutes({ prisma: deps.db.prisma }));
   app.use(
     keyRoutes({
       prisma: deps.db.prisma,

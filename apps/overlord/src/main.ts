@@ -1,4 +1,5 @@
 import { type Database, createDatabase, migrateDatabase, redactDatabaseUrl } from '@dex/shared/db';
+import { type RunningHeartbeat, startHeartbeat } from '@dex/shared/domain/heartbeats';
 import { DEFAULT_KEY_PUBLISH_DELAY_MS, reencryptSigningKeys, rotateSigningKeys } from '@dex/shared/domain/keys';
 import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
@@ -42,6 +43,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   let http: ListeningServer | undefined;
   let runner: JobRunner | undefined;
   let consoleBuild: ConsoleBuild | undefined;
+  let heartbeat: RunningHeartbeat | undefined;
   const metrics = new OverlordMetrics();
   try {
     await db.ping();
@@ -89,7 +91,14 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       leaseTtlMs: config.leaderLeaseTtlMs ?? 15_000,
     });
     await runner.start();
+    heartbeat = await startHeartbeat(db.prisma, {
+      kind: 'overlord',
+      address: http.url.origin,
+      sample: async () => ({ signingKeyId: null, publishedKeyIds: [], connectorHealth: {} }),
+      onError: (error) => logger.debug({ err: error }, 'cannot write the heartbeat'),
+    });
   } catch (error) {
+    await heartbeat?.stop();
     await consoleBuild?.stop();
     await runner?.stop();
     await http?.close();
@@ -99,12 +108,14 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   const server = http;
   const jobs = runner;
   const build = consoleBuild;
+  const beats = heartbeat;
   logger.info({ adminUrl: server.url.origin }, 'admin API listening');
   return {
     adminUrl: server.url,
     db,
     jobs,
     async stop() {
+      await beats.stop();
       await build?.stop();
       await jobs.stop();
       await server.close();

@@ -5,6 +5,10 @@ import { type RunningOverlord, startOverlord } from '../src/main.ts';
 /** An overlord running in-process on port 0 against its own fresh database, for admin API component tests. */
 export interface AdminHarness {
   readonly overlord: RunningOverlord;
+  /** The database the overlord runs on, for processes started beside it (workers). */
+  readonly dbUrl: string;
+  /** The overlord's key secret (base64), which workers beside it need. */
+  readonly keySecretText: string;
   /** Calls the admin API with the admin secret (`secret: null` sends none); a `body` is sent as JSON. */
   call(path: string, init?: RequestInit & { secret?: string | null }): Promise<Response>;
   /** Calls and reads the JSON answer with its status. */
@@ -54,6 +58,8 @@ export async function startAdminHarness(provider: 'sqlite' | 'postgresql', optio
   };
   return {
     overlord,
+    dbUrl: database.url,
+    keySecretText: secrets.keySecretText,
     call,
     async json(path, init) {
       const response = await call(path, init);

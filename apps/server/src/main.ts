@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
 import { createWorkerApp } from './app.ts';
 import { answerClientError, type RouteTable } from './http/router.ts';
+import { startWorkerHeartbeat } from './ops/worker-heartbeat.ts';
 import { PROGRAM, readWorkerConfig, type WorkerConfig } from './env.ts';
 
 export interface RunningWorker {
@@ -30,7 +31,7 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
   const db = await createDatabase({ url: config.dbUrl });
   try {
     await db.ping();
-    const { handler, keys, routes } = createWorkerApp({ db, logger, config });
+    const { handler, keys, routes, connectors } = createWorkerApp({ db, logger, config });
     const keySet = await keys.get();
     if (keySet.active === null) logger.warn('no active signing key yet: start dex-overlord, which creates it');
     const http = await listenOn({
@@ -40,6 +41,7 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
       ...(config.tlsKeyFile === undefined ? {} : { tlsKeyFile: config.tlsKeyFile }),
     });
     http.server.on('clientError', answerClientError);
+    const heartbeat = await startWorkerHeartbeat({ prisma: db.prisma, keys, connectors, address: config.issuer, logger });
     logger.info({ url: http.url.origin, issuer: config.issuer }, 'worker listening');
     return {
       url: http.url,
@@ -47,6 +49,7 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
       db,
       routes,
       async stop() {
+        await heartbeat.stop();
         await http.close();
         await db.close();
         logger.info('stopped');

@@ -4,6 +4,7 @@ import { testProviders } from '#testing/index.ts';
 import { useMigratedDatabase } from '#testing/migrated-database.ts';
 import { createAuthSession, identifyAuthSession, isAnyRevoked, issueRefreshToken, revokeIds } from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
+import { writeHeartbeat } from '../heartbeats/index.ts';
 import { createUser } from '../users/index.ts';
 import { collectGarbage } from './index.ts';
 
@@ -64,8 +65,24 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     const kept = randomUUID();
     await revokeIds(db.prisma, [kept], new Date(Date.now() + 3_600_000));
 
+    // Heartbeats: a process silent for two days goes, one seen a minute ago stays.
+    const beat = {
+      kind: 'worker' as const,
+      version: 't',
+      address: 'http://w',
+      signingKeyId: null,
+      publishedKeyIds: [],
+      connectorHealth: {},
+    };
+    const gone = randomUUID();
+    const seen = randomUUID();
+    await writeHeartbeat(db.prisma, { ...beat, id: gone, startedAt: past, now: new Date(Date.now() - 48 * 3_600_000) });
+    await writeHeartbeat(db.prisma, { ...beat, id: seen, startedAt: past, now: new Date(Date.now() - 60_000) });
+
     const counts = await collectGarbage(db.prisma, { batchSize: 3 });
-    expect(counts).toEqual({ authSessions: 7, authCodes: 7, refreshTokens: 2, browserSessions: 1, revocations: 4 });
+    expect(counts).toEqual({ authSessions: 7, authCodes: 7, refreshTokens: 2, browserSessions: 1, revocations: 4, processHeartbeats: 1 });
+    expect(await db.prisma.processHeartbeat.findUnique({ where: { id: gone } })).toBeNull();
+    expect(await db.prisma.processHeartbeat.findUnique({ where: { id: seen } })).not.toBeNull();
     expect(await db.prisma.authSession.findMany({ select: { id: true } })).toEqual([{ id: live.id }]);
     expect(await db.prisma.refreshToken.count()).toBe(2);
     expect(await db.prisma.browserSession.count()).toBe(1);
@@ -77,6 +94,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       refreshTokens: 0,
       browserSessions: 0,
       revocations: 0,
+      processHeartbeats: 0,
     });
   });
 });

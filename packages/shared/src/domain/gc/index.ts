@@ -1,4 +1,5 @@
 import type { PrismaDb } from '#db/create-database.ts';
+import { deleteSilentHeartbeats } from '#domain/heartbeats/list-processes.ts';
 
 export interface CollectGarbageOptions {
   now?: Date;
@@ -14,6 +15,8 @@ export interface GarbageCounts {
   browserSessions: number;
   /** Revocations of access tokens and grants whose tokens have all expired. */
   revocations: number;
+  /** Heartbeats of processes not heard of for a day. */
+  processHeartbeats: number;
 }
 
 /** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
@@ -72,5 +75,6 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     async (ids) => (await prisma.revocation.deleteMany({ where: { id: { in: ids } } })).count,
     take,
   );
-  return { authSessions, authCodes, refreshTokens, browserSessions, revocations };
+  const processHeartbeats = await deleteSilentHeartbeats(prisma, { now });
+  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, processHeartbeats };
 }
