@@ -4,6 +4,7 @@ import {
   CLIENTS_API_PATHS,
   CONNECTORS_API_PATHS,
   KEY_API_PATHS,
+  PROCESS_API_PATHS,
   type TAdmin,
   type TAuditEventList,
   type TClient,
@@ -21,6 +22,7 @@ import {
   type TListAuditEventsQuery,
   type TListClientsQuery,
   type TListUsersQuery,
+  type TProcessList,
   type TRevokeUserTokensResult,
   type TRotateKeysRequest,
   type TRotateKeysResult,
@@ -45,6 +47,7 @@ import {
   ZConnectorValidation,
   ZCreatedClient,
   ZHealth,
+  ZProcessList,
   ZRevokeUserTokensResult,
   ZRotateKeysResult,
   ZSigningKeyList,
@@ -181,6 +184,8 @@ export interface AdminClient {
 
   /** `GET /api/v1/keys`. */
   listKeys(): Promise<TSigningKeyList>;
+  /** `GET /api/v1/processes`: the workers and overlords from their heartbeats. */
+  listProcesses(): Promise<TProcessList>;
   /** `POST /api/v1/keys/rotate`: publish-first unless `{ mode: 'immediate' }` (a leaked key). */
   rotateKeys(request?: TRotateKeysRequest): Promise<TRotateKeysResult>;
 }
@@ -299,6 +304,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     baseUrl: where,
     health: () => call({ method: 'GET', path: ADMIN_API_PATHS.health, schema: ZHealth, bodyStatuses: [200, 503], isAuthenticated: false }),
     getState: () => call({ method: 'GET', path: ADMIN_API_PATHS.state, schema: ZState }),
+    listProcesses: () => call({ method: 'GET', path: PROCESS_API_PATHS.processes, schema: ZProcessList }),
     createAdmin: (request) => call({ method: 'POST', path: ADMIN_API_PATHS.admin, body: request, schema: ZAdmin }),
     getAdmin: (id) => call({ method: 'GET', path: byId(ADMIN_API_PATHS.adminById, id), schema: ZAdmin }),
 

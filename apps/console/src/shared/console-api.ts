@@ -14,6 +14,7 @@ import type {
   TListAuditEventsQuery,
   TListClientsQuery,
   TListUsersQuery,
+  TProcessList,
   TRevokeUserTokensResult,
   TRotateKeysRequest,
   TRotateKeysResult,
@@ -106,6 +107,8 @@ export interface ConsoleApi {
     health(): Promise<BridgeResult<THealth>>;
     /** `GET /api/v1/state`. */
     state(): Promise<BridgeResult<TState>>;
+    /** `GET /api/v1/processes`: every worker and overlord from its heartbeat. */
+    processes(): Promise<BridgeResult<TProcessList>>;
   };
   readonly clients: {
     list(query?: BridgeListQuery<TListClientsQuery>): Promise<BridgeResult<TClientList>>;
