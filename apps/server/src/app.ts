@@ -10,8 +10,9 @@ import { createLocalConnector } from './connectors/local-connector.ts';
 import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
 import type { WorkerConfig } from './env.ts';
+import { parseTrustedProxies, trustedProxyAddress } from './http/client-address.ts';
 import { WorkerMetrics } from './http/metrics.ts';
-import { FailureRateLimiter } from './http/rate-limit.ts';
+import { LoginLimits } from './http/rate-limit.ts';
 import type { WorkerRequest } from './http/request.ts';
 import { createRouter, type Route, type RouteTable } from './http/router.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
@@ -89,8 +90,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const loginLimits = {
     prisma,
     metrics,
-    perAccount: new FailureRateLimiter({ max: config.loginLimits.perAccount, windowMs: config.loginLimits.windowMs }),
-    perAddress: new FailureRateLimiter({ max: config.loginLimits.perAddress, windowMs: config.loginLimits.windowMs }),
+    limits: new LoginLimits(prisma, config.loginLimits),
   };
   const build = (config: TConnectorConfig, ctx: ConnectorContext): Connector | null =>
     config.type === 'local'
@@ -155,6 +155,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     logger: deps.logger,
     metrics,
     showErrorPage: (res, page) => renderError(res, page.status, page.title, page.message),
+    ...(config.trustedProxies.length === 0 ? {} : { clientAddress: trustedProxyAddress(parseTrustedProxies(config.trustedProxies)) }),
   });
   return { handler, routes, keys, connectors, metrics };
 }

@@ -12,6 +12,7 @@ import {
   zKeySecrets,
 } from '@dex/shared/config';
 import { DEX_VERSION } from '@dex/shared/version';
+import { parseTrustedProxies } from './http/client-address.ts';
 
 export const PROGRAM = 'dex-worker';
 const ENV_PREFIX = 'DEX_WORKER';
@@ -45,6 +46,11 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'Failed password logins per client address before it is locked out.',
   },
   { name: 'login-lockout', defaultText: '15m', description: 'How long the failure counts last, and so a lockout.' },
+  {
+    name: 'trusted-proxies',
+    description:
+      'Comma-separated IP addresses and CIDR ranges of load balancers and proxies: only requests from them have X-Forwarded-For believed (default: none).',
+  },
   {
     name: 'enable-automatic-registration',
     boolean: true,
@@ -85,6 +91,22 @@ const ZWorkerFlags = z.object({
   'login-max-failures': zPositiveInt.default(10),
   'login-max-failures-per-ip': zPositiveInt.default(100),
   'login-lockout': zDuration.default(15 * 60_000),
+  'trusted-proxies': z
+    .string()
+    .transform((value, ctx) => {
+      const entries = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      try {
+        parseTrustedProxies(entries);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+      return entries;
+    })
+    .default([]),
   'log-debug': zBooleanFlag.default(false),
 });
 
@@ -106,6 +128,8 @@ export interface WorkerConfig {
   enableAutomaticRegistration: boolean;
   /** Failed-login limits: per account, per client address, and the window (= lockout). */
   loginLimits: { perAccount: number; perAddress: number; windowMs: number };
+  /** Addresses and CIDR ranges whose X-Forwarded-For is believed (empty: none). */
+  trustedProxies: readonly string[];
   logDebug: boolean;
 }
 
@@ -152,6 +176,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
         perAddress: flags['login-max-failures-per-ip'],
         windowMs: flags['login-lockout'],
       },
+      trustedProxies: flags['trusted-proxies'],
       logDebug: flags['log-debug'],
     }),
   };

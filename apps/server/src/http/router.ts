@@ -7,7 +7,7 @@ import { BODY_LIMITS, type BodyKind, bodyKindOf, readBody } from './body.ts';
 import type { WorkerMetrics } from './metrics.ts';
 import type { Params } from './params.ts';
 import { type Challenge, errorPageFor, sendOAuthError, toOAuthError } from './render-error.ts';
-import { WorkerRequest } from './request.ts';
+import { type ClientAddressOf, WorkerRequest } from './request.ts';
 import type { WorkerResponse } from './respond.ts';
 
 /**
@@ -102,6 +102,8 @@ export function createRouter(options: {
   logger: Logger;
   metrics: WorkerMetrics;
   showErrorPage: ShowErrorPage;
+  /** The client address of a request (default: the socket's; see `--trusted-proxies`). */
+  clientAddress?: ClientAddressOf;
 }): RequestListener {
   const { logger, metrics, showErrorPage } = options;
   const exact = new Map<string, Match>();
@@ -141,7 +143,7 @@ export function createRouter(options: {
       res.setHeader('Allow', methods.join(', '));
       throw new OAuthError('invalid_request', `method ${method} is not allowed here; use ${either(methods)}`, { status: 405 });
     }
-    const request = new WorkerRequest(req, target.path, target.query);
+    const request = new WorkerRequest(req, target.path, target.query, options.clientAddress);
     request.subpath = found.subpath;
     if (route.body !== undefined && !HEADERS_WITHOUT_BODY.has(method)) {
       if (bodyKindOf(req.headers['content-type']) === route.body) {

@@ -25,3 +25,4 @@ export {
 } from './refresh-tokens.ts';
 export { type BrowserSessionRecord, createBrowserSession, endBrowserSession, findBrowserSession } from './browser-sessions.ts';
 export { isAnyRevoked, revokeIds } from './revocations.ts';
+export { clearLoginFailures, countLoginFailures, type LoginFailureWindow, recordLoginFailure } from './login-failures.ts';

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { testProviders } from '#testing/index.ts';
 import { useMigratedDatabase } from '#testing/migrated-database.ts';
-import { createAuthSession, identifyAuthSession, isAnyRevoked, issueRefreshToken, revokeIds } from '../auth/index.ts';
+import {
+  countLoginFailures,
+  createAuthSession,
+  identifyAuthSession,
+  isAnyRevoked,
+  issueRefreshToken,
+  recordLoginFailure,
+  revokeIds,
+} from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
 import { writeHeartbeat } from '../heartbeats/index.ts';
 import { createUser } from '../users/index.ts';
@@ -65,6 +73,11 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     const kept = randomUUID();
     await revokeIds(db.prisma, [kept], new Date(Date.now() + 3_600_000));
 
+    // Failed-login counters: 2 whose window ended, 1 live (kept).
+    await recordLoginFailure(db.prisma, 'address:192.0.2.1', { windowMs: 1_000, now: past.getTime() });
+    await recordLoginFailure(db.prisma, 'address:192.0.2.2', { windowMs: 1_000, now: past.getTime() });
+    await recordLoginFailure(db.prisma, 'address:192.0.2.3', { windowMs: 3_600_000 });
+
     // Heartbeats: a process silent for two days goes, one seen a minute ago stays.
     const beat = {
       kind: 'worker' as const,
@@ -80,7 +93,15 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     await writeHeartbeat(db.prisma, { ...beat, id: seen, startedAt: past, now: new Date(Date.now() - 60_000) });
 
     const counts = await collectGarbage(db.prisma, { batchSize: 3 });
-    expect(counts).toEqual({ authSessions: 7, authCodes: 7, refreshTokens: 2, browserSessions: 1, revocations: 4, processHeartbeats: 1 });
+    expect(counts).toEqual({
+      authSessions: 7,
+      authCodes: 7,
+      refreshTokens: 2,
+      browserSessions: 1,
+      revocations: 4,
+      loginFailures: 2,
+      processHeartbeats: 1,
+    });
     expect(await db.prisma.processHeartbeat.findUnique({ where: { id: gone } })).toBeNull();
     expect(await db.prisma.processHeartbeat.findUnique({ where: { id: seen } })).not.toBeNull();
     expect(await db.prisma.authSession.findMany({ select: { id: true } })).toEqual([{ id: live.id }]);
@@ -88,12 +109,15 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     expect(await db.prisma.browserSession.count()).toBe(1);
     expect(await db.prisma.revocation.findMany({ select: { id: true } })).toEqual([{ id: kept }]);
     expect(await isAnyRevoked(db.prisma, [kept])).toBe(true);
+    expect(await countLoginFailures(db.prisma, ['address:192.0.2.3', 'address:192.0.2.1'])).toEqual([1, 0]);
+    expect(await db.prisma.loginFailure.count()).toBe(1);
     expect(await collectGarbage(db.prisma)).toEqual({
       authSessions: 0,
       authCodes: 0,
       refreshTokens: 0,
       browserSessions: 0,
       revocations: 0,
+      loginFailures: 0,
       processHeartbeats: 0,
     });
   });

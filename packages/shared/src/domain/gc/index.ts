@@ -15,6 +15,8 @@ export interface GarbageCounts {
   browserSessions: number;
   /** Revocations of access tokens and grants whose tokens have all expired. */
   revocations: number;
+  /** Failed-login counters whose window has ended. */
+  loginFailures: number;
   /** Heartbeats of processes not heard of for a day. */
   processHeartbeats: number;
 }
@@ -35,7 +37,7 @@ async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]
  * codes and sessions, refresh tokens past their absolute expiry or revoked (rotated ones stay
  * until their family expires: they are how a reuse is recognised), and expired browser
  * sessions, and revocations past their expiry (every access token they covered has expired
-by then). Works in batches of `batchSize` rows per statement. Idempotent.
+ * by then), and failed-login counters whose window ended. Works in batches of `batchSize` rows per statement. Idempotent.
  * @example const counts = await collectGarbage(db.prisma);
  */
 export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOptions = {}): Promise<GarbageCounts> {
@@ -75,6 +77,14 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     async (ids) => (await prisma.revocation.deleteMany({ where: { id: { in: ids } } })).count,
     take,
   );
+  const loginFailures = await inBatches(
+    async () =>
+      (
+        await prisma.loginFailure.findMany({ where: { windowEndsAt: { lte: BigInt(now.getTime()) } }, select: { keyHash: true }, take })
+      ).map((r) => r.keyHash),
+    async (ids) => (await prisma.loginFailure.deleteMany({ where: { keyHash: { in: ids } } })).count,
+    take,
+  );
   const processHeartbeats = await deleteSilentHeartbeats(prisma, { now });
-  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, processHeartbeats };
+  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, loginFailures, processHeartbeats };
 }
