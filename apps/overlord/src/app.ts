@@ -12,7 +12,9 @@ import { clientsRoutes } from './admin-api/clients-routes.ts';
 import { connectorsRoutes } from './admin-api/connectors-routes.ts';
 import { corsFor } from './admin-api/cors.ts';
 import { keyRoutes } from './admin-api/key-routes.ts';
+import { consoleSessionRoutes } from './admin-api/console-session-routes.ts';
 import { processRoutes } from './admin-api/process-routes.ts';
+import { requireAdmin } from './admin-api/require-admin.ts';
 import { requireAdminSecret } from './admin-api/require-admin-secret.ts';
 import { stateRoutes } from './admin-api/state-routes.ts';
 import { userRoutes } from './admin-api/user-routes.ts';
@@ -79,7 +81,14 @@ export function createAdminApp(deps: AdminAppDeps): Express {
 
   if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir, build: deps.consoleBuild }));
 
-  app.use('/api', requireAdminSecret(deps.adminApiSecret), express.json({ limit: '100kb' }), refuseUnstorableInput);
+  // The console's sign-in and session: before the guard, which they stand in for.
+  app.use(consoleSessionRoutes({ prisma: deps.db.prisma, adminApiSecret: deps.adminApiSecret }));
+  app.use(
+    '/api',
+    requireAdmin({ secret: deps.adminApiSecret, prisma: deps.db.prisma }),
+    express.json({ limit: '100kb' }),
+    refuseUnstorableInput,
+  );
   // Before adminRoutes: serves `/api/v1/state` with the counts added to v0's body.
   app.use(stateRoutes({ db: deps.db }));
   app.use(adminRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));

@@ -7,6 +7,8 @@ export interface AdminHarness {
   readonly overlord: RunningOverlord;
   /** The database the overlord runs on, for processes started beside it (workers). */
   readonly dbUrl: string;
+  /** The overlord's admin API secret (what the break-glass sign-in takes). */
+  readonly adminApiSecret: string;
   /** The overlord's key secret (base64), which workers beside it need. */
   readonly keySecretText: string;
   /** Calls the admin API with the admin secret (`secret: null` sends none); a `body` is sent as JSON. */
@@ -59,6 +61,7 @@ export async function startAdminHarness(provider: 'sqlite' | 'postgresql', optio
   return {
     overlord,
     dbUrl: database.url,
+    adminApiSecret: secrets.adminApiSecret,
     keySecretText: secrets.keySecretText,
     call,
     async json(path, init) {

@@ -53,3 +53,4 @@ export * from './keys.ts';
 export * from './clients.ts';
 export * from './connectors.ts';
 export * from './processes.ts';
+export * from './console-session.ts';
