@@ -37,8 +37,8 @@ import type { AppErrorJson } from '@dex/shared/errors';
  *   of `src/core/admin-client.ts`. Connection profiles and their secrets live in the main
  *   process (secrets encrypted with `safeStorage`) and never reach the renderer.
  * - **web**: the same renderer served by the overlord at `/console`; calls go to the same
- *   origin's admin API with `fetch`, the secret entered at sign-in and kept in
- *   `sessionStorage` for the tab's session only.
+ *   origin's admin API with `fetch`; the secret entered at sign-in is exchanged once for the
+ *   overlord's session cookie (HttpOnly), and the page keeps no secret.
  *
  * Every method resolves (never rejects) with a {@link BridgeResult}; the renderer's query
  * functions turn `ok: false` into `AppError.fromJSON(error)`.
