@@ -5,9 +5,13 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@dex/shared/logging';
+import { findUp } from '@dex/shared/process';
 
-/** This repository's console workspace: the renderer's sources and its Vite config. */
-export const CONSOLE_SOURCE_DIR = resolve(fileURLToPath(new URL('../../../console', import.meta.url)));
+/** This repository's console workspace (the renderer's sources, its Vite config), from the sources or a bin's bundle alike. */
+export const CONSOLE_SOURCE_DIR = join(
+  findUp(import.meta.url, 'console/package.json') ?? resolve(fileURLToPath(new URL('../../..', import.meta.url))),
+  'console',
+);
 
 /** The renderer's Vite config, relative to the console workspace. */
 const RENDERER_CONFIG = 'vite.renderer.config.ts';
