@@ -4,7 +4,11 @@
  * First run: creates `.dex/` with a key secret and an admin API secret (mode 0600), starts
  * dex-overlord (which applies migrations and makes the first signing key), configures the
  * local connector and a demo client, then starts dex-worker. Later runs reuse everything.
- * Ctrl-C stops both processes cleanly.
+ * A process that dies is started again; the other keeps running. Ctrl-C stops both cleanly.
+ *
+ * For a second instance or a test: DEX_START_DIR (instead of .dex/), DEX_START_WORKER_LISTEN,
+ * DEX_START_ADMIN_LISTEN (instead of the default addresses), DEX_START_BUILD_CONSOLE=false
+ * (serve the console build that is there; the overlord builds one when there is none).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,15 +16,19 @@ import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writ
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase } from '@dex/shared/db';
+import { supervise } from './supervise.ts';
 import { createClient } from '@dex/shared/domain/clients';
 import { listConnectorConfigs, setConnectorConfigs } from '@dex/shared/domain/connectors';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = join(root, '.dex');
+/** The environment, read here once: `npm start` has no flags, only these optional variables. */
+const env: Readonly<Record<string, string | undefined>> = process.env;
+const dataDir = resolve(root, env.DEX_START_DIR || '.dex');
 const dbUrl = `file:${join(dataDir, 'dex.db')}`;
-const workerUrl = 'http://127.0.0.1:5556';
+const workerUrl = new URL(env.DEX_START_WORKER_LISTEN || 'http://127.0.0.1:5556').origin;
 const issuer = `${workerUrl}/dex`;
-const adminUrl = 'http://127.0.0.1:5557';
+const adminUrl = new URL(env.DEX_START_ADMIN_LISTEN || 'http://127.0.0.1:5557').origin;
+const shouldBuildConsole = env.DEX_START_BUILD_CONSOLE !== 'false';
 const demoRedirectUri = 'http://127.0.0.1:5555/callback';
 
 /** Reads a secret file, or creates it with `bytes` random bytes (base64) and mode 0600. */
@@ -42,6 +50,8 @@ function startChild(name: string, bin: string, env: Record<string, string>): Chi
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  // Where an operator (or a test) finds the process to signal; rewritten at each restart.
+  if (child.pid !== undefined) writeFileSync(join(dataDir, `${name}.pid`), `${child.pid}\n`);
   return child;
 }
 
@@ -95,28 +105,17 @@ async function seed(): Promise<{ id: string; secret: string }> {
   }
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolveStop) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolveStop();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 async function main(): Promise<number> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const keySecret = secretFile('key-secrets', 32);
   const adminSecret = secretFile('admin-api-secret', 128);
-  const children: ChildProcess[] = [];
+  const children: ReturnType<typeof supervise>[] = [];
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
-    await Promise.all(children.map(stopChild).reverse());
+    await Promise.all(children.map((child) => child.stop()).reverse());
   };
+  const report = (line: string) => process.stderr.write(`${line}\n`);
   const onSignal = () => {
     if (stopping) return;
     process.stdout.write('\nstopping dex-worker and dex-overlord...\n');
@@ -125,25 +124,31 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const hasConsole = buildConsole();
+  const hasConsole = shouldBuildConsole ? buildConsole() : true;
   try {
-    const overlord = startChild('overlord', 'apps/overlord/bin/dex-overlord.js', {
-      DEX_OVERLORD_DB_URL: dbUrl,
-      DEX_OVERLORD_KEY_SECRETS: keySecret,
-      DEX_OVERLORD_ADMIN_API_SECRET: adminSecret,
-      DEX_OVERLORD_ADMIN_LISTEN: adminUrl,
-    });
-    children.push(overlord);
-    await waitForHealth('overlord', `${adminUrl}/health`, overlord);
+    const startOverlord = () =>
+      startChild('overlord', 'apps/overlord/bin/dex-overlord.js', {
+        DEX_OVERLORD_DB_URL: dbUrl,
+        DEX_OVERLORD_KEY_SECRETS: keySecret,
+        DEX_OVERLORD_ADMIN_API_SECRET: adminSecret,
+        DEX_OVERLORD_ADMIN_LISTEN: adminUrl,
+      });
+    const overlordReady = (child: ChildProcess) => waitForHealth('overlord', `${adminUrl}/health`, child);
+    const overlord = startOverlord();
+    children.push(supervise(overlord, { name: 'overlord', start: startOverlord, ready: overlordReady, report }));
+    await overlordReady(overlord);
     const demo = await seed();
-    const worker = startChild('worker', 'apps/server/bin/dex-worker.js', {
-      DEX_WORKER_DB_URL: dbUrl,
-      DEX_WORKER_KEY_SECRETS: keySecret,
-      DEX_WORKER_LISTEN: workerUrl,
-      DEX_WORKER_ISSUER: issuer,
-    });
-    children.push(worker);
-    await waitForHealth('worker', `${issuer}/health`, worker);
+    const startWorker = () =>
+      startChild('worker', 'apps/server/bin/dex-worker.js', {
+        DEX_WORKER_DB_URL: dbUrl,
+        DEX_WORKER_KEY_SECRETS: keySecret,
+        DEX_WORKER_LISTEN: workerUrl,
+        DEX_WORKER_ISSUER: issuer,
+      });
+    const workerReady = (child: ChildProcess) => waitForHealth('worker', `${issuer}/health`, child);
+    const worker = startWorker();
+    children.push(supervise(worker, { name: 'worker', start: startWorker, ready: workerReady, report }));
+    await workerReady(worker);
 
     process.stdout.write(`
 dex is running (data in .dex/, logs in .dex/overlord.log and .dex/worker.log)
@@ -167,13 +172,9 @@ dex is running (data in .dex/, logs in .dex/overlord.log and .dex/worker.log)
 
 Press Ctrl-C to stop.
 `);
-    const exited = await Promise.race(
-      children.map((child, index) => new Promise<string>((r) => child.once('exit', () => r(index === 0 ? 'overlord' : 'worker')))),
-    );
-    if (stopping) return 0;
-    process.stderr.write(`dex-${exited} stopped unexpectedly; see .dex/${exited}.log\n`);
-    await stopAll();
-    return 1;
+    // Runs until Ctrl-C: the signal handler stops the children and exits.
+    await new Promise(() => undefined);
+    return 0;
   } catch (error) {
     process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
     await stopAll();

@@ -12,9 +12,13 @@ import { clientsRoutes } from './admin-api/clients-routes.ts';
 import { connectorsRoutes } from './admin-api/connectors-routes.ts';
 import { corsFor } from './admin-api/cors.ts';
 import { keyRoutes } from './admin-api/key-routes.ts';
+import { consoleSessionRoutes } from './admin-api/console-session-routes.ts';
+import { processRoutes } from './admin-api/process-routes.ts';
+import { requireAdmin } from './admin-api/require-admin.ts';
 import { requireAdminSecret } from './admin-api/require-admin-secret.ts';
 import { stateRoutes } from './admin-api/state-routes.ts';
 import { userRoutes } from './admin-api/user-routes.ts';
+import type { ConsoleBuild } from './console/build-console.ts';
 import { consoleSite } from './console/serve-console.ts';
 import type { OverlordMetrics } from './metrics.ts';
 
@@ -36,6 +40,8 @@ export interface AdminAppDeps {
   metrics?: OverlordMetrics;
   /** The built console renderer, served at `/console/`; null serves no console. */
   consoleDir?: string | null;
+  /** The overlord's own build of the renderer into `consoleDir`, when it makes one. */
+  consoleBuild?: ConsoleBuild;
 }
 
 /**
@@ -73,9 +79,16 @@ export function createAdminApp(deps: AdminAppDeps): Express {
     });
   }
 
-  if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir }));
+  if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir, build: deps.consoleBuild }));
 
-  app.use('/api', requireAdminSecret(deps.adminApiSecret), express.json({ limit: '100kb' }), refuseUnstorableInput);
+  // The console's sign-in and session: before the guard, which they stand in for.
+  app.use(consoleSessionRoutes({ prisma: deps.db.prisma, adminApiSecret: deps.adminApiSecret }));
+  app.use(
+    '/api',
+    requireAdmin({ secret: deps.adminApiSecret, prisma: deps.db.prisma }),
+    express.json({ limit: '100kb' }),
+    refuseUnstorableInput,
+  );
   // Before adminRoutes: serves `/api/v1/state` with the counts added to v0's body.
   app.use(stateRoutes({ db: deps.db }));
   app.use(adminRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
@@ -83,6 +96,7 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.use(connectorsRoutes({ prisma: deps.db.prisma }));
   app.use(userRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
   app.use(auditRoutes({ prisma: deps.db.prisma }));
+  app.use(processRoutes({ prisma: deps.db.prisma }));
   app.use(
     keyRoutes({
       prisma: deps.db.prisma,

@@ -58,7 +58,7 @@ const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'console-dir',
-    defaultText: 'apps/console/dist/renderer of this repository',
+    defaultText: 'apps/console/dist/renderer of this repository, built at the first start when absent',
     description: 'The built console renderer, served at /console/ on the admin address.',
   },
   { name: 'disable-console', boolean: true, defaultText: 'false', description: 'Serve no console at /console/.' },
@@ -129,6 +129,11 @@ export interface OverlordConfig {
   consoleDir?: string | null;
   /** Header, request and shutdown timeouts of the admin API (default 10 s, 30 s, 10 s). */
   timeouts?: Readonly<ServerTimeouts>;
+  /**
+   * Build the renderer into `consoleDir` when it has none (a fresh clone's first start). The
+   * command does when `--console-dir` is not given; in-process starts (tests) do not.
+   */
+  buildConsole?: boolean;
   logDebug: boolean;
 }
 
@@ -171,6 +176,7 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
       consoleOrigins: flags['console-origins'],
       consoleDir: flags['disable-console'] ? null : flags['console-dir'],
       timeouts: serverTimeouts(flags),
+      buildConsole: invocation.config['console-dir'] === undefined,
       logDebug: flags['log-debug'],
     }),
   };

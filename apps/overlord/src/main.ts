@@ -1,9 +1,11 @@
 import { type Database, createDatabase, migrateDatabase, redactDatabaseUrl } from '@dex/shared/db';
+import { type RunningHeartbeat, startHeartbeat } from '@dex/shared/domain/heartbeats';
 import { DEFAULT_KEY_PUBLISH_DELAY_MS, reencryptSigningKeys, rotateSigningKeys } from '@dex/shared/domain/keys';
 import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
 import { createAdminApp } from './app.ts';
+import { type ConsoleBuild, ensureConsoleBuilt } from './console/build-console.ts';
 import { DEFAULT_CONSOLE_DIR } from './console/serve-console.ts';
 import { collectGarbageJob } from './jobs/collect-garbage.ts';
 import { JobRunner } from './jobs/job-runner.ts';
@@ -40,6 +42,8 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   const db = await createDatabase({ url: config.dbUrl, maxConnections: 4 });
   let http: ListeningServer | undefined;
   let runner: JobRunner | undefined;
+  let consoleBuild: ConsoleBuild | undefined;
+  let heartbeat: RunningHeartbeat | undefined;
   const metrics = new OverlordMetrics();
   try {
     await db.ping();
@@ -56,6 +60,8 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
     if (rotation.created.length > 0) logger.info({ created: rotation.created }, 'generated signing keys');
     const reencrypted = await reencryptSigningKeys(db.prisma, { secrets: config.keySecrets });
     if (reencrypted.length > 0) logger.info({ kids: reencrypted }, 'signing keys re-encrypted under the first key secret');
+    const consoleDir = config.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : config.consoleDir;
+    if (consoleDir !== null && config.buildConsole === true) consoleBuild = ensureConsoleBuilt({ dir: consoleDir, logger });
     const app = createAdminApp({
       db,
       logger,
@@ -65,7 +71,8 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       keyPeriodMs: config.keyPeriodMs,
       keyPublishDelayMs,
       consoleOrigins: config.consoleOrigins ?? [],
-      consoleDir: config.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : config.consoleDir,
+      consoleDir,
+      consoleBuild,
       keyAlg: config.keyAlg ?? 'RS256',
       metrics,
     });
@@ -89,7 +96,15 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       leaseTtlMs: config.leaderLeaseTtlMs ?? 15_000,
     });
     await runner.start();
+    heartbeat = await startHeartbeat(db.prisma, {
+      kind: 'overlord',
+      address: http.url.origin,
+      sample: async () => ({ signingKeyId: null, publishedKeyIds: [], connectorHealth: {} }),
+      onError: (error) => logger.debug({ err: error }, 'cannot write the heartbeat'),
+    });
   } catch (error) {
+    await heartbeat?.stop();
+    await consoleBuild?.stop();
     await runner?.stop();
     await http?.close();
     await db.close();
@@ -97,6 +112,8 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   }
   const server = http;
   const jobs = runner;
+  const build = consoleBuild;
+  const beats = heartbeat;
   logger.info({ adminUrl: server.url.origin }, 'admin API listening');
   return {
     adminUrl: server.url,
@@ -104,6 +121,8 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
     jobs,
     async stop() {
       logger.info('draining');
+      await beats.stop();
+      await build?.stop();
       // The lease is given up at once (a standby takes over) while the admin API drains.
       await Promise.all([jobs.stop(), server.close()]);
       await db.close();

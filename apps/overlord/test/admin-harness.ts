@@ -7,6 +7,12 @@ export interface AdminHarness {
   readonly overlord: RunningOverlord;
   /** The admin API secret it runs with. */
   readonly secret: string;
+  /** The database the overlord runs on, for processes started beside it (workers). */
+  readonly dbUrl: string;
+  /** The overlord's admin API secret (what the break-glass sign-in takes). */
+  readonly adminApiSecret: string;
+  /** The overlord's key secret (base64), which workers beside it need. */
+  readonly keySecretText: string;
   /** Calls the admin API with the admin secret (`secret: null` sends none); a `body` is sent as JSON. */
   call(path: string, init?: RequestInit & { secret?: string | null }): Promise<Response>;
   /** Calls and reads the JSON answer with its status. */
@@ -64,6 +70,9 @@ export async function startAdminHarness(
   return {
     overlord,
     secret: secrets.adminApiSecret,
+    dbUrl: database.url,
+    adminApiSecret: secrets.adminApiSecret,
+    keySecretText: secrets.keySecretText,
     call,
     async json(path, init) {
       const response = await call(path, init);

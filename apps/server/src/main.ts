@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
 import { createWorkerApp } from './app.ts';
 import type { RouteTable } from './http/router.ts';
+import { startWorkerHeartbeat } from './ops/worker-heartbeat.ts';
 import { PROGRAM, readWorkerConfig, type WorkerConfig } from './env.ts';
 
 export interface RunningWorker {
@@ -33,7 +34,7 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
   let ops: ListeningServer | undefined;
   try {
     await db.ping();
-    const { handler, opsHandler, keys, routes } = createWorkerApp({ db, logger, config });
+    const { handler, opsHandler, keys, routes, connectors } = createWorkerApp({ db, logger, config });
     const keySet = await keys.get();
     if (keySet.active === null) logger.warn('no active signing key yet: start dex-overlord, which creates it');
     const serving = {
@@ -51,6 +52,7 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
       ...(config.tlsCertFile === undefined ? {} : { tlsCertFile: config.tlsCertFile }),
       ...(config.tlsKeyFile === undefined ? {} : { tlsKeyFile: config.tlsKeyFile }),
     });
+    const heartbeat = await startWorkerHeartbeat({ prisma: db.prisma, keys, connectors, address: config.issuer, logger });
     logger.info({ url: http.url.origin, issuer: config.issuer }, 'worker listening');
     const metricsServer = ops;
     return {
@@ -61,6 +63,7 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
       routes,
       async stop() {
         logger.info('draining');
+        await heartbeat.stop();
         await Promise.all([http.close(), metricsServer?.close()]);
         await db.close();
         logger.info('stopped');

@@ -204,7 +204,7 @@ test.describe('the web console at the overlord’s /console', () => {
     await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('admin.create');
     await checkScreen(page, testInfo, 'audit');
 
-    // A reload keeps the tab signed in (sessionStorage); signing out forgets the secret.
+    // A reload keeps the tab signed in (the overlord's session cookie); signing out ends it.
     await page.reload();
     await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -2,13 +2,16 @@ import {
   ADMIN_API_PATHS,
   AUDIT_API_PATHS,
   CLIENTS_API_PATHS,
+  CONSOLE_SESSION_API_PATHS,
   CONNECTORS_API_PATHS,
   KEY_API_PATHS,
+  PROCESS_API_PATHS,
   type TAdmin,
   type TAuditEventList,
   type TClient,
   type TClientList,
   type TClientSecret,
+  type TConsoleSession,
   type TConnector,
   type TConnectorList,
   type TConnectorValidation,
@@ -21,6 +24,7 @@ import {
   type TListAuditEventsQuery,
   type TListClientsQuery,
   type TListUsersQuery,
+  type TProcessList,
   type TRevokeUserTokensResult,
   type TRotateKeysRequest,
   type TRotateKeysResult,
@@ -43,8 +47,10 @@ import {
   ZConnector,
   ZConnectorList,
   ZConnectorValidation,
+  ZConsoleSession,
   ZCreatedClient,
   ZHealth,
+  ZProcessList,
   ZRevokeUserTokensResult,
   ZRotateKeysResult,
   ZSigningKeyList,
@@ -99,8 +105,14 @@ export interface AdminRequestEvent {
 export interface AdminClientOptions {
   /** The overlord's admin API (`--admin-listen`), such as `http://127.0.0.1:5557`; a path prefix is kept. */
   baseUrl: string | URL;
-  /** The overlord's `--admin-api-secret`, sent as the `Authorization` header. Never logged, never in an error. */
-  secret: string;
+  /**
+   * The overlord's `--admin-api-secret`, sent as the `Authorization` header. Never logged,
+   * never in an error. Without it, requests rely on the console's session cookie (the web
+   * console, same origin) and changes carry `csrfToken()` as `X-CSRF-Token`.
+   */
+  secret?: string;
+  /** The console session's CSRF token (cookie mode only). */
+  csrfToken?: () => string | null;
   /** Injected in tests; the global `fetch` by default. */
   fetch?: typeof fetch;
   /** Per request, answer body included (default {@link ADMIN_API_TIMEOUT_MS}). */
@@ -179,8 +191,17 @@ export interface AdminClient {
   /** `GET /api/v1/audit`: one page, newest first. */
   listAuditEvents(query?: PageQuery<TListAuditEventsQuery>): Promise<TAuditEventList>;
 
+  /** `POST /api/v1/session`: the break-glass sign-in, the secret exchanged for a session cookie. */
+  openSession(secret: string): Promise<TConsoleSession>;
+  /** `GET /api/v1/session`: the session of the cookie (UNAUTHORIZED without one). */
+  getSession(): Promise<TConsoleSession>;
+  /** `DELETE /api/v1/session`: sign out. */
+  closeSession(): Promise<void>;
+
   /** `GET /api/v1/keys`. */
   listKeys(): Promise<TSigningKeyList>;
+  /** `GET /api/v1/processes`: the workers and overlords from their heartbeats. */
+  listProcesses(): Promise<TProcessList>;
   /** `POST /api/v1/keys/rotate`: publish-first unless `{ mode: 'immediate' }` (a leaked key). */
   rotateKeys(request?: TRotateKeysRequest): Promise<TRotateKeysResult>;
 }
@@ -209,7 +230,7 @@ interface RequestSpec<S extends z.ZodType> {
  */
 export function createAdminClient(options: AdminClientOptions): AdminClient {
   const base = parseBaseUrl(options.baseUrl);
-  if (!PRINTABLE_ASCII.test(options.secret)) {
+  if (options.secret !== undefined && !PRINTABLE_ASCII.test(options.secret)) {
     throw new AppError('INVALID_CONFIG', { message: 'the admin API secret must be non-empty printable ASCII (base64)' });
   }
   const secret = options.secret;
@@ -223,7 +244,9 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     const query = search.size === 0 ? '' : `?${search}`;
     const path = `${spec.path}${query}`;
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (spec.isAuthenticated !== false) headers.authorization = secret;
+    if (spec.isAuthenticated !== false && secret !== undefined) headers.authorization = secret;
+    const csrfToken = secret === undefined && spec.method !== 'GET' ? options.csrfToken?.() : null;
+    if (csrfToken !== null && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
 
     const started = performance.now();
@@ -270,7 +293,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       );
     }
     if (status === 401) {
-      const message = `the admin API at ${where} refused the admin secret (${error.data.message})`;
+      const refused = secret === undefined && spec.isAuthenticated !== false ? 'refused the console session' : 'refused the admin secret';
+      const message = `the admin API at ${where} ${refused} (${error.data.message})`;
       throw AppError.fromJSON({ code: 'UNAUTHORIZED', message }, status);
     }
     const code = isAppErrorCode(error.data.code) ? error.data.code : (CODE_BY_STATUS[status] ?? 'INTERNAL');
@@ -299,6 +323,19 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     baseUrl: where,
     health: () => call({ method: 'GET', path: ADMIN_API_PATHS.health, schema: ZHealth, bodyStatuses: [200, 503], isAuthenticated: false }),
     getState: () => call({ method: 'GET', path: ADMIN_API_PATHS.state, schema: ZState }),
+    openSession: (password) =>
+      call({
+        method: 'POST',
+        path: CONSOLE_SESSION_API_PATHS.session,
+        body: { secret: password },
+        schema: ZConsoleSession,
+        isAuthenticated: false,
+      }),
+    getSession: () => call({ method: 'GET', path: CONSOLE_SESSION_API_PATHS.session, schema: ZConsoleSession }),
+    closeSession: async () => {
+      await call({ method: 'DELETE', path: CONSOLE_SESSION_API_PATHS.session, schema: null });
+    },
+    listProcesses: () => call({ method: 'GET', path: PROCESS_API_PATHS.processes, schema: ZProcessList }),
     createAdmin: (request) => call({ method: 'POST', path: ADMIN_API_PATHS.admin, body: request, schema: ZAdmin }),
     getAdmin: (id) => call({ method: 'GET', path: byId(ADMIN_API_PATHS.adminById, id), schema: ZAdmin }),
 

@@ -32,6 +32,7 @@ export function createConsoleOperations(getAdmin: () => AdminClient): ConsoleOpe
     overview: {
       health: () => run((admin) => admin.health()),
       state: () => run((admin) => admin.getState()),
+      processes: () => run((admin) => admin.listProcesses()),
     },
     clients: {
       list: (query) => run((admin) => admin.listClients(query)),

@@ -14,6 +14,7 @@ import type {
   TListAuditEventsQuery,
   TListClientsQuery,
   TListUsersQuery,
+  TProcessList,
   TRevokeUserTokensResult,
   TRotateKeysRequest,
   TRotateKeysResult,
@@ -36,8 +37,8 @@ import type { AppErrorJson } from '@dex/shared/errors';
  *   of `src/core/admin-client.ts`. Connection profiles and their secrets live in the main
  *   process (secrets encrypted with `safeStorage`) and never reach the renderer.
  * - **web**: the same renderer served by the overlord at `/console`; calls go to the same
- *   origin's admin API with `fetch`, the secret entered at sign-in and kept in
- *   `sessionStorage` for the tab's session only.
+ *   origin's admin API with `fetch`; the secret entered at sign-in is exchanged once for the
+ *   overlord's session cookie (HttpOnly), and the page keeps no secret.
  *
  * Every method resolves (never rejects) with a {@link BridgeResult}; the renderer's query
  * functions turn `ok: false` into `AppError.fromJSON(error)`.
@@ -106,6 +107,8 @@ export interface ConsoleApi {
     health(): Promise<BridgeResult<THealth>>;
     /** `GET /api/v1/state`. */
     state(): Promise<BridgeResult<TState>>;
+    /** `GET /api/v1/processes`: every worker and overlord from its heartbeat. */
+    processes(): Promise<BridgeResult<TProcessList>>;
   };
   readonly clients: {
     list(query?: BridgeListQuery<TListClientsQuery>): Promise<BridgeResult<TClientList>>;

@@ -37,7 +37,7 @@ type IsExactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fals
 export const IPC_METHODS = {
   profiles: ['list', 'save', 'remove'],
   connection: ['current', 'connect', 'disconnect'],
-  overview: ['health', 'state'],
+  overview: ['health', 'state', 'processes'],
   clients: ['list', 'get', 'create', 'update', 'remove', 'rotateSecret'],
   connectors: ['list', 'get', 'create', 'update', 'remove', 'validate'],
   keys: ['list', 'rotate'],

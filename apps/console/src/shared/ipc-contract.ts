@@ -89,6 +89,7 @@ export const IPC_ARGUMENTS: { readonly [C in ChannelName]: z.ZodType<ChannelArgs
 
   'overview.health': none,
   'overview.state': none,
+  'overview.processes': none,
 
   'clients.list': z.tuple([ZBridgeListClientsQuery.optional()]),
   'clients.get': z.tuple([zId]),

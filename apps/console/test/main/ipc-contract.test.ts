@@ -26,6 +26,7 @@ describe('IPC contract', () => {
       | 'connection.disconnect'
       | 'overview.health'
       | 'overview.state'
+      | 'overview.processes'
       | 'clients.list'
       | 'clients.get'
       | 'clients.create'

@@ -4,6 +4,7 @@ import {
   type TClient,
   type TConnector,
   type TConnectorProblem,
+  type TProcess,
   type TSigningKey,
   type TUser,
 } from '@dex/shared/admin-api';
@@ -22,6 +23,8 @@ export interface FakeOverlord {
   keys: TSigningKey[];
   users: TUser[];
   audit: TAuditEvent[];
+  /** What the workers and overlords report (their heartbeats). */
+  processes: TProcess[];
   /** Every call, as `area.method` with its arguments. */
   calls: { name: string; args: unknown[] }[];
   /** The secret `connect` accepts (web). */
@@ -67,6 +70,24 @@ export function makeUser(overrides: Partial<TUser> = {}): TUser {
     createdAt: iso(NOW - 24 * HOUR),
     hasPassword: true,
     connectors: [],
+    ...overrides,
+  };
+}
+
+/** A process as its heartbeat shows it, seen a second ago. */
+export function makeProcess(overrides: Partial<TProcess> = {}): TProcess {
+  return {
+    id: 'worker-a',
+    kind: 'worker',
+    version: '0.1.0',
+    address: 'http://10.0.0.1:5556/dex',
+    startedAt: iso(Date.now() - HOUR),
+    lastSeenAt: iso(Date.now() - 1_000),
+    state: 'healthy',
+    silentForSeconds: 1,
+    signingKeyId: 'kid-active',
+    publishedKeyIds: ['kid-next', 'kid-active', 'kid-retired'],
+    connectors: { local: 'ok' },
     ...overrides,
   };
 }
@@ -160,6 +181,18 @@ export function createFakeOverlord(
         after: { id: 'billing-app' },
       },
     ],
+    processes: [
+      makeProcess(),
+      makeProcess({ id: 'worker-b', address: 'http://10.0.0.2:5556/dex' }),
+      makeProcess({
+        id: 'overlord-a',
+        kind: 'overlord',
+        address: 'http://10.0.0.1:5557',
+        signingKeyId: null,
+        publishedKeyIds: [],
+        connectors: {},
+      }),
+    ],
     calls: [],
     secret: 'the-right-secret',
     connection: null,
@@ -242,6 +275,11 @@ export function createFakeOverlord(
     overview: {
       health: () => ok({ status: 'ok' as const, database: 'sqlite' as const }),
       state: () => ok(state()),
+      processes: () => {
+        const live = fake.processes.filter((p) => p.kind === 'worker' && p.state !== 'silent');
+        const signingKeyIds = [...new Set(live.map((p) => p.signingKeyId ?? '(none)'))].sort();
+        return ok({ processes: [...fake.processes], heartbeatSeconds: 5, signingKeyIds, keysAgree: signingKeyIds.length <= 1 });
+      },
     },
     clients: {
       list: (query = {}) => {

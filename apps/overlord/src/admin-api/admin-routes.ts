@@ -4,6 +4,7 @@ import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
 import { createUser, findUserById, type UserRecord } from '@dex/shared/domain/users';
 import { AppError } from '@dex/shared/errors';
+import { actorOf } from './require-admin.ts';
 
 export interface AdminRoutesDeps {
   prisma: PrismaDb;
@@ -30,7 +31,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
       localConnectorId: deps.localConnectorId,
     });
     await recordAuditEvent(deps.prisma, {
-      actor: 'admin-api',
+      actor: actorOf(res),
       action: 'admin.create',
       targetType: 'user',
       targetId: user.id,

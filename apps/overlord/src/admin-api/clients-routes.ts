@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import {
   CLIENTS_API_PATHS,
   type TClient,
@@ -20,6 +20,7 @@ import { locals } from '@dex/shared/http';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
 import { parseBody, parseQuery } from '@dex/shared/admin-api/requests';
+import { actorOf } from './require-admin.ts';
 
 export interface ClientsRoutesDeps {
   prisma: PrismaDb;
@@ -44,8 +45,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function clientsRoutes(deps: ClientsRoutesDeps): Router {
   const router = Router();
   const { prisma } = deps;
-  const audit = (action: string, targetId: string, change: { before?: TClient; after?: TClient }) =>
-    recordAuditEvent(prisma, { actor: 'admin-api', action, targetType: 'client', targetId, ...change });
+  const audit = (res: Response, action: string, targetId: string, change: { before?: TClient; after?: TClient }) =>
+    recordAuditEvent(prisma, { actor: actorOf(res), action, targetType: 'client', targetId, ...change });
 
   router.get(CLIENTS_API_PATHS.clients, async (req, res) => {
     const query = parseQuery(ZListClientsQuery, req.query);
@@ -66,7 +67,7 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
       logoUri: request.logoUri ?? undefined,
       clientUri: request.clientUri ?? undefined,
     });
-    await audit('client.create', client.id, { after: toClientView(client) });
+    await audit(res, 'client.create', client.id, { after: toClientView(client) });
     const body: TCreatedClient = { client: toClientView(client), ...(secret === null ? {} : { secret }) };
     res.status(201).location(clientPath(client.id)).json(body);
   });
@@ -80,13 +81,13 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
   router.patch(CLIENTS_API_PATHS.clientById, async (req, res) => {
     const changes = parseBody(ZUpdateClientRequest, req.body);
     const { before, after } = await updateClient(prisma, { id: req.params.id, changes });
-    await audit('client.update', after.id, { before: toClientView(before), after: toClientView(after) });
+    await audit(res, 'client.update', after.id, { before: toClientView(before), after: toClientView(after) });
     res.json(toClientView(after));
   });
 
   router.delete(CLIENTS_API_PATHS.clientById, async (req, res) => {
     const deleted = await deleteClient(prisma, { id: req.params.id });
-    await audit('client.delete', deleted.client.id, { before: toClientView(deleted.client) });
+    await audit(res, 'client.delete', deleted.client.id, { before: toClientView(deleted.client) });
     locals(res).log.info(
       { clientId: deleted.client.id, refreshTokensDeleted: deleted.refreshTokensDeleted, trustRemoved: deleted.trustRemoved },
       'client deleted',
@@ -96,7 +97,7 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
 
   router.post(CLIENTS_API_PATHS.clientSecret, async (req, res) => {
     const { before, after, secret } = await rotateClientSecret(prisma, { id: req.params.id });
-    await audit('client.rotate_secret', after.id, { before: toClientView(before), after: toClientView(after) });
+    await audit(res, 'client.rotate_secret', after.id, { before: toClientView(before), after: toClientView(after) });
     const body: TClientSecret = { secret };
     res.json(body);
   });
@@ -115,7 +116,7 @@ export function clientsRoutes(deps: ClientsRoutesDeps): Router {
       public: v0.public,
       trustedPeers: v0.trustedPeers,
     });
-    await audit('client.create', client.id, { after: toClientView(client) });
+    await audit(res, 'client.create', client.id, { after: toClientView(client) });
     const body: TV0CreateClientResponse = {
       client: {
         id: client.id,

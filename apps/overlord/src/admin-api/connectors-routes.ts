@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import {
   CONNECTORS_API_PATHS,
   type TConnector,
@@ -25,6 +25,7 @@ import {
 } from '@dex/shared/domain/connectors';
 import { AppError } from '@dex/shared/errors';
 import { parseBody } from '@dex/shared/admin-api/requests';
+import { actorOf } from './require-admin.ts';
 
 export interface ConnectorsRoutesDeps {
   prisma: PrismaDb;
@@ -59,8 +60,8 @@ function connectorPath(id: string): string {
 export function connectorsRoutes(deps: ConnectorsRoutesDeps): Router {
   const router = Router();
   const { prisma } = deps;
-  const audit = (action: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
-    recordAuditEvent(prisma, { actor: 'admin-api', action, targetType: 'connector', targetId, ...change });
+  const audit = (res: Response, action: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
+    recordAuditEvent(prisma, { actor: actorOf(res), action, targetType: 'connector', targetId, ...change });
 
   router.get(CONNECTORS_API_PATHS.connectors, async (_req, res) => {
     const connectors = await listConnectors(prisma);
@@ -76,14 +77,14 @@ export function connectorsRoutes(deps: ConnectorsRoutesDeps): Router {
     const { connectors } = parseBody(ZReplaceConnectorsRequest, req.body);
     const { before, after } = await replaceConnectors(prisma, { configs: connectors });
     // One event for the whole list: v0 clients replace it as a unit.
-    await audit('connector.replace_all', '*', { before: before.map(toConfigJson), after: after.map(toConfigJson) });
+    await audit(res, 'connector.replace_all', '*', { before: before.map(toConfigJson), after: after.map(toConfigJson) });
     res.status(200).end();
   });
 
   router.post(CONNECTORS_API_PATHS.connectors, async (req, res) => {
     const { position, ...config } = parseBody(ZCreateConnectorRequest, req.body);
     const connector = toConnector(await createConnector(prisma, { config, position }));
-    await audit('connector.create', connector.id, { after: connector });
+    await audit(res, 'connector.create', connector.id, { after: connector });
     res.status(201).location(connectorPath(connector.id)).json(connector);
   });
 
@@ -104,13 +105,13 @@ export function connectorsRoutes(deps: ConnectorsRoutesDeps): Router {
     const { position, ...changes } = parseBody(ZUpdateConnectorRequest, req.body);
     const updated = await updateConnector(prisma, { id: req.params.id, changes, position });
     const after = toConnector(updated.after);
-    await audit('connector.update', after.id, { before: toConnector(updated.before), after });
+    await audit(res, 'connector.update', after.id, { before: toConnector(updated.before), after });
     res.json(after);
   });
 
   router.delete(CONNECTORS_API_PATHS.connectorById, async (req, res) => {
     const deleted = await deleteConnector(prisma, { id: req.params.id });
-    await audit('connector.delete', deleted.id, { before: toConnector(deleted) });
+    await audit(res, 'connector.delete', deleted.id, { before: toConnector(deleted) });
     res.status(204).end();
   });
 

@@ -5,6 +5,7 @@ import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
 import { listSigningKeys, nextRotationAt, rotateSigningKeysOnDemand } from '@dex/shared/domain/keys';
 import { parseBody } from '@dex/shared/admin-api/requests';
+import { actorOf } from './require-admin.ts';
 
 export interface KeyRoutesDeps {
   prisma: PrismaDb;
@@ -53,7 +54,7 @@ export function keyRoutes(deps: KeyRoutesDeps): Router {
       now: new Date(),
     });
     await recordAuditEvent(prisma, {
-      actor: 'admin-api',
+      actor: actorOf(res),
       action: 'keys.rotate',
       targetType: 'signing_key',
       targetId: rotation.kid,

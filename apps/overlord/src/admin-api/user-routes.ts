@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import {
   type TRevokeUserTokensResult,
   type TUserList,
@@ -14,6 +14,7 @@ import { createUser, disableUser, enableUser, listUsers, requireUserDetails, rev
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
 import { parseBody, parseQuery } from '@dex/shared/admin-api/requests';
+import { actorOf } from './require-admin.ts';
 
 export interface UserRoutesDeps {
   prisma: PrismaDb;
@@ -32,8 +33,8 @@ function userPath(id: string): string {
 export function userRoutes(deps: UserRoutesDeps): Router {
   const router = Router();
   const { prisma } = deps;
-  const audit = (action: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
-    recordAuditEvent(prisma, { actor: 'admin-api', action, targetType: 'user', targetId, ...change });
+  const audit = (res: Response, action: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
+    recordAuditEvent(prisma, { actor: actorOf(res), action, targetType: 'user', targetId, ...change });
 
   router.get(USER_API_PATHS.users, async (req, res) => {
     const query = parseQuery(ZListUsersQuery, req.query);
@@ -51,7 +52,7 @@ export function userRoutes(deps: UserRoutesDeps): Router {
     const body = parseBody(ZCreateUserRequest, req.body);
     const created = await createUser(prisma, { ...body, localConnectorId: deps.localConnectorId });
     const user = toUserView(await requireUserDetails(prisma, created.id));
-    await audit('user.create', user.id, { after: user });
+    await audit(res, 'user.create', user.id, { after: user });
     res.status(201).location(userPath(user.id)).json(user);
   });
 
@@ -62,26 +63,26 @@ export function userRoutes(deps: UserRoutesDeps): Router {
   router.patch(USER_API_PATHS.userById, async (req, res) => {
     const patch = parseBody(ZUpdateUserRequest, req.body);
     const { before, after } = await updateUser(prisma, { userId: req.params.id, ...patch });
-    await audit('user.update', after.id, { before: toUserView(before), after: toUserView(after) });
+    await audit(res, 'user.update', after.id, { before: toUserView(before), after: toUserView(after) });
     res.json(toUserView(after));
   });
 
   router.post(USER_API_PATHS.disable, async (req, res) => {
     const { before, after } = await disableUser(prisma, { userId: req.params.id });
-    await audit('user.disable', after.id, { before: toUserView(before), after: toUserView(after) });
+    await audit(res, 'user.disable', after.id, { before: toUserView(before), after: toUserView(after) });
     res.json(toUserView(after));
   });
 
   router.post(USER_API_PATHS.enable, async (req, res) => {
     const { before, after } = await enableUser(prisma, { userId: req.params.id });
-    await audit('user.enable', after.id, { before: toUserView(before), after: toUserView(after) });
+    await audit(res, 'user.enable', after.id, { before: toUserView(before), after: toUserView(after) });
     res.json(toUserView(after));
   });
 
   router.post(USER_API_PATHS.revokeTokens, async (req, res) => {
     const revoked = await revokeUserTokens(prisma, { userId: req.params.id });
     const body: TRevokeUserTokensResult = revoked;
-    await audit('user.revoke_tokens', req.params.id, { after: body });
+    await audit(res, 'user.revoke_tokens', req.params.id, { after: body });
     res.json(body);
   });
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findUp } from '@dex/shared/process';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { ConsoleBuild } from './build-console.ts';
 
 /** Where the console renderer is served on the admin listen address. */
 export const CONSOLE_PATH = '/console';
@@ -33,11 +34,21 @@ const CONSOLE_CSP = [
   "form-action 'none'",
 ].join('; ');
 
-const NOT_BUILT_PAGE = `<!doctype html>
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+const notBuiltPage = (reason: string | undefined) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>dex console not built</title></head>
 <body><h1>The dex console is not built</h1>
-<p>Build it with <code>npm run build --workspace @dex/console</code> and reload, or start the overlord with
+${reason === undefined ? '' : `<p>${escapeHtml(reason)}</p>\n`}<p>Build it with <code>npm run build --workspace @dex/console</code> and reload, or start the overlord with
 <code>--console-dir</code> pointing at a built console renderer.</p></body></html>
+`;
+
+/** While the overlord builds the renderer (a fresh clone's first start): reloads itself every 2 s. */
+const BUILDING_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>dex console starting</title></head>
+<body><h1>The dex console is being built</h1>
+<p>This first start builds the console from this checkout; it takes a few seconds. This page reloads by itself.</p></body></html>
 `;
 
 function setPageHeaders(res: Response): void {
@@ -54,6 +65,8 @@ function setPageHeaders(res: Response): void {
 export interface ConsoleSiteOptions {
   /** The built renderer (its `index.html` and `assets/`). */
   dir: string;
+  /** The overlord's own build of the renderer, when it makes one (see `ensureConsoleBuilt`). */
+  build?: ConsoleBuild;
 }
 
 /**
@@ -61,7 +74,8 @@ export interface ConsoleSiteOptions {
  * The files are public (the page asks for the admin secret and keeps it in the tab's session);
  * every answer carries a strict CSP. Hashed files under `assets/` are cached for a year,
  * `index.html` is revalidated, and any other GET under `/console/` answers with `index.html`
- * so a reload on a screen works. Without a build, `/console/` explains how to make one (404).
+ * so a reload on a screen works. While the overlord builds it, `/console/` is a 503 page that
+ * reloads itself; without a build, `/console/` explains how to make one (404).
  * @example app.use(consoleSite({ dir: DEFAULT_CONSOLE_DIR }));
  */
 export function consoleSite(options: ConsoleSiteOptions): Router {
@@ -81,7 +95,10 @@ export function consoleSite(options: ConsoleSiteOptions): Router {
       return;
     }
     if (!existsSync(index)) {
-      res.status(404).type('html').set('Cache-Control', 'no-store').send(NOT_BUILT_PAGE);
+      const build = options.build?.current();
+      res.set('Cache-Control', 'no-store').type('html');
+      if (build?.state === 'building') res.status(503).set('Retry-After', '2').send(BUILDING_PAGE);
+      else res.status(404).send(notBuiltPage(build?.state === 'failed' ? build.reason : undefined));
       return;
     }
     next();

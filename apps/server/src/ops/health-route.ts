@@ -4,18 +4,9 @@ import type { ConnectorRegistry } from '#connectors/connector-registry.ts';
 import { sendJson } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
 import type { KeyCache } from '#oidc/key-cache.ts';
+import { checkConnectors, probe } from './check-connectors.ts';
 
 type Probe = Promise<[string, string]>;
-
-/** Runs one check: `ok`, or why not (`describe` says it without internals). */
-async function probe(name: string, check: () => Promise<void>, describe: (error: unknown) => string): Probe {
-  try {
-    await check();
-    return [name, 'ok'];
-  } catch (error) {
-    return [name, describe(error)];
-  }
-}
 
 /**
  * `GET <issuer>/health`, for load balancers and operators: the database, the signing key and
@@ -47,14 +38,9 @@ export function healthRoute(deps: { db: Database; keys: KeyCache; connectors: Co
           (error) => (database[1] === 'ok' ? errorReason(error) : 'unavailable'),
         ),
       ];
-      const connectors: Probe[] = [];
-      if (database[1] === 'ok') {
-        for (const connector of await deps.connectors.list()) {
-          connectors.push(probe(`connector:${connector.id}`, () => connector.checkHealth?.() ?? Promise.resolve(), errorReason));
-        }
-      }
+      const connectors = database[1] === 'ok' ? checkConnectors(deps.connectors) : Promise.resolve([]);
       const coreResults = [database, ...(await Promise.all(core))];
-      const connectorResults = await Promise.all(connectors);
+      const connectorResults = (await connectors).map(([id, value]): [string, string] => [`connector:${id}`, value]);
       const healthy = coreResults.every(([, value]) => value === 'ok');
       const status = !healthy ? 'error' : connectorResults.every(([, value]) => value === 'ok') ? 'ok' : 'degraded';
       sendJson(res, healthy ? 200 : 503, { status, checks: Object.fromEntries([...coreResults, ...connectorResults]) });

@@ -52,3 +52,5 @@ export * from './audit.ts';
 export * from './keys.ts';
 export * from './clients.ts';
 export * from './connectors.ts';
+export * from './processes.ts';
+export * from './console-session.ts';

@@ -4,6 +4,7 @@ import { Loading } from '../components/states.tsx';
 import { sessionQueries } from '../features/session/queries.ts';
 import { SignInScreen } from '../features/session/sign-in-screen.tsx';
 import { BridgeProvider, useBridge } from './bridge-context.tsx';
+import { ConnectivityProvider } from './connectivity.tsx';
 import { Shell } from './shell.tsx';
 import { ToastProvider, type ToastStore, Toaster } from './toasts.tsx';
 
@@ -26,7 +27,11 @@ function Root() {
       </>
     );
   }
-  return <Shell connection={session.data} />;
+  return (
+    <ConnectivityProvider>
+      <Shell connection={session.data} />
+    </ConnectivityProvider>
+  );
 }
 
 export interface AppProps {

@@ -8,6 +8,8 @@ import { OverviewScreen } from '../features/overview/overview-screen.tsx';
 import { useDisconnect } from '../features/session/queries.ts';
 import { UsersScreen } from '../features/users/users-screen.tsx';
 import { hrefOf, ROUTE_TITLES, ROUTES, type Route, useRoute } from './router.ts';
+import { ConnectionBanner } from '../components/connection-banner.tsx';
+import { useConnectivity } from './connectivity.tsx';
 import { ScreenBoundary } from './screen-boundary.tsx';
 import { Toaster } from './toasts.tsx';
 
@@ -27,6 +29,7 @@ export function Shell(props: { connection: ActiveConnection }) {
   const shownRoute = useRef(route);
   const { profile, state } = props.connection;
   const CurrentScreen = SCREENS[route];
+  const connectivity = useConnectivity();
 
   // After a section change, move the focus to the new screen's title (screen readers announce it).
   useEffect(() => {
@@ -69,7 +72,8 @@ export function Shell(props: { connection: ActiveConnection }) {
         </section>
       </aside>
       <main className="content" id="main">
-        <ScreenBoundary key={route} title={ROUTE_TITLES[route]} onSignInAgain={signOut}>
+        <ConnectionBanner baseUrl={profile.baseUrl} />
+        <ScreenBoundary key={`${route}-${connectivity.recoveries}`} title={ROUTE_TITLES[route]} onSignInAgain={signOut}>
           <CurrentScreen />
         </ScreenBoundary>
       </main>

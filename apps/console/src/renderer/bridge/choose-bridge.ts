@@ -9,5 +9,5 @@ import { createWebBridge } from './web-bridge.ts';
 export function chooseBridge(host: Window): ConsoleApi {
   const provided: unknown = Reflect.get(host, CONSOLE_API_GLOBAL);
   if (typeof provided === 'object' && provided !== null && 'connection' in provided && 'kind' in provided) return provided as ConsoleApi;
-  return createWebBridge({ origin: host.location.origin, storage: host.sessionStorage });
+  return createWebBridge({ origin: host.location.origin });
 }

@@ -3,51 +3,37 @@ import { createAdminClient } from '#core/admin-client.ts';
 import { createConsoleOperations, settle } from '#core/console-operations.ts';
 import type { ActiveConnection, BridgeResult, ConnectionProfile, ConsoleApi } from '#shared/console-api.ts';
 
-/** Where the web bridge keeps the admin secret: `sessionStorage`, so it ends with the tab. */
-export const WEB_SECRET_STORAGE_KEY = 'dex-console.admin-secret';
-
 /** The one implicit profile of the web console: the overlord that served the page. */
 export const WEB_PROFILE_ID = 'web';
 
 export interface WebBridgeOptions {
   /** The admin API's origin: the page's own (`window.location.origin`), since the overlord serves `/console`. */
   origin: string;
-  /** The tab's `sessionStorage`: the secret lives there and nowhere else. */
-  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** Injected in tests; the global `fetch` by default. */
   fetch?: typeof fetch;
 }
 
 /**
  * The bridge of the console served by the overlord at `/console`: the admin API of the same
- * origin, called with `fetch` through the same admin client dexctl and the desktop app use.
- * The secret typed at sign-in is checked with `GET /api/v1/state`, then kept in
- * `sessionStorage` only (never in `localStorage`, cookies or the URL) and cleared by
- * `disconnect`.
- * @example const bridge = createWebBridge({ origin: window.location.origin, storage: window.sessionStorage });
+ * origin, called with `fetch`. The overlord holds the session: the admin secret typed at
+ * sign-in is sent once (`POST /api/v1/session`, the break-glass sign-in) and exchanged for an
+ * HttpOnly, SameSite=Strict cookie that no script can read; nothing is kept in
+ * `sessionStorage`, `localStorage` or the URL. Changes carry the session's CSRF token, held in
+ * this tab's memory only and fetched again after a reload (`GET /api/v1/session`).
+ * @example const bridge = createWebBridge({ origin: window.location.origin });
  */
 export function createWebBridge(options: WebBridgeOptions): ConsoleApi {
-  const { storage } = options;
   const profile: ConnectionProfile = Object.freeze({ id: WEB_PROFILE_ID, name: new URL(options.origin).host, baseUrl: options.origin });
-
-  const adminFor = (secret: string) =>
-    createAdminClient({ baseUrl: options.origin, secret, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) });
-
-  const storedSecret = (): string | null => {
-    const secret = storage.getItem(WEB_SECRET_STORAGE_KEY);
-    return secret === null || secret === '' ? null : secret;
-  };
+  let csrfToken: string | null = null;
+  const admin = createAdminClient({
+    baseUrl: options.origin,
+    csrfToken: () => csrfToken,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
 
   const signedInAdmin = () => {
-    const secret = storedSecret();
-    if (secret === null) throw new AppError('UNAUTHORIZED', { message: 'not signed in: enter the admin API secret' });
-    return adminFor(secret);
-  };
-
-  const connect = async (secret: string): Promise<ActiveConnection> => {
-    const state = await adminFor(secret).getState();
-    storage.setItem(WEB_SECRET_STORAGE_KEY, secret);
-    return { profile, state };
+    if (csrfToken === null) throw new AppError('UNAUTHORIZED', { message: 'not signed in: enter the admin API secret' });
+    return admin;
   };
 
   return Object.freeze({
@@ -55,18 +41,17 @@ export function createWebBridge(options: WebBridgeOptions): ConsoleApi {
     connection: Object.freeze({
       current: (): Promise<BridgeResult<ActiveConnection | null>> =>
         settle(async () => {
-          const secret = storedSecret();
-          if (secret === null) return null;
           try {
-            return await connect(secret);
+            csrfToken = (await admin.getSession()).csrfToken;
           } catch (error) {
-            // The secret of this tab no longer opens the API (it was changed): sign in again.
+            // No session (never signed in, signed out, or it ended): sign in.
             if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
-              storage.removeItem(WEB_SECRET_STORAGE_KEY);
+              csrfToken = null;
               return null;
             }
             throw error;
           }
+          return { profile, state: await admin.getState() };
         }),
       connect: (input: { profileId: string; secret?: string }): Promise<BridgeResult<ActiveConnection>> =>
         settle(async () => {
@@ -75,11 +60,16 @@ export function createWebBridge(options: WebBridgeOptions): ConsoleApi {
           }
           const secret = input.secret?.trim() ?? '';
           if (secret === '') throw new AppError('BAD_REQUEST', { message: 'enter the admin API secret' });
-          return connect(secret);
+          csrfToken = (await admin.openSession(secret)).csrfToken;
+          return { profile, state: await admin.getState() };
         }),
       disconnect: (): Promise<BridgeResult<void>> =>
         settle(async () => {
-          storage.removeItem(WEB_SECRET_STORAGE_KEY);
+          try {
+            await admin.closeSession();
+          } finally {
+            csrfToken = null;
+          }
         }),
     }),
     ...createConsoleOperations(signedInAdmin),

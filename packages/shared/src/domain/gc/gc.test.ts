@@ -12,6 +12,7 @@ import {
   revokeIds,
 } from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
+import { writeHeartbeat } from '../heartbeats/index.ts';
 import { createUser } from '../users/index.ts';
 import { collectGarbage } from './index.ts';
 
@@ -77,8 +78,32 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     await recordLoginFailure(db.prisma, 'address:192.0.2.2', { windowMs: 1_000, now: past.getTime() });
     await recordLoginFailure(db.prisma, 'address:192.0.2.3', { windowMs: 3_600_000 });
 
+    // Heartbeats: a process silent for two days goes, one seen a minute ago stays.
+    const beat = {
+      kind: 'worker' as const,
+      version: 't',
+      address: 'http://w',
+      signingKeyId: null,
+      publishedKeyIds: [],
+      connectorHealth: {},
+    };
+    const gone = randomUUID();
+    const seen = randomUUID();
+    await writeHeartbeat(db.prisma, { ...beat, id: gone, startedAt: past, now: new Date(Date.now() - 48 * 3_600_000) });
+    await writeHeartbeat(db.prisma, { ...beat, id: seen, startedAt: past, now: new Date(Date.now() - 60_000) });
+
     const counts = await collectGarbage(db.prisma, { batchSize: 3 });
-    expect(counts).toEqual({ authSessions: 7, authCodes: 7, refreshTokens: 2, browserSessions: 1, revocations: 4, loginFailures: 2 });
+    expect(counts).toEqual({
+      authSessions: 7,
+      authCodes: 7,
+      refreshTokens: 2,
+      browserSessions: 1,
+      revocations: 4,
+      loginFailures: 2,
+      processHeartbeats: 1,
+    });
+    expect(await db.prisma.processHeartbeat.findUnique({ where: { id: gone } })).toBeNull();
+    expect(await db.prisma.processHeartbeat.findUnique({ where: { id: seen } })).not.toBeNull();
     expect(await db.prisma.authSession.findMany({ select: { id: true } })).toEqual([{ id: live.id }]);
     expect(await db.prisma.refreshToken.count()).toBe(2);
     expect(await db.prisma.browserSession.count()).toBe(1);
@@ -93,6 +118,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       browserSessions: 0,
       revocations: 0,
       loginFailures: 0,
+      processHeartbeats: 0,
     });
   });
 });

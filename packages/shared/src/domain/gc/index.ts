@@ -1,4 +1,5 @@
 import type { PrismaDb } from '#db/create-database.ts';
+import { deleteSilentHeartbeats } from '#domain/heartbeats/list-processes.ts';
 
 export interface CollectGarbageOptions {
   now?: Date;
@@ -16,6 +17,8 @@ export interface GarbageCounts {
   revocations: number;
   /** Failed-login counters whose window has ended. */
   loginFailures: number;
+  /** Heartbeats of processes not heard of for a day. */
+  processHeartbeats: number;
 }
 
 /** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
@@ -82,5 +85,6 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     async (ids) => (await prisma.loginFailure.deleteMany({ where: { keyHash: { in: ids } } })).count,
     take,
   );
-  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, loginFailures };
+  const processHeartbeats = await deleteSilentHeartbeats(prisma, { now });
+  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, loginFailures, processHeartbeats };
 }

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useBridge } from '../../app/bridge-context.tsx';
+import { useConnectivity } from '../../app/connectivity.tsx';
 import { hrefOf } from '../../app/router.ts';
 import { formatDateTime, formatRelative } from '../../components/format.ts';
 import { Screen } from '../../components/screen.tsx';
@@ -7,16 +8,19 @@ import { Loading } from '../../components/states.tsx';
 import { useNow } from '../../components/use-now.ts';
 import { keyKeys, keyQueries } from '../keys/queries.ts';
 import { useRefetchAt } from '../keys/use-refetch-at.ts';
+import { ProcessesCard } from './processes-card.tsx';
 import { overviewQueries } from './queries.ts';
 
 const DATABASE_LABELS = { sqlite: 'SQLite', postgresql: 'PostgreSQL' } as const;
 
-/** The deployment at a glance: health, database, the signing key and its countdown, counts. */
+/** The deployment at a glance: health, database, the signing key and its countdown, counts, every process. */
 export function OverviewScreen() {
   const bridge = useBridge();
   const health = useQuery(overviewQueries.health(bridge));
   const state = useQuery(overviewQueries.state(bridge));
   const keys = useQuery(keyQueries.list(bridge));
+  const processes = useQuery(overviewQueries.processes(bridge));
+  const connectivity = useConnectivity();
   const now = useNow();
   useRefetchAt(keyKeys.all, keys.data?.nextRotationAt);
   const active = keys.data?.keys.find((key) => key.state === 'active');
@@ -28,11 +32,18 @@ export function OverviewScreen() {
         <div className="cards">
           <article className="card" aria-labelledby="card-health">
             <h2 id="card-health">Overlord</h2>
-            <p className={`health health-${health.data.status}`}>
-              <span className="health-dot" aria-hidden="true" />
-              {health.data.status === 'ok' ? 'Healthy' : 'Unhealthy'}
-            </p>
-            {health.data.message !== undefined && <p className="muted">{health.data.message}</p>}
+            {connectivity.isReachable ? (
+              <p className={`health health-${health.data.status}`}>
+                <span className="health-dot" aria-hidden="true" />
+                {health.data.status === 'ok' ? 'Healthy' : 'Unhealthy'}
+              </p>
+            ) : (
+              <p className="health health-unreachable">
+                <span className="health-dot" aria-hidden="true" />
+                Unreachable
+              </p>
+            )}
+            {connectivity.isReachable && health.data.message !== undefined && <p className="muted">{health.data.message}</p>}
             <dl className="details">
               <dt>Database</dt>
               <dd>{state.data.database === undefined ? 'unknown' : DATABASE_LABELS[state.data.database]}</dd>
@@ -94,6 +105,7 @@ export function OverviewScreen() {
               </div>
             </dl>
           </article>
+          {processes.data !== undefined && <ProcessesCard list={processes.data} />}
         </div>
       )}
     </Screen>

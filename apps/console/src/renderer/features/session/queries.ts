@@ -40,6 +40,8 @@ export function useConnect() {
   return useMutation({
     mutationKey: [...sessionKeys.all, 'connect'],
     mutationFn: (input: ConnectInput) => unwrap(bridge.connection.connect(input)),
+    // Its variables hold the typed secret: dropped as soon as the sign-in screen is gone.
+    gcTime: 0,
     meta: { invalidates: [] },
     onSuccess: (connection: ActiveConnection) => {
       // Another overlord's data must never show under this connection.

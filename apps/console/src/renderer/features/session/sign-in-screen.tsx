@@ -40,8 +40,8 @@ function WebSignIn() {
   return (
     <form onSubmit={onSubmit} className="form" aria-label="Sign in with the admin secret">
       <p className="muted">
-        Enter this overlord&apos;s admin API secret (<code>--admin-api-secret</code>). It is kept only for this tab and forgotten when you
-        sign out or close it.
+        Enter this overlord&apos;s admin API secret (<code>--admin-api-secret</code>). It is sent once and exchanged for a session the
+        overlord holds; this page does not keep it.
       </p>
       <Field label="Admin API secret" isRequired>
         {({ id, describedBy }) => (
