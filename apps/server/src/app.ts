@@ -11,12 +11,15 @@ import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
 import type { WorkerConfig } from './env.ts';
 import { WorkerMetrics } from './http/metrics.ts';
+import { Cors } from './http/cors.ts';
 import { FailureRateLimiter } from './http/rate-limit.ts';
 import type { WorkerRequest } from './http/request.ts';
 import { createRouter, type Route, type RouteTable } from './http/router.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
 import { AccessTokenKeys } from './oidc/access-tokens.ts';
 import { authorizeRoute } from './oidc/authorize.ts';
+import { namedClientId } from './oidc/client-auth.ts';
+import { ClientWebOrigins } from './oidc/client-origins.ts';
 import { type CompleteLoginDeps, createCompleteLogin, issueCode } from './oidc/complete-login.ts';
 import { discoveryRoute } from './oidc/discovery.ts';
 import type { GrantDeps } from './oidc/grants/grant.ts';
@@ -155,6 +158,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     logger: deps.logger,
     metrics,
     showErrorPage: (res, page) => renderError(res, page.status, page.title, page.message),
+    cors: new Cors({ allowedOrigins: config.allowedOrigins, clients: new ClientWebOrigins(prisma), clientOf: namedClientId }),
   });
   return { handler, routes, keys, connectors, metrics };
 }

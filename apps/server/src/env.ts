@@ -10,6 +10,7 @@ import {
   zDuration,
   zHttpUrl,
   zKeySecrets,
+  zOriginList,
 } from '@dex/shared/config';
 import { DEX_VERSION } from '@dex/shared/version';
 
@@ -57,6 +58,11 @@ const FLAGS: readonly FlagSpec[] = [
     defaultText: 'false',
     description: 'Serve OAuth 2.0 Dynamic Client Registration (RFC 7591) at <issuer>/registration, open to anyone.',
   },
+  {
+    name: 'allowed-origins',
+    description:
+      'Comma-separated origins (https://app.example) that browsers may call the discovery, JWKS, token, userinfo, revocation, introspection and device endpoints from (CORS), besides the origins of each client\'s redirect URIs; "*" alone allows any origin.',
+  },
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
 ];
@@ -85,6 +91,7 @@ const ZWorkerFlags = z.object({
   'login-max-failures': zPositiveInt.default(10),
   'login-max-failures-per-ip': zPositiveInt.default(100),
   'login-lockout': zDuration.default(15 * 60_000),
+  'allowed-origins': zOriginList({ wildcard: true }).default([]),
   'log-debug': zBooleanFlag.default(false),
 });
 
@@ -106,6 +113,8 @@ export interface WorkerConfig {
   enableAutomaticRegistration: boolean;
   /** Failed-login limits: per account, per client address, and the window (= lockout). */
   loginLimits: { perAccount: number; perAddress: number; windowMs: number };
+  /** Origins browsers may call the machine endpoints from (CORS), or `['*']`; each client's redirect URI origins come on top. */
+  allowedOrigins: readonly string[];
   logDebug: boolean;
 }
 
@@ -152,6 +161,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
         perAddress: flags['login-max-failures-per-ip'],
         windowMs: flags['login-lockout'],
       },
+      allowedOrigins: flags['allowed-origins'],
       logDebug: flags['log-debug'],
     }),
   };

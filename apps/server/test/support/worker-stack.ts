@@ -55,6 +55,7 @@ export async function startWorkerStack(
       enableClientRegistration: false,
       enableAutomaticRegistration: false,
       loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
+      allowedOrigins: [],
       logDebug: false,
       ...overrides,
     },

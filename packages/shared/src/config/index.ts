@@ -24,4 +24,5 @@ export {
   zDuration,
   zHttpUrl,
   zKeySecrets,
+  zOriginList,
 } from './values.ts';
