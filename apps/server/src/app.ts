@@ -21,6 +21,8 @@ import { authorizeRoute } from './oidc/authorize.ts';
 import { namedClientId } from './oidc/client-auth.ts';
 import { ClientWebOrigins } from './oidc/client-origins.ts';
 import { type CompleteLoginDeps, createCompleteLogin, issueCode } from './oidc/complete-login.ts';
+import { deviceAuthorizationRoute } from './oidc/device/device-authorization.ts';
+import { deviceCallbackRoute, deviceCodeEntryRoute, type DevicePagesDeps } from './oidc/device/device-pages.ts';
 import { discoveryRoute } from './oidc/discovery.ts';
 import type { GrantDeps } from './oidc/grants/grant.ts';
 import { introspectionRoute } from './oidc/introspection.ts';
@@ -35,6 +37,9 @@ import { healthRoute } from './ops/health-route.ts';
 import { metricsRoute } from './ops/metrics-route.ts';
 import { errorPageRenderer } from './pages/error-page.ts';
 import { createTokenStore } from './store/create-token-store.ts';
+
+/** Wrong user codes a client address may enter per `--login-lockout` window before it must wait. */
+const DEVICE_CODE_MAX_FAILURES = 10;
 
 export interface WorkerAppDeps {
   db: Database;
@@ -118,6 +123,15 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     refreshTokenTtlMs: config.refreshTokenTtlMs,
     refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
   };
+  const devicePages: DevicePagesDeps = {
+    prisma,
+    issuer,
+    issuerPath,
+    issuerName: config.issuerName,
+    cookie,
+    renderError,
+    failures: new FailureRateLimiter({ max: DEVICE_CODE_MAX_FAILURES, windowMs: config.loginLimits.windowMs }),
+  };
 
   const routes = new Map<string, Route>([
     // Machine endpoints: JSON in, OAuth JSON errors out.
@@ -130,6 +144,16 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       introspectionRoute({ prisma, clients: store, issuer, accessTokens, refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs }),
     ],
     ['/userinfo', userinfoRoute({ prisma, issuer, accessTokens })],
+    [
+      '/device/code',
+      deviceAuthorizationRoute({
+        prisma,
+        clients: store,
+        issuer,
+        codeTtlMs: config.device.codeTtlMs,
+        pollIntervalSeconds: config.device.pollIntervalSeconds,
+      }),
+    ],
     // Pages: what a browser sees, HTML error pages.
     [
       '/auth',
@@ -145,6 +169,8 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       }),
     ],
     ['/auth/*', connectorPagesRoute(connectors)],
+    ['/device', deviceCodeEntryRoute(devicePages)],
+    ['/device/callback', deviceCallbackRoute(devicePages)],
     ['/logout', logoutRoute({ prisma, issuer, issuerName: config.issuerName, issuerPath, keys, cookie, renderError })],
     // Operations.
     ['/health', healthRoute({ db: deps.db, keys, connectors })],

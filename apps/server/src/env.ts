@@ -59,6 +59,16 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'Serve OAuth 2.0 Dynamic Client Registration (RFC 7591) at <issuer>/registration, open to anyone.',
   },
   {
+    name: 'device-code-ttl',
+    defaultText: '10m',
+    description: 'How long a device authorization request (RFC 8628) waits for the user; at most 30m.',
+  },
+  {
+    name: 'device-poll-interval',
+    defaultText: '5s',
+    description: 'How often a device may poll the token endpoint (whole seconds); faster polls get slow_down.',
+  },
+  {
     name: 'allowed-origins',
     description:
       'Comma-separated origins (https://app.example) that browsers may call the discovery, JWKS, token, userinfo, revocation, introspection and device endpoints from (CORS), besides the origins of each client\'s redirect URIs; "*" alone allows any origin.',
@@ -91,6 +101,10 @@ const ZWorkerFlags = z.object({
   'login-max-failures': zPositiveInt.default(10),
   'login-max-failures-per-ip': zPositiveInt.default(100),
   'login-lockout': zDuration.default(15 * 60_000),
+  'device-code-ttl': zDuration
+    .refine((ms) => ms <= 30 * 60_000, 'must be at most 30m (the login it waits for lasts 30 minutes)')
+    .default(10 * 60_000),
+  'device-poll-interval': zDuration.refine((ms) => ms % 1000 === 0, 'must be whole seconds').default(5_000),
   'allowed-origins': zOriginList({ wildcard: true }).default([]),
   'log-debug': zBooleanFlag.default(false),
 });
@@ -113,6 +127,8 @@ export interface WorkerConfig {
   enableAutomaticRegistration: boolean;
   /** Failed-login limits: per account, per client address, and the window (= lockout). */
   loginLimits: { perAccount: number; perAddress: number; windowMs: number };
+  /** Device authorization grant (RFC 8628): how long a request lives, and the polling interval. */
+  device: { codeTtlMs: number; pollIntervalSeconds: number };
   /** Origins browsers may call the machine endpoints from (CORS), or `['*']`; each client's redirect URI origins come on top. */
   allowedOrigins: readonly string[];
   logDebug: boolean;
@@ -161,6 +177,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
         perAddress: flags['login-max-failures-per-ip'],
         windowMs: flags['login-lockout'],
       },
+      device: { codeTtlMs: flags['device-code-ttl'], pollIntervalSeconds: flags['device-poll-interval'] / 1000 },
       allowedOrigins: flags['allowed-origins'],
       logDebug: flags['log-debug'],
     }),

@@ -55,6 +55,7 @@ export async function startWorkerStack(
       enableClientRegistration: false,
       enableAutomaticRegistration: false,
       loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
+      device: { codeTtlMs: 600_000, pollIntervalSeconds: 1 },
       allowedOrigins: [],
       logDebug: false,
       ...overrides,

@@ -3,7 +3,7 @@ import { AppError, type AppErrorCode } from './app-error.ts';
 /**
  * The error codes the protocol endpoints answer with: RFC 6749 §4.1.2.1 and §5.2, OIDC Core
  * §3.1.2.6, RFC 6750 §3.1 (bearer-protected resources), RFC 7009 §2.2.1 (revocation) and
- * RFC 7591 §3.2.2 (registration).
+ * RFC 7591 §3.2.2 (registration) and RFC 8628 §3.5 (device authorization polling).
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -20,7 +20,10 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'invalid_redirect_uri'
-  | 'invalid_client_metadata';
+  | 'invalid_client_metadata'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token';
 
 /**
  * The HTTP status of each code when it is answered directly rather than by redirect (the only
@@ -43,6 +46,9 @@ export const OAUTH_STATUS_BY_CODE: Readonly<Record<OAuthErrorCode, number>> = Ob
   insufficient_scope: 403,
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
 });
 
 /** The AppError code an OAuth error carries, from its status. */

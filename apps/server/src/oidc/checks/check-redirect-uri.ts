@@ -18,8 +18,10 @@ function isNativeRedirect(uri: string): boolean {
  * The redirect URI must match a registered one exactly (string comparison: scheme, host,
  * port, path and query; a trailing slash matters). When omitted, the client's only
  * registered URI is used; with several it must be given. Failures render an error page.
+ * The worker's own device callback is accepted for every client: the code it receives never
+ * leaves the worker, and only completes a device approval started in the same browser.
  */
-export const checkRedirectUri: AuthorizeCheck = (request) => {
+export const checkRedirectUri: AuthorizeCheck = (request, deps) => {
   const client = request.client;
   if (client === undefined) throw new Error('checkRedirectUri runs after checkClient');
   const given = request.params.redirect_uri;
@@ -32,7 +34,7 @@ export const checkRedirectUri: AuthorizeCheck = (request) => {
     request.redirectUriGiven = false;
     return;
   }
-  if (client.redirectUris.includes(given) || (client.public && isNativeRedirect(given))) {
+  if (client.redirectUris.includes(given) || (client.public && isNativeRedirect(given)) || given === deps.deviceCallbackUri) {
     request.redirectUri = given;
     request.redirectUriGiven = true;
     return;

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { testProviders } from '#testing/index.ts';
 import { useMigratedDatabase } from '#testing/migrated-database.ts';
-import { createAuthSession, identifyAuthSession, isAnyRevoked, issueRefreshToken, revokeIds } from '../auth/index.ts';
+import {
+  createAuthSession,
+  createDeviceAuthorization,
+  identifyAuthSession,
+  isAnyRevoked,
+  issueRefreshToken,
+  revokeIds,
+} from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
 import { createUser } from '../users/index.ts';
 import { collectGarbage } from './index.ts';
@@ -64,8 +71,22 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     const kept = randomUUID();
     await revokeIds(db.prisma, [kept], new Date(Date.now() + 3_600_000));
 
+    // Device authorization requests: 4 expired, 1 live (kept).
+    for (let i = 0; i < 4; i++) {
+      await createDeviceAuthorization(db.prisma, { clientId: 'c', scopes: ['openid'], ttlMs: 1_000, intervalSeconds: 5, now: past });
+    }
+    await createDeviceAuthorization(db.prisma, { clientId: 'live', scopes: ['openid'], ttlMs: 600_000, intervalSeconds: 5 });
+
     const counts = await collectGarbage(db.prisma, { batchSize: 3 });
-    expect(counts).toEqual({ authSessions: 7, authCodes: 7, refreshTokens: 2, browserSessions: 1, revocations: 4 });
+    expect(counts).toEqual({
+      authSessions: 7,
+      authCodes: 7,
+      refreshTokens: 2,
+      browserSessions: 1,
+      revocations: 4,
+      deviceAuthorizations: 4,
+    });
+    expect(await db.prisma.deviceAuthorization.findMany({ select: { clientId: true } })).toEqual([{ clientId: 'live' }]);
     expect(await db.prisma.authSession.findMany({ select: { id: true } })).toEqual([{ id: live.id }]);
     expect(await db.prisma.refreshToken.count()).toBe(2);
     expect(await db.prisma.browserSession.count()).toBe(1);
@@ -77,6 +98,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       refreshTokens: 0,
       browserSessions: 0,
       revocations: 0,
+      deviceAuthorizations: 0,
     });
   });
 });

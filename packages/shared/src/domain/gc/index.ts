@@ -14,6 +14,8 @@ export interface GarbageCounts {
   browserSessions: number;
   /** Revocations of access tokens and grants whose tokens have all expired. */
   revocations: number;
+  /** Expired device authorization requests (RFC 8628), whatever became of them. */
+  deviceAuthorizations: number;
 }
 
 /** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
@@ -31,7 +33,7 @@ async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]
  * Deletes what can no longer be used (dex v0 `db/gc.go`, extended): expired authorization
  * codes and sessions, refresh tokens past their absolute expiry or revoked (rotated ones stay
  * until their family expires: they are how a reuse is recognised), and expired browser
- * sessions, and revocations past their expiry (every access token they covered has expired
+ * sessions, revocations past their expiry, and expired device authorization requests (every access token they covered has expired
 by then). Works in batches of `batchSize` rows per statement. Idempotent.
  * @example const counts = await collectGarbage(db.prisma);
  */
@@ -72,5 +74,13 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     async (ids) => (await prisma.revocation.deleteMany({ where: { id: { in: ids } } })).count,
     take,
   );
-  return { authSessions, authCodes, refreshTokens, browserSessions, revocations };
+  const deviceAuthorizations = await inBatches(
+    async () =>
+      (await prisma.deviceAuthorization.findMany({ where: { expiresAt: { lt: now } }, select: { deviceCodeHash: true }, take })).map(
+        (r) => r.deviceCodeHash,
+      ),
+    async (ids) => (await prisma.deviceAuthorization.deleteMany({ where: { deviceCodeHash: { in: ids } } })).count,
+    take,
+  );
+  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, deviceAuthorizations };
 }
