@@ -5,6 +5,7 @@ import { DEFAULT_KEY_PUBLISH_DELAY_MS } from '@dex/shared/domain/keys';
 import { AppError } from '@dex/shared/errors';
 import { jsonErrorHandler, refuseUnstorableInput, requestContext } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
+import { METRICS_CONTENT_TYPE } from '@dex/shared/metrics';
 import { adminRoutes } from './admin-api/admin-routes.ts';
 import { auditRoutes } from './admin-api/audit-routes.ts';
 import { clientsRoutes } from './admin-api/clients-routes.ts';
@@ -66,8 +67,9 @@ export function createAdminApp(deps: AdminAppDeps): Express {
 
   const metrics = deps.metrics;
   if (metrics !== undefined) {
-    app.get('/metrics', requireAdminSecret(deps.adminApiSecret), (_req, res) => {
-      res.type('text/plain; version=0.0.4; charset=utf-8').set('Cache-Control', 'no-store').send(metrics.render());
+    app.get('/metrics', requireAdminSecret(deps.adminApiSecret), async (_req, res) => {
+      const text = await metrics.render();
+      res.type(METRICS_CONTENT_TYPE).set('Cache-Control', 'no-store').send(text);
     });
   }
 

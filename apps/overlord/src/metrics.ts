@@ -1,32 +1,38 @@
-import { Counter, renderMetrics } from '@dex/shared/metrics';
-
-/** A value that goes up and down (the gauge of the Prometheus text format). */
-export class Gauge {
-  #value = 0;
-  readonly name: string;
-  readonly help: string;
-  constructor(name: string, help: string) {
-    this.name = name;
-    this.help = help;
-  }
-  set(value: number): void {
-    this.#value = value;
-  }
-  render(): string {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, `${this.name} ${this.#value}`].join('\n');
-  }
-}
+import { Counter, createMetricsRegistry, Gauge } from '@dex/shared/metrics';
 
 /** The overlord's metrics, served at `/metrics` (behind the admin secret). */
 export class OverlordMetrics {
-  readonly leader = new Gauge('dex_overlord_leader', '1 while this overlord leads the periodic jobs, 0 on standby.');
-  readonly jobRuns = new Counter('dex_overlord_job_runs_total', 'Runs of each periodic job by outcome.');
-  readonly garbageCollected = new Counter('dex_gc_deleted_total', 'Rows deleted by garbage collection, by kind.');
-  readonly keysCreated = new Counter('dex_signing_keys_created_total', 'Signing keys created by rotation.');
-  readonly keysDeleted = new Counter('dex_signing_keys_deleted_total', 'Signing keys deleted after their publication window.');
-  readonly #started = Date.now() / 1000;
+  readonly registry = createMetricsRegistry();
+  readonly leader = new Gauge({
+    name: 'dex_overlord_leader',
+    help: '1 while this overlord leads the periodic jobs, 0 on standby.',
+    registers: [this.registry],
+  });
+  readonly jobRuns = new Counter({
+    name: 'dex_overlord_job_runs_total',
+    help: 'Runs of each periodic job by outcome.',
+    labelNames: ['job', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly garbageCollected = new Counter({
+    name: 'dex_gc_deleted_total',
+    help: 'Rows deleted by garbage collection, by kind.',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly keysCreated = new Counter({
+    name: 'dex_signing_keys_created_total',
+    help: 'Signing keys created by rotation.',
+    registers: [this.registry],
+  });
+  readonly keysDeleted = new Counter({
+    name: 'dex_signing_keys_deleted_total',
+    help: 'Signing keys deleted after their publication window.',
+    registers: [this.registry],
+  });
 
-  render(): string {
-    return renderMetrics([this.leader, this.jobRuns, this.garbageCollected, this.keysCreated, this.keysDeleted], this.#started);
+  /** The text exposition of every metric, the default process and Node.js ones included. */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

@@ -46,6 +46,22 @@ describe.each(testProviders(process.env))('admin API (%s)', (provider) => {
     expect(await response.json()).toEqual({ status: 'ok', database: provider });
   });
 
+  it('serves Prometheus metrics behind the secret: its jobs, keys and leadership, and the process and Node.js metrics', async () => {
+    expect((await call('/metrics', { secret: null })).status).toBe(401);
+    const response = await call('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await response.text();
+    // The only overlord leads and has run its key rotation (the keys themselves were made at start).
+    expect(text).toMatch(/^dex_overlord_leader 1$/m);
+    expect(text).toMatch(/^dex_overlord_job_runs_total\{job="rotate-signing-keys",outcome="ok"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^dex_signing_keys_created_total \d+$/m);
+    expect(text).toMatch(/^# TYPE dex_gc_deleted_total counter$/m);
+    for (const name of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_p99_seconds']) {
+      expect(text).toMatch(new RegExp(`^${name} \\d`, 'm'));
+    }
+  });
+
   it('refuses requests without the secret or with a wrong one (401 {code, message})', async () => {
     for (const secret of [null, 'wrong', `Bearer ${secrets.adminApiSecret.slice(1)}`]) {
       const response = await call('/api/v1/state', { secret });

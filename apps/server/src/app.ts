@@ -10,9 +10,10 @@ import { createLocalConnector } from './connectors/local-connector.ts';
 import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
 import type { WorkerConfig } from './env.ts';
+import { parseTrustedProxies, trustedProxyAddress } from './http/client-address.ts';
 import { WorkerMetrics } from './http/metrics.ts';
 import { Cors } from './http/cors.ts';
-import { FailureRateLimiter } from './http/rate-limit.ts';
+import { LoginLimits } from './http/rate-limit.ts';
 import type { WorkerRequest } from './http/request.ts';
 import { createRouter, type Route, type RouteTable } from './http/router.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
@@ -37,9 +38,6 @@ import { healthRoute } from './ops/health-route.ts';
 import { metricsRoute } from './ops/metrics-route.ts';
 import { errorPageRenderer } from './pages/error-page.ts';
 import { createTokenStore } from './store/create-token-store.ts';
-
-/** Wrong user codes a client address may enter per `--login-lockout` window before it must wait. */
-const DEVICE_CODE_MAX_FAILURES = 10;
 
 export interface WorkerAppDeps {
   db: Database;
@@ -97,8 +95,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const loginLimits = {
     prisma,
     metrics,
-    perAccount: new FailureRateLimiter({ max: config.loginLimits.perAccount, windowMs: config.loginLimits.windowMs }),
-    perAddress: new FailureRateLimiter({ max: config.loginLimits.perAddress, windowMs: config.loginLimits.windowMs }),
+    limits: new LoginLimits(prisma, config.loginLimits),
   };
   const build = (config: TConnectorConfig, ctx: ConnectorContext): Connector | null =>
     config.type === 'local'
@@ -130,7 +127,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     issuerName: config.issuerName,
     cookie,
     renderError,
-    failures: new FailureRateLimiter({ max: DEVICE_CODE_MAX_FAILURES, windowMs: config.loginLimits.windowMs }),
+    failureWindowMs: config.loginLimits.windowMs,
   };
 
   const routes = new Map<string, Route>([
@@ -185,6 +182,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     metrics,
     showErrorPage: (res, page) => renderError(res, page.status, page.title, page.message),
     cors: new Cors({ allowedOrigins: config.allowedOrigins, clients: new ClientWebOrigins(prisma), clientOf: namedClientId }),
+    ...(config.trustedProxies.length === 0 ? {} : { clientAddress: trustedProxyAddress(parseTrustedProxies(config.trustedProxies)) }),
   });
   return { handler, routes, keys, connectors, metrics };
 }

@@ -13,6 +13,7 @@ import {
   zOriginList,
 } from '@dex/shared/config';
 import { DEX_VERSION } from '@dex/shared/version';
+import { parseTrustedProxies } from './http/client-address.ts';
 
 export const PROGRAM = 'dex-worker';
 const ENV_PREFIX = 'DEX_WORKER';
@@ -46,6 +47,11 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'Failed password logins per client address before it is locked out.',
   },
   { name: 'login-lockout', defaultText: '15m', description: 'How long the failure counts last, and so a lockout.' },
+  {
+    name: 'trusted-proxies',
+    description:
+      'Comma-separated IP addresses and CIDR ranges of load balancers and proxies: only requests from them have X-Forwarded-For believed (default: none).',
+  },
   {
     name: 'enable-automatic-registration',
     boolean: true,
@@ -106,6 +112,22 @@ const ZWorkerFlags = z.object({
     .default(10 * 60_000),
   'device-poll-interval': zDuration.refine((ms) => ms % 1000 === 0, 'must be whole seconds').default(5_000),
   'allowed-origins': zOriginList({ wildcard: true }).default([]),
+  'trusted-proxies': z
+    .string()
+    .transform((value, ctx) => {
+      const entries = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      try {
+        parseTrustedProxies(entries);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+      return entries;
+    })
+    .default([]),
   'log-debug': zBooleanFlag.default(false),
 });
 
@@ -131,6 +153,8 @@ export interface WorkerConfig {
   device: { codeTtlMs: number; pollIntervalSeconds: number };
   /** Origins browsers may call the machine endpoints from (CORS), or `['*']`; each client's redirect URI origins come on top. */
   allowedOrigins: readonly string[];
+  /** Addresses and CIDR ranges whose X-Forwarded-For is believed (empty: none). */
+  trustedProxies: readonly string[];
   logDebug: boolean;
 }
 
@@ -179,6 +203,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       },
       device: { codeTtlMs: flags['device-code-ttl'], pollIntervalSeconds: flags['device-poll-interval'] / 1000 },
       allowedOrigins: flags['allowed-origins'],
+      trustedProxies: flags['trusted-proxies'],
       logDebug: flags['log-debug'],
     }),
   };

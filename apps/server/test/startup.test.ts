@@ -23,6 +23,14 @@ describe('dex-worker start-up errors', () => {
     [[...base, '--listen', 'https://127.0.0.1:5556'], 'dex-worker: --listen: https needs --tls-cert-file and --tls-key-file'],
     [[...base, '--id-token-ttl', '0s'], 'dex-worker: --id-token-ttl: "0s" is not a duration (examples: 24h, 30m, 1h30m)'],
     [['--db-url', 'file:/tmp/x.db', '--key-secrets', 'not base64!'], 'dex-worker: --key-secrets: secret #1: not valid base64'],
+    [
+      [...base, '--trusted-proxies', '10.0.0.0/8,10.0.0.300'],
+      'dex-worker: --trusted-proxies: "10.0.0.300" is not an IP address or CIDR range (like 10.0.0.0/8 or fd00::/8)',
+    ],
+    [
+      [...base, '--trusted-proxies', '::1/129'],
+      'dex-worker: --trusted-proxies: "::1/129" is not an IP address or CIDR range (like 10.0.0.0/8 or fd00::/8)',
+    ],
   ])('exits 2 naming the flag: %j', async (args, message) => {
     const result = await workerExit(args);
     expect(result.code).toBe(2);

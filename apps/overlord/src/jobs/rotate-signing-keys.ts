@@ -31,8 +31,8 @@ export function rotateSigningKeysJob(options: {
           { created: result.created, deleted: result.deleted, nextRunAt: result.nextRunAt.toISOString() },
           'signing keys rotated',
         );
-        ctx.metrics.keysCreated.inc({}, result.created.length);
-        ctx.metrics.keysDeleted.inc({}, result.deleted.length);
+        ctx.metrics.keysCreated.inc(result.created.length);
+        ctx.metrics.keysDeleted.inc(result.deleted.length);
       }
       return { nextRunAt: result.nextRunAt };
     },

@@ -3,7 +3,7 @@ import { type ConnectorIdentity, findAuthSession } from '@dex/shared/domain/auth
 import { hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
 import type { TConnectorLoginFailure, WorkerMetrics } from '#http/metrics.ts';
 import { param } from '#http/params.ts';
-import type { FailureRateLimiter } from '#http/rate-limit.ts';
+import type { LoginLimits } from '#http/rate-limit.ts';
 import type { WorkerRequest } from '#http/request.ts';
 import { sendHtml, type WorkerResponse } from '#http/respond.ts';
 import { renderPasswordPage } from '#pages/password-page.ts';
@@ -15,10 +15,8 @@ const EXPIRED = 'This login request is no longer valid. Go back to the applicati
 /** What every password-form connector of a worker shares: the store, the lockouts, the metrics. */
 export interface PasswordFormDeps {
   prisma: PrismaDb;
-  /** Failed logins per account (keys are chosen by each connector). */
-  perAccount: FailureRateLimiter;
-  /** Failed logins per client address. */
-  perAddress: FailureRateLimiter;
+  /** Failed logins per account and client address, and per client address (accounts are keyed by each connector). */
+  limits: LoginLimits;
   metrics: WorkerMetrics;
 }
 
@@ -53,7 +51,7 @@ export interface PasswordFormOptions {
 /**
  * A connector whose login is a password form (local, LDAP): the form at
  * `<issuer>/auth/<id>/login` bound to the authorization session, CSRF-protected, with failed
- * logins (`invalid_credentials`) counted per account and per client address and refused while
+ * logins (`invalid_credentials`) counted per account and address and per address and refused while
  * locked out. Each connector supplies only how a username and password are checked. Every
  * submitted form is counted in `dex_connector_logins_total` (success, or failure with its
  * reason); a form with an empty field is not an attempt.
@@ -130,8 +128,8 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
         return;
       }
       const accountKey = options.accountKey(login);
-      const addressKey = req.remoteAddress;
-      if (deps.perAccount.isBlocked(accountKey) || deps.perAddress.isBlocked(addressKey)) {
+      const address = req.clientAddress;
+      if (await deps.limits.isBlocked(accountKey, address)) {
         recordFailure('rate_limited');
         renderForm(req, res, 429, sessionId, { login, error: TOO_MANY });
         return;
@@ -140,13 +138,12 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       if (!result.ok) {
         recordFailure(result.reason);
         if (result.reason === 'invalid_credentials') {
-          deps.perAccount.recordFailure(accountKey);
-          deps.perAddress.recordFailure(addressKey);
+          await deps.limits.recordFailure(accountKey, address);
         }
         renderForm(req, res, result.status, sessionId, { login, error: result.message });
         return;
       }
-      deps.perAccount.reset(accountKey);
+      await deps.limits.reset(accountKey, address);
       deps.metrics.recordConnectorLogin({ connector: options.id, type: options.type, outcome: 'success' });
       await context.completeLogin({ sessionId, connectorId: options.id, identity: result.identity, res });
     },

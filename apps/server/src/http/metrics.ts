@@ -1,5 +1,5 @@
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
-import { Counter, Histogram, type Labels, renderMetrics } from '@dex/shared/metrics';
+import { Counter, createMetricsRegistry, Histogram } from '@dex/shared/metrics';
 
 /**
  * Why a login through a connector failed. A closed set, so the `reason` label stays small
@@ -39,22 +39,42 @@ export type ConnectorLoginEvent = { connector: string; type: TConnectorConfig['t
   | { outcome: 'failure'; reason: TConnectorLoginFailure }
 );
 
-/** The worker's metrics. */
+/** The label values of `dex_http_*` for one method, status and route, bound once (prom-client's children). */
+interface RequestSeries {
+  requests: Counter.Internal;
+  latency: Histogram.Internal<string>;
+}
+
+/** The worker's metrics, on its own registry with the default process and Node.js metrics. */
 export class WorkerMetrics {
-  readonly requests = new Counter('dex_http_requests_total', 'HTTP requests by method, route and status.');
-  readonly latency = new Histogram(
-    'dex_http_request_duration_seconds',
-    'HTTP request latency by route.',
-    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  );
-  readonly connectorLogins = new Counter(
-    'dex_connector_logins_total',
-    'Login attempts by connector id and type: outcome success or failure, and for failures a reason from a fixed set.',
-  );
-  readonly grants = new Counter('dex_token_grants_total', 'Token endpoint requests by grant type and outcome (ok or the OAuth error).');
-  readonly #started = Date.now() / 1000;
-  /** The label sets of `dex_http_*`, one object per method, status and route, so their series keys are computed once. */
-  readonly #requestLabels = new Map<string, { counter: Labels; histogram: Labels }>();
+  readonly registry = createMetricsRegistry();
+  readonly requests = new Counter({
+    name: 'dex_http_requests_total',
+    help: 'HTTP requests by method, route and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'dex_http_request_duration_seconds',
+    help: 'HTTP request latency by route.',
+    labelNames: ['route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly connectorLogins = new Counter({
+    name: 'dex_connector_logins_total',
+    help: 'Login attempts by connector id and type: outcome success or failure, and for failures a reason from a fixed set.',
+    labelNames: ['connector', 'outcome', 'reason', 'type'],
+    registers: [this.registry],
+  });
+  readonly grants = new Counter({
+    name: 'dex_token_grants_total',
+    help: 'Token endpoint requests by grant type and outcome (ok or the OAuth error).',
+    labelNames: ['grant_type', 'outcome'],
+    registers: [this.registry],
+  });
+  /** The series of `dex_http_*` by method, status and route, so a request only adds to numbers. */
+  readonly #requestSeries = new Map<string, RequestSeries>();
 
   /**
    * Counts an answered request and its latency, by route pattern (never the raw path, which
@@ -62,13 +82,13 @@ export class WorkerMetrics {
    */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${status} ${route}`;
-    let labels = this.#requestLabels.get(key);
-    if (labels === undefined) {
-      labels = { counter: Object.freeze({ method, route, status: String(status) }), histogram: Object.freeze({ route }) };
-      this.#requestLabels.set(key, labels);
+    let series = this.#requestSeries.get(key);
+    if (series === undefined) {
+      series = { requests: this.requests.labels({ method, route, status: String(status) }), latency: this.latency.labels({ route }) };
+      this.#requestSeries.set(key, series);
     }
-    this.requests.inc(labels.counter);
-    this.latency.observe(labels.histogram, seconds);
+    series.requests.inc();
+    series.latency.observe(seconds);
   }
 
   /**
@@ -76,7 +96,7 @@ export class WorkerMetrics {
    * alerts work before its first login.
    */
   declareConnector(connector: { id: string; type: TConnectorConfig['type'] }): void {
-    this.connectorLogins.inc({ connector: connector.id, type: connector.type, outcome: 'success' }, 0);
+    this.connectorLogins.inc({ connector: connector.id, outcome: 'success', type: connector.type }, 0);
   }
 
   /**
@@ -84,15 +104,17 @@ export class WorkerMetrics {
    * dex maps it to a user), or refused with a reason.
    */
   recordConnectorLogin(event: ConnectorLoginEvent): void {
+    // Label names in alphabetical order, as the exposition then lists them.
     this.connectorLogins.inc({
       connector: event.connector,
-      type: event.type,
       outcome: event.outcome,
       ...(event.outcome === 'failure' ? { reason: event.reason } : {}),
+      type: event.type,
     });
   }
 
-  render(): string {
-    return renderMetrics([this.requests, this.latency, this.connectorLogins, this.grants], this.#started);
+  /** The text exposition of every metric, the default process and Node.js ones included. */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

@@ -1,44 +1,50 @@
+import type { PrismaDb } from '@dex/shared/db';
+import { clearLoginFailures, countLoginFailures, recordLoginFailure } from '@dex/shared/domain/auth';
+
+export interface LoginLimitsOptions {
+  /** Failed logins of one account from one client address before they are refused (`--login-max-failures`). */
+  perAccount: number;
+  /** Failed logins from one client address, whatever the accounts (`--login-max-failures-per-ip`). */
+  perAddress: number;
+  /** How long a count lasts, and so a lockout (`--login-lockout`). */
+  windowMs: number;
+}
+
 /**
- * Counts failed logins per key (an email, a client address) in fixed windows and blocks a
- * key that reached the limit until its window ends. In memory, per worker: N workers allow
- * at most N times the limit, which still stops online guessing.
+ * Failed password logins, counted per account at a client address and per client address in
+ * fixed windows, in the database: every worker counts into and enforces the same limits, and a
+ * restart forgets nothing. Counting an account only together with the address keeps one
+ * attacker from locking a user out everywhere by failing on purpose; the per-address count
+ * still stops one address guessing across many accounts. Behind a load balancer the address
+ * is the client's only with `--trusted-proxies` (see `client-address.ts`).
  */
-export class FailureRateLimiter {
-  readonly #max: number;
-  readonly #windowMs: number;
-  readonly #windows = new Map<string, { count: number; resetAt: number }>();
+export class LoginLimits {
+  readonly #prisma: PrismaDb;
+  readonly #options: LoginLimitsOptions;
 
-  constructor(options: { max: number; windowMs: number }) {
-    this.#max = options.max;
-    this.#windowMs = options.windowMs;
+  constructor(prisma: PrismaDb, options: LoginLimitsOptions) {
+    this.#prisma = prisma;
+    this.#options = options;
   }
 
-  /** Whether the key has used up its failures for the current window. */
-  isBlocked(key: string, now = Date.now()): boolean {
-    const window = this.#windows.get(key);
-    if (window === undefined) return false;
-    if (window.resetAt <= now) {
-      this.#windows.delete(key);
-      return false;
-    }
-    return window.count >= this.#max;
+  /** Whether this account at this address, or this address, has used up its failures. */
+  async isBlocked(account: string, address: string): Promise<boolean> {
+    const [perAccount = 0, perAddress = 0] = await countLoginFailures(this.#prisma, keys(account, address));
+    return perAccount >= this.#options.perAccount || perAddress >= this.#options.perAddress;
   }
 
-  recordFailure(key: string, now = Date.now()): void {
-    const window = this.#windows.get(key);
-    if (window === undefined || window.resetAt <= now) {
-      this.#windows.set(key, { count: 1, resetAt: now + this.#windowMs });
-      if (this.#windows.size > 10_000) this.#prune(now);
-      return;
-    }
-    window.count++;
+  async recordFailure(account: string, address: string): Promise<void> {
+    const window = { windowMs: this.#options.windowMs };
+    for (const key of keys(account, address)) await recordLoginFailure(this.#prisma, key, window);
   }
 
-  reset(key: string): void {
-    this.#windows.delete(key);
+  /** After a successful login: the account's count at that address starts over. */
+  async reset(account: string, address: string): Promise<void> {
+    const [perAccount] = keys(account, address);
+    if (perAccount !== undefined) await clearLoginFailures(this.#prisma, perAccount);
   }
+}
 
-  #prune(now: number): void {
-    for (const [key, window] of this.#windows) if (window.resetAt <= now) this.#windows.delete(key);
-  }
+function keys(account: string, address: string): [string, string] {
+  return [`account:${account}\n${address}`, `address:${address}`];
 }

@@ -23,14 +23,17 @@ export class WorkerRequest {
   /** Whether a body of the kind the route reads was sent and read. */
   hasBody = false;
   readonly #rawQuery: string;
+  readonly #addressOf: ClientAddressOf;
+  #clientAddress: string | undefined;
   #query: Params | undefined;
   #cookies: ReadonlyMap<string, string> | undefined;
 
-  constructor(raw: IncomingMessage, path: string, rawQuery: string) {
+  constructor(raw: IncomingMessage, path: string, rawQuery: string, addressOf: ClientAddressOf = socketAddress) {
     this.raw = raw;
     this.method = raw.method ?? 'GET';
     this.path = path;
     this.#rawQuery = rawQuery;
+    this.#addressOf = addressOf;
   }
 
   /**
@@ -65,8 +68,24 @@ export class WorkerRequest {
 
   /** The client's address as the socket sees it. */
   get remoteAddress(): string {
-    return this.raw.socket.remoteAddress ?? 'unknown';
+    return socketAddress(this.raw);
   }
+
+  /**
+   * The client's address: the socket's, or behind trusted proxies (`--trusted-proxies`) the
+   * one they forwarded in `X-Forwarded-For` (see `client-address.ts`). What per-client limits count.
+   */
+  get clientAddress(): string {
+    this.#clientAddress ??= this.#addressOf(this.raw);
+    return this.#clientAddress;
+  }
+}
+
+/** How a request's client address is found (see `trustedProxyAddress`). */
+export type ClientAddressOf = (raw: IncomingMessage) => string;
+
+function socketAddress(raw: IncomingMessage): string {
+  return raw.socket.remoteAddress ?? 'unknown';
 }
 
 function utf8FromLatin1(text: string): string {

@@ -8,7 +8,7 @@ import type { Cors, CorsMode } from './cors.ts';
 import type { WorkerMetrics } from './metrics.ts';
 import type { Params } from './params.ts';
 import { type Challenge, errorPageFor, sendOAuthError, toOAuthError } from './render-error.ts';
-import { WorkerRequest } from './request.ts';
+import { type ClientAddressOf, WorkerRequest } from './request.ts';
 import type { WorkerResponse } from './respond.ts';
 
 /**
@@ -114,6 +114,8 @@ export function createRouter(options: {
   showErrorPage: ShowErrorPage;
   /** CORS for the routes that declare it. */
   cors: Cors;
+  /** The client address of a request (default: the socket's; see `--trusted-proxies`). */
+  clientAddress?: ClientAddressOf;
 }): RequestListener {
   const { logger, metrics, showErrorPage, cors } = options;
   const exact = new Map<string, Match>();
@@ -148,7 +150,7 @@ export function createRouter(options: {
   const serve = async (req: IncomingMessage, res: WorkerResponse, found: Match, target: { path: string; query: string }) => {
     const { route } = found;
     const method = req.method ?? 'GET';
-    const request = new WorkerRequest(req, target.path, target.query);
+    const request = new WorkerRequest(req, target.path, target.query, options.clientAddress);
     request.subpath = found.subpath;
     if (method === 'OPTIONS' && route.cors !== undefined) {
       await cors.preflight(request, res, allowed(route));

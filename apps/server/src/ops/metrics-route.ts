@@ -1,3 +1,4 @@
+import { METRICS_CONTENT_TYPE } from '@dex/shared/metrics';
 import type { WorkerMetrics } from '#http/metrics.ts';
 import type { Route } from '#http/router.ts';
 
@@ -9,10 +10,10 @@ export function metricsRoute(metrics: WorkerMetrics): Route {
   return {
     methods: ['GET'],
     errors: 'json',
-    handle(_req, res) {
-      const text = metrics.render();
+    async handle(_req, res) {
+      const text = await metrics.render();
       res.statusCode = 200;
-      res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
+      res.setHeader('Content-Type', METRICS_CONTENT_TYPE);
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Content-Length', Buffer.byteLength(text));
       res.end(text);

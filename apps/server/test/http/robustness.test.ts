@@ -155,6 +155,17 @@ describe.each(testProviders(process.env))('malformed input never gets a 5xx (%s)
     expect(text).toMatch(/^dex_connector_logins_total\{connector="local",outcome="success",type="local"\} \d+$/m);
     expect(text).toMatch(/^dex_token_grants_total\{grant_type="authorization_code",outcome="ok"\} \d+$/m);
     expect(text).toMatch(/^dex_token_grants_total\{grant_type="other",outcome="unsupported_grant_type"\} \d+$/m);
-    expect(text).toMatch(/^dex_http_request_duration_seconds_bucket\{route="\/dex\/token",le="\+Inf"\} \d+$/m);
+    expect(text).toMatch(/^dex_http_request_duration_seconds_bucket\{le="\+Inf",route="\/dex\/token"\} \d+$/m);
+    // prom-client's process and Node.js metrics, for dashboards and alerts on memory, CPU and lag.
+    for (const name of [
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
+      expect(text).toMatch(new RegExp(`^${name} \\d`, 'm'));
+    }
+    expect(text).toMatch(/^process_start_time_seconds \d+$/m);
+    expect(text).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram$/m);
   });
 });

@@ -127,6 +127,15 @@ describe.each(testProviders(process.env))('Device Authorization Grant RFC8628 (%
     expect(await poll(stack, tv.id, device.device_code)).toMatchObject({ body: { error: 'slow_down' } });
   });
 
+  it('holds the interval across workers: a poll to another worker right after one is slow_down', async () => {
+    const other = await stack.startAnotherWorker();
+    const device = await startDevice(stack, tv.id);
+    expect(await poll(stack, tv.id, device.device_code)).toMatchObject({ body: { error: 'authorization_pending' } });
+    const elsewhere = await form(`${other.issuer}/token`, { grant_type: DEVICE_GRANT, device_code: device.device_code, client_id: tv.id });
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.json()).toMatchObject({ error: 'slow_down' });
+  });
+
   it('answers access_denied once the user denies', async () => {
     const user = await stack.addUser();
     const device = await startDevice(stack, tv.id);

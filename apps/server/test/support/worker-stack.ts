@@ -20,6 +20,8 @@ export interface WorkerStack {
   }): Promise<{ id: string; secret: string; redirectUri: string }>;
   addUser(options?: { email?: string; password?: string; disabled?: boolean }): Promise<UserRecord & { password: string }>;
   setConnectors(configs: TConnectorConfig[]): Promise<void>;
+  /** Starts one more worker on the same database and settings, on its own port (its issuer is its own URL); stopped by `stop`. */
+  startAnotherWorker(): Promise<RunningWorker>;
   stop(): Promise<void>;
 }
 
@@ -41,27 +43,28 @@ export async function startWorkerStack(
   await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }]);
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}/dex`;
-  const worker = await startWorker(
-    {
-      listen: new URL(`http://127.0.0.1:${port}`),
-      issuer,
-      dbUrl: testDb.url,
-      keySecrets: [secrets.keySecret],
-      issuerName: 'dex',
-      idTokenTtlMs: 3_600_000,
-      refreshTokenTtlMs: 24 * 3_600_000,
-      refreshTokenIdleTtlMs: 3_600_000,
-      ssoSessionTtlMs: 3_600_000,
-      enableClientRegistration: false,
-      enableAutomaticRegistration: false,
-      loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
-      device: { codeTtlMs: 600_000, pollIntervalSeconds: 1 },
-      allowedOrigins: [],
-      logDebug: false,
-      ...overrides,
-    },
-    { logger: createLogger({ name: 'dex-worker', silent: true }) },
-  ).catch(async (error: unknown) => {
+  const logger = createLogger({ name: 'dex-worker', silent: true });
+  const config: WorkerConfig = {
+    listen: new URL(`http://127.0.0.1:${port}`),
+    issuer,
+    dbUrl: testDb.url,
+    keySecrets: [secrets.keySecret],
+    issuerName: 'dex',
+    idTokenTtlMs: 3_600_000,
+    refreshTokenTtlMs: 24 * 3_600_000,
+    refreshTokenIdleTtlMs: 3_600_000,
+    ssoSessionTtlMs: 3_600_000,
+    enableClientRegistration: false,
+    enableAutomaticRegistration: false,
+    loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
+    trustedProxies: [],
+    device: { codeTtlMs: 600_000, pollIntervalSeconds: 1 },
+    allowedOrigins: [],
+    logDebug: false,
+    ...overrides,
+  };
+  const others: RunningWorker[] = [];
+  const worker = await startWorker(config, { logger }).catch(async (error: unknown) => {
     await db.close();
     await testDb.drop();
     throw error;
@@ -95,7 +98,17 @@ export async function startWorkerStack(
     async setConnectors(configs) {
       await setConnectorConfigs(db.prisma, configs);
     },
+    async startAnotherWorker() {
+      const otherPort = await freePort();
+      const other = await startWorker(
+        { ...config, listen: new URL(`http://127.0.0.1:${otherPort}`), issuer: `http://127.0.0.1:${otherPort}/dex` },
+        { logger },
+      );
+      others.push(other);
+      return other;
+    },
     async stop() {
+      for (const other of others.splice(0)) await other.stop();
       await worker.stop();
       await db.close();
       await testDb.drop();

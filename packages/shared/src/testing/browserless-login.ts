@@ -15,15 +15,20 @@ function extract(html: string, name: string): string | undefined {
   return match?.[1]?.replaceAll('&amp;', '&');
 }
 
-export async function walkLogin(authUrl: string, credentials: { login: string; password: string }): Promise<LoginWalk> {
-  const first = await fetch(authUrl, { redirect: 'manual' });
+export async function walkLogin(
+  authUrl: string,
+  credentials: { login: string; password: string },
+  /** Sent with every request of the walk (an `X-Forwarded-For`, say). */
+  headers: Record<string, string> = {},
+): Promise<LoginWalk> {
+  const first = await fetch(authUrl, { redirect: 'manual', headers });
   const loginLocation = first.headers.get('location');
   if (first.status !== 302 || loginLocation === null) {
     return { status: first.status, location: loginLocation, body: await first.text() };
   }
   const loginUrl = new URL(loginLocation, authUrl);
   if (loginUrl.origin !== new URL(authUrl).origin) return { status: first.status, location: loginLocation, body: '' };
-  const formPage = await fetch(loginUrl, { redirect: 'manual' });
+  const formPage = await fetch(loginUrl, { redirect: 'manual', headers });
   const html = await formPage.text();
   const cookie = (formPage.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const form = new URLSearchParams({
@@ -35,7 +40,7 @@ export async function walkLogin(authUrl: string, credentials: { login: string; p
   const posted = await fetch(new URL(loginUrl.pathname, loginUrl), {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: form,
   });
   return { status: posted.status, location: posted.headers.get('location'), body: await posted.text() };

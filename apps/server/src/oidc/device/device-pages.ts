@@ -6,14 +6,15 @@ import {
   bindDeviceAuthorization,
   type DeviceAuthorizationRecord,
   findAuthCode,
+  countLoginFailures,
   findBoundDeviceAuthorization,
+  recordLoginFailure,
   spendAuthCode,
 } from '@dex/shared/domain/auth';
 import { findClient } from '@dex/shared/domain/clients';
 import { findUserById } from '@dex/shared/domain/users';
 import { type CsrfOptions, hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
 import { param } from '#http/params.ts';
-import type { FailureRateLimiter } from '#http/rate-limit.ts';
 import type { WorkerRequest } from '#http/request.ts';
 import { clearCookie, redirect, sendHtml, setCookie } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
@@ -31,9 +32,12 @@ export interface DevicePagesDeps {
   issuerName: string;
   cookie: CsrfOptions;
   renderError: RenderError;
-  /** Wrong codes per client address (RFC 8628 §5.1: user codes are short, guessing must be slow). */
-  failures: FailureRateLimiter;
+  /** How long wrong codes count against a client address (`--login-lockout`). */
+  failureWindowMs: number;
 }
+
+/** Wrong user codes a client address may enter per window (RFC 8628 §5.1: user codes are short, guessing must be slow). */
+const MAX_WRONG_CODES = 10;
 
 /** Where the login of a device approval returns: a redirect URI every client may use at `/auth` for this purpose only. */
 export function deviceCallbackUri(issuer: string): string {
@@ -65,11 +69,13 @@ export function deviceCodeEntryRoute(deps: DevicePagesDeps): Route {
       const userCode = param(req.params, 'user_code');
       if (req.method !== 'POST') return show(req, res, 200, userCode === undefined ? {} : { userCode });
       if (!hasValidCsrfToken(req)) return show(req, res, 400, { error: 'The form expired. Enter the code again.' });
-      const key = `device:${req.remoteAddress}`;
-      if (deps.failures.isBlocked(key)) return show(req, res, 429, { error: 'Too many wrong codes. Wait a few minutes and try again.' });
+      // Counted in the database like failed logins, so every worker enforces the same limit.
+      const key = `device-code:${req.clientAddress}`;
+      const [wrongCodes = 0] = await countLoginFailures(deps.prisma, [key]);
+      if (wrongCodes >= MAX_WRONG_CODES) return show(req, res, 429, { error: 'Too many wrong codes. Wait a few minutes and try again.' });
       const bound = userCode === undefined ? null : await bindDeviceAuthorization(deps.prisma, { userCode });
       if (bound === null) {
-        deps.failures.recordFailure(key);
+        await recordLoginFailure(deps.prisma, key, { windowMs: deps.failureWindowMs });
         return show(req, res, 400, { ...(userCode === undefined ? {} : { userCode }), error: 'That code is not valid or has expired.' });
       }
       const { binding, record } = bound;

@@ -36,3 +36,4 @@ export {
   pollDeviceAuthorization,
 } from './device-authorizations.ts';
 export { generateUserCode, normalizeUserCode, USER_CODE_ALPHABET } from './device-user-codes.ts';
+export { clearLoginFailures, countLoginFailures, type LoginFailureWindow, recordLoginFailure } from './login-failures.ts';

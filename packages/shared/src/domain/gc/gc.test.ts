@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { testProviders } from '#testing/index.ts';
 import { useMigratedDatabase } from '#testing/migrated-database.ts';
 import {
+  countLoginFailures,
   createAuthSession,
   createDeviceAuthorization,
   identifyAuthSession,
   isAnyRevoked,
   issueRefreshToken,
+  recordLoginFailure,
   revokeIds,
 } from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
@@ -77,6 +79,11 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     }
     await createDeviceAuthorization(db.prisma, { clientId: 'live', scopes: ['openid'], ttlMs: 600_000, intervalSeconds: 5 });
 
+    // Failed-login counters: 2 whose window ended, 1 live (kept).
+    await recordLoginFailure(db.prisma, 'address:192.0.2.1', { windowMs: 1_000, now: past.getTime() });
+    await recordLoginFailure(db.prisma, 'address:192.0.2.2', { windowMs: 1_000, now: past.getTime() });
+    await recordLoginFailure(db.prisma, 'address:192.0.2.3', { windowMs: 3_600_000 });
+
     const counts = await collectGarbage(db.prisma, { batchSize: 3 });
     expect(counts).toEqual({
       authSessions: 7,
@@ -84,6 +91,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       refreshTokens: 2,
       browserSessions: 1,
       revocations: 4,
+      loginFailures: 2,
       deviceAuthorizations: 4,
     });
     expect(await db.prisma.deviceAuthorization.findMany({ select: { clientId: true } })).toEqual([{ clientId: 'live' }]);
@@ -92,12 +100,15 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     expect(await db.prisma.browserSession.count()).toBe(1);
     expect(await db.prisma.revocation.findMany({ select: { id: true } })).toEqual([{ id: kept }]);
     expect(await isAnyRevoked(db.prisma, [kept])).toBe(true);
+    expect(await countLoginFailures(db.prisma, ['address:192.0.2.3', 'address:192.0.2.1'])).toEqual([1, 0]);
+    expect(await db.prisma.loginFailure.count()).toBe(1);
     expect(await collectGarbage(db.prisma)).toEqual({
       authSessions: 0,
       authCodes: 0,
       refreshTokens: 0,
       browserSessions: 0,
       revocations: 0,
+      loginFailures: 0,
       deviceAuthorizations: 0,
     });
   });

@@ -16,6 +16,8 @@ export interface GarbageCounts {
   revocations: number;
   /** Expired device authorization requests (RFC 8628), whatever became of them. */
   deviceAuthorizations: number;
+  /** Failed-login counters whose window has ended. */
+  loginFailures: number;
 }
 
 /** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
@@ -33,8 +35,9 @@ async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]
  * Deletes what can no longer be used (dex v0 `db/gc.go`, extended): expired authorization
  * codes and sessions, refresh tokens past their absolute expiry or revoked (rotated ones stay
  * until their family expires: they are how a reuse is recognised), and expired browser
- * sessions, revocations past their expiry, and expired device authorization requests (every access token they covered has expired
-by then). Works in batches of `batchSize` rows per statement. Idempotent.
+ * sessions, revocations past their expiry (every access token they covered has expired
+ * by then), failed-login counters whose window ended, and expired device authorization
+ * requests. Works in batches of `batchSize` rows per statement. Idempotent.
  * @example const counts = await collectGarbage(db.prisma);
  */
 export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOptions = {}): Promise<GarbageCounts> {
@@ -82,5 +85,13 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     async (ids) => (await prisma.deviceAuthorization.deleteMany({ where: { deviceCodeHash: { in: ids } } })).count,
     take,
   );
-  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, deviceAuthorizations };
+  const loginFailures = await inBatches(
+    async () =>
+      (
+        await prisma.loginFailure.findMany({ where: { windowEndsAt: { lte: BigInt(now.getTime()) } }, select: { keyHash: true }, take })
+      ).map((r) => r.keyHash),
+    async (ids) => (await prisma.loginFailure.deleteMany({ where: { keyHash: { in: ids } } })).count,
+    take,
+  );
+  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, loginFailures, deviceAuthorizations };
 }
