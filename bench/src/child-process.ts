@@ -8,6 +8,8 @@ import { childEnv } from './env.ts';
 export interface ChildService {
   readonly name: string;
   readonly pid: number;
+  /** `Date.now()` right before the process was spawned. */
+  readonly spawnedAtMs: number;
   readonly logFile: string;
   readonly child: ChildProcess;
   /** Resolves with the first JSON log line whose `msg` is `msg` (rejects if the process exits first or after the timeout). */
@@ -45,6 +47,7 @@ process.on('exit', killAllChildren);
  */
 export function startChild(options: { name: string; nodeArgs: readonly string[]; logFile: string; ipc?: boolean }): ChildService {
   const fd = openSync(options.logFile, 'a');
+  const spawnedAtMs = Date.now();
   let child: ChildProcess;
   try {
     child = spawn(process.execPath, [...options.nodeArgs], {
@@ -82,6 +85,7 @@ export function startChild(options: { name: string; nodeArgs: readonly string[];
   return {
     name: options.name,
     pid,
+    spawnedAtMs,
     logFile: options.logFile,
     child,
     logTail,

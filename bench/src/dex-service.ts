@@ -19,6 +19,8 @@ export interface DexTarget {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly worker: ChildService;
+  /** From spawning the first worker to its "worker listening" line (that line's timestamp). */
+  readonly workerReadyMs: number;
   /** The overlord's admin API (`http://127.0.0.1:<port>`) and its secret. */
   readonly adminUrl: string;
   readonly adminApiSecret: string;
@@ -97,11 +99,11 @@ export async function startDex(options: {
         ].flat(),
       });
       started.push(worker);
-      await worker.waitForLog('worker listening');
+      const listening = await worker.waitForLog('worker listening');
       await worker.waitForHttp(`${workerOrigin}${new URL(issuer).pathname}/health`);
-      return worker;
+      return { worker, readyMs: Number(listening.time) - worker.spawnedAtMs };
     };
-    const worker = await startWorker(origin, '');
+    const { worker, readyMs: workerReadyMs } = await startWorker(origin, '');
 
     return {
       issuer,
@@ -111,6 +113,7 @@ export async function startDex(options: {
       clientId: client.id,
       clientSecret: client.secret,
       worker,
+      workerReadyMs,
       adminUrl,
       adminApiSecret,
       newRefreshToken: () =>
@@ -124,7 +127,7 @@ export async function startDex(options: {
         }),
       async addWorker() {
         const extraOrigin = `http://127.0.0.1:${await freePort()}`;
-        return { origin: extraOrigin, worker: await startWorker(extraOrigin, `-${started.length}`) };
+        return { origin: extraOrigin, worker: (await startWorker(extraOrigin, `-${started.length}`)).worker };
       },
       stop: stopAll,
     };

@@ -15,6 +15,7 @@
  * --writer-rounds N (2), --profile (profile the worker's refresh grant instead, see README),
  * --profile-out FILE.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ import { readBenchEnv } from './env.ts';
 import { type LoadOptions, type LoadResult, type LoadScenario, runLoad } from './load.ts';
 import { type OidcProviderTarget, startOidcProvider } from './oidc-provider-service.ts';
 import { summarizeProfile } from './profile-summary.ts';
+import { type Footprint, footprintTable, residentMb } from './footprint.ts';
 import { describeTokenAnswer, percent, table } from './report.ts';
 import {
   clientCredentialsScenario,
@@ -202,13 +204,18 @@ async function dexBackends(): Promise<DexBackend[]> {
   return backends;
 }
 
-async function benchDex(backend: DexBackend): Promise<{ results: EndpointResult[]; writers: WritersResult | undefined }> {
+async function benchDex(
+  backend: DexBackend,
+): Promise<{ results: EndpointResult[]; writers: WritersResult | undefined; footprint: Footprint }> {
   const name = `dex (${backend.provider})`;
   checkInterrupted();
   say(`starting dex-overlord and dex-worker on ${backend.provider}`);
   const dex = await startDex({ dbUrl: backend.dbUrl, workDir, label: backend.provider });
   cleanups.push(() => dex.stop());
   try {
+    // Idle memory: 2 s after the worker listens, before the bench's first request.
+    await delay(2_000);
+    const idleRssMb = residentMb(dex.worker.pid, 'VmRSS');
     say(`  logging in ${connections} times for refresh tokens`);
     const tokens = await dexRefreshTokens(dex, connections);
     const target: ScenarioTarget = dex;
@@ -219,6 +226,12 @@ async function benchDex(backend: DexBackend): Promise<{ results: EndpointResult[
       await measure(name, 'client_credentials', server, clientCredentialsScenario(target), true),
       await measure(name, 'refresh_token', server, refreshTokenScenario(target, tokens), false),
     ];
+    const footprint: Footprint = {
+      target: name,
+      readyMs: dex.workerReadyMs,
+      idleRssMb,
+      peakRssMb: residentMb(dex.worker.pid, 'VmHWM'),
+    };
     let writersResult: WritersResult | undefined;
     if (writers > 0) {
       say(
@@ -246,7 +259,7 @@ async function benchDex(backend: DexBackend): Promise<{ results: EndpointResult[
         await measure(manyName, 'refresh_token', many, refreshTokenScenario(target, moreTokens), false),
       );
     }
-    return { results, writers: writersResult };
+    return { results, writers: writersResult, footprint };
   } finally {
     await dex.stop();
   }
@@ -342,6 +355,7 @@ function report(
   es256: SignRate,
   results: EndpointResult[],
   writersResults: WritersResult[],
+  footprints: Footprint[],
 ): void {
   const rs256 = (signBefore.perSecond + signAfter.perSecond) / 2;
   const rs256CpuMs = (signBefore.cpuMsPerSignature + signAfter.cpuMsPerSignature) / 2;
@@ -500,6 +514,12 @@ function report(
       'Where it goes: DEX_BENCH_PROFILE=1 npm run bench (README).',
   );
   reportWriters(writersResults);
+  print();
+  print(footprintTable(footprints));
+  print(
+    'ready: spawn to "worker listening" (the overlord has migrated and made the key already); idle: 2 s later; ' +
+      'peak: the high-water mark after discovery, JWKS, client_credentials and refresh_token load.',
+  );
   const elapsedMs = performance.now() - startedAt;
   print();
   print(`bench took ${(elapsedMs / 1000).toFixed(0)} s`);
@@ -532,6 +552,7 @@ function report(
       refreshVsSign,
       refreshTarget: REFRESH_TARGET,
       writersUnderLoad: writersResults,
+      footprints,
       elapsedMs,
     }),
   );
@@ -583,15 +604,17 @@ async function main(): Promise<void> {
   const es256 = measureSignRate('ES256', signDurationMs / 2);
   const results: EndpointResult[] = [];
   const writersResults: WritersResult[] = [];
+  const footprints: Footprint[] = [];
   for (const backend of await dexBackends()) {
     const dex = await benchDex(backend);
     results.push(...dex.results);
+    footprints.push(dex.footprint);
     if (dex.writers !== undefined) writersResults.push(dex.writers);
   }
   results.push(...(await benchOidcProvider()));
   say('signing rate again (RS256), with the servers stopped');
   const signAfter = measureSignRate('RS256', signDurationMs);
-  report(signBefore, signAfter, es256, results, writersResults);
+  report(signBefore, signAfter, es256, results, writersResults, footprints);
 }
 
 try {

@@ -1,14 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so the command works right after
-// `npm install` with no build step.
-import { setFlagsFromString } from 'node:v8';
-import { register } from 'tsx/esm/api';
+// The compiled bundle (dist/cli/, built at npm install) when it is up to date, else the sources through tsx.
+import { launch } from '@dex/shared/launch';
 
-// Prisma plans queries in a WebAssembly module. V8 compiles it quickly (Liftoff), then again,
-// optimised, on a background thread, and the process waits for that before it exits: about a
-// second of CPU that a command running a few queries never profits from. (An unknown flag is
-// ignored, so a later Node.js without this one only loses the saving.)
-setFlagsFromString('--liftoff-only');
-register();
-const { runDexctl } = await import('../src/cli/dexctl.ts');
-process.exitCode = await runDexctl(process.argv.slice(2));
+await launch({ from: import.meta.url, name: 'dexctl', bundleDir: '../dist/cli', source: '../src/cli/dexctl.ts', run: 'runDexctl' });

@@ -1,8 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so the command works right after
-// `npm install` with no build step.
-import { register } from 'tsx/esm/api';
+// The compiled bundle (dist/, built at npm install) when it is up to date, else the sources through tsx.
+import { launch } from '@dex/shared/launch';
 
-register();
-const { runOverlordCli } = await import('../src/main.ts');
-process.exitCode = await runOverlordCli(process.argv.slice(2));
+await launch({ from: import.meta.url, name: 'dex-overlord', bundleDir: '../dist', source: '../src/main.ts', run: 'runOverlordCli' });

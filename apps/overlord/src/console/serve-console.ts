@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findUp } from '@dex/shared/process';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 
 /** Where the console renderer is served on the admin listen address. */
@@ -10,7 +11,10 @@ export const CONSOLE_PATH = '/console';
  * Where `npm run build:renderer --workspace @dex/console` puts the renderer in this
  * repository; `--console-dir` points elsewhere in other layouts.
  */
-export const DEFAULT_CONSOLE_DIR = resolve(fileURLToPath(new URL('../../../console/dist/renderer', import.meta.url)));
+export const DEFAULT_CONSOLE_DIR = join(
+  findUp(import.meta.url, 'console/package.json') ?? resolve(fileURLToPath(new URL('../../..', import.meta.url))),
+  'console/dist/renderer',
+);
 
 /**
  * The page may load only its own scripts, styles and images and talk only to its own origin

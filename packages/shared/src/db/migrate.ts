@@ -43,6 +43,7 @@ import type { MigrationDirectory, MigrationList, SchemaEngine, SchemaFilter } fr
 import { createDatabase } from './create-database.ts';
 import { AppError } from '#errors/index.ts';
 import { type DatabaseProvider, parseDatabaseUrl, redactDatabaseUrl } from './database-url.ts';
+import { findUp } from '#process/find-up.ts';
 
 export interface MigrateOptions {
   /** A `--db-url`: `file:PATH` (SQLite) or `postgres://...` (PostgreSQL). */
@@ -77,7 +78,8 @@ export const MIGRATION_LOCK_FILE = 'migration_lock.toml';
 /** Name of the script inside each migration folder. */
 export const MIGRATION_FILE = 'migration.sql';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The repository (found upwards, so it holds for the sources and for a bin's bundle alike). */
+const REPO_ROOT = findUp(import.meta.url, 'prisma/migrations') ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const DEFAULT_SHADOW_URL = 'postgres://root@127.0.0.1:5432/test';
 /** Nothing in our databases is managed outside Prisma. */
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };

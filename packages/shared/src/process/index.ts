@@ -87,3 +87,4 @@ export async function runServerCli<C>(options: {
   const { config } = invocation;
   return runUntilSignal(() => options.start(config), fatal);
 }
+export { findUp } from './find-up.ts';
