@@ -75,7 +75,7 @@ export async function startDex(options: {
     let client: { id: string; secret: string };
     try {
       await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }]);
-      const created = await createClient(db.prisma, { redirectUris: [REDIRECT_URI], name: 'bench' });
+      const created = await createClient(db.prisma, { redirectUris: [REDIRECT_URI], name: 'bench', trusted: true });
       client = { id: created.client.id, secret: created.secret };
       await createUser(db.prisma, { ...USER, displayName: 'Bench User', emailVerified: true });
     } finally {

@@ -15,6 +15,8 @@ const CLIENT = {
   trustedPeers: [],
   admin: false,
   public: false,
+  trusted: false,
+  registered: false,
   createdAt: '2024-01-01T00:00:00.000Z',
   updatedAt: '2024-01-01T00:00:00.000Z',
 };

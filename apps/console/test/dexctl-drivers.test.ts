@@ -54,7 +54,7 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
     if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
   });
 
-  describe('eval "$(dexctl new-client URL)", then a client logs a user in', () => {
+  describe('eval "$(dexctl new-client --trusted URL)", then a client logs a user in', () => {
     it.each(DRIVERS)('with the %s driver (chosen through DEXCTL_* variables)', async (name) => {
       const driver = on(name);
       const env: Record<string, string> =
@@ -70,7 +70,7 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       const userId = parseAssignments(created.stdout).DEX_USER_ID;
 
       const shell = await bash(
-        'eval "$($DEXCTL new-client "$URL")" || exit 9\nprintf "%s\\n" "$DEX_APP_CLIENT_ID" "$DEX_APP_CLIENT_SECRET" "$DEX_APP_REDIRECTURL_0"',
+        'eval "$($DEXCTL new-client --trusted "$URL")" || exit 9\nprintf "%s\\n" "$DEX_APP_CLIENT_ID" "$DEX_APP_CLIENT_SECRET" "$DEX_APP_REDIRECTURL_0"',
         { ...env, URL: REDIRECT_URL },
       );
       expect(shell.stderr).toBe('');
@@ -94,6 +94,16 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       }).toString();
       const walk = await walkLogin(auth.toString(), { login: email, password });
       expect(walk.status, walk.body.slice(0, 300)).toBe(302);
+      // Without --trusted, the same login stops at the approval screen first.
+      const untrusted = await bash('eval "$($DEXCTL new-client "$URL")" || exit 9\nprintf "%s" "$DEX_APP_CLIENT_ID"', {
+        ...env,
+        URL: REDIRECT_URL,
+      });
+      const asked = new URL(auth);
+      asked.searchParams.set('client_id', untrusted.stdout);
+      const screen = await walkLogin(asked.toString(), { login: email, password });
+      expect(screen.status).toBe(302);
+      expect(new URL(screen.location ?? '', stack.issuer).pathname).toBe('/dex/approval');
       const callback = new URL(walk.location ?? '');
       expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT_URL);
       expect(callback.searchParams.get('state')).toBe('st-1');

@@ -11,7 +11,9 @@ import { bash, dexctl, STACK_FRAME } from './support/dexctl.ts';
 const PG_SERVER_URL = process.env.DEX_TEST_PG_URL;
 /** Nothing listens on port 1. */
 const UNREACHABLE_URL = 'postgres://127.0.0.1:1/x';
-const NO_DRIVER = "dexctl: no driver: give --db-url (the database) or --admin-url with --admin-secret (the overlord's admin API)\n";
+const NO_DRIVER =
+  "dexctl: no driver: give --db-url (the database), --admin-url with --admin-secret (the overlord's admin API), " +
+  "or --endpoint with --client-id and --client-secret (the worker's API, as an admin client)\n";
 const USAGE_HINT = 'Run "dexctl --help" for usage.\n';
 const COMMANDS = [
   'new-client',
@@ -358,9 +360,9 @@ describe.concurrent('dexctl usage', () => {
   it('an unknown command or flag exits 2', async () => {
     const command = await dexctl(['frobnicate']);
     expect(command).toEqual({ code: 2, stdout: '', stderr: 'dexctl: unknown command "frobnicate"\nRun "dexctl --help" for usage.\n' });
-    const flag = await dexctl(['--endpoint', 'http://x', 'version']);
+    const flag = await dexctl(['--no-such-flag', 'x', 'version']);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toBe('dexctl: unknown flag: --endpoint\nRun "dexctl --help" for usage.\n');
+    expect(flag.stderr).toBe('dexctl: unknown flag: --no-such-flag\nRun "dexctl --help" for usage.\n');
   });
 
   it('--log-debug is accepted and writes debug lines to stderr only', async () => {

@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { Database } from '@dex/shared/db';
 import { findBrowserSession } from '@dex/shared/domain/auth';
+import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
 import type { Logger } from '@dex/shared/logging';
 import { ConnectorRegistry } from './connectors/connector-registry.ts';
@@ -9,6 +10,9 @@ import { createLdapConnector } from './connectors/ldap-connector.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
 import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
+import { clientEndpoints } from './api/clients-api.ts';
+import { userEndpoints } from './api/users-api.ts';
+import { workerApiRoute } from './api/worker-api.ts';
 import type { WorkerConfig } from './env.ts';
 import { parseTrustedProxies, trustedProxyAddress } from './http/client-address.ts';
 import { WorkerMetrics } from './http/metrics.ts';
@@ -17,13 +21,15 @@ import { LoginLimits } from './http/rate-limit.ts';
 import type { WorkerRequest } from './http/request.ts';
 import { createRouter, type Route, type RouteTable } from './http/router.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
+import { WindowCounter } from './http/window-counter.ts';
 import { AccessTokenKeys } from './oidc/access-tokens.ts';
 import { authorizeRoute } from './oidc/authorize.ts';
 import { namedClientId } from './oidc/client-auth.ts';
 import { ClientWebOrigins } from './oidc/client-origins.ts';
-import { type CompleteLoginDeps, createCompleteLogin, issueCode } from './oidc/complete-login.ts';
+import { answerClient, type CompleteLoginDeps, createCompleteLogin, issueApprovedCode, issueCode } from './oidc/complete-login.ts';
 import { deviceAuthorizationRoute } from './oidc/device/device-authorization.ts';
 import { deviceCallbackRoute, deviceCodeEntryRoute, type DevicePagesDeps } from './oidc/device/device-pages.ts';
+import { approvalRoute } from './oidc/consent.ts';
 import { discoveryRoute } from './oidc/discovery.ts';
 import type { GrantDeps } from './oidc/grants/grant.ts';
 import { introspectionRoute } from './oidc/introspection.ts';
@@ -80,6 +86,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     automaticRegistration: config.enableAutomaticRegistration,
     issuer,
     issuerName: config.issuerName,
+    issuerPath,
     ssoSessionTtlMs: config.ssoSessionTtlMs,
     cookie,
     renderError,
@@ -130,6 +137,8 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     failureWindowMs: config.loginLimits.windowMs,
   };
 
+  const apiDeps = { prisma, issuer, accessTokens };
+  const workerApi = workerApiRoute(apiDeps, [...clientEndpoints(apiDeps), ...userEndpoints({ ...apiDeps, localConnectorId: 'local' })]);
   const routes = new Map<string, Route>([
     // Machine endpoints: JSON in, OAuth JSON errors out.
     ['/.well-known/openid-configuration', discoveryRoute(issuer, { registration: config.enableClientRegistration })],
@@ -168,12 +177,38 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     ['/auth/*', connectorPagesRoute(connectors)],
     ['/device', deviceCodeEntryRoute(devicePages)],
     ['/device/callback', deviceCallbackRoute(devicePages)],
+    [
+      '/approval',
+      approvalRoute({
+        prisma,
+        issuerName: config.issuerName,
+        issuerPath,
+        cookie,
+        renderError,
+        approve: (res, session) => issueApprovedCode(loginDeps, res, session),
+        deny: (res, session) =>
+          session.redirectUri === OOB_REDIRECT_URI
+            ? renderError(res, 403, 'Access denied', 'You did not allow the application to use your account.')
+            : answerClient(loginDeps, res, session, { error: 'access_denied', error_description: 'the user denied the request' }),
+      }),
+    ],
     ['/logout', logoutRoute({ prisma, issuer, issuerName: config.issuerName, issuerPath, keys, cookie, renderError })],
     // Operations.
     ['/health', healthRoute({ db: deps.db, keys, connectors })],
     ['/metrics', metricsRoute(metrics)],
+    ['/api/v1/*', workerApi],
   ]);
-  if (config.enableClientRegistration) routes.set('/registration', registrationRoute({ prisma }));
+  if (config.enableClientRegistration) {
+    const limits = config.registration ?? { perAddress: 10, windowMs: 3_600_000 };
+    routes.set(
+      '/registration',
+      registrationRoute({
+        prisma,
+        ...(limits.initialAccessToken === undefined ? {} : { initialAccessToken: limits.initialAccessToken }),
+        perAddress: new WindowCounter({ max: limits.perAddress, windowMs: limits.windowMs }),
+      }),
+    );
+  }
 
   const handler = createRouter({
     issuerPath,

@@ -79,6 +79,16 @@ const FLAGS: readonly FlagSpec[] = [
     description:
       'Comma-separated origins (https://app.example) that browsers may call the discovery, JWKS, token, userinfo, revocation, introspection and device endpoints from (CORS), besides the origins of each client\'s redirect URIs; "*" alone allows any origin.',
   },
+  {
+    name: 'registration-initial-access-token',
+    description:
+      'Require this token (Authorization: Bearer, RFC 7591 §3) to register a client; at least 16 characters. Without it registration is open.',
+  },
+  {
+    name: 'registration-max-per-ip',
+    defaultText: '10',
+    description: 'Client registrations per client address per hour; more are refused with 429 and Retry-After.',
+  },
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
 ];
@@ -104,6 +114,8 @@ const ZWorkerFlags = z.object({
   'disable-sso': zBooleanFlag.default(false),
   'enable-client-registration': zBooleanFlag.default(false),
   'enable-automatic-registration': zBooleanFlag.default(false),
+  'registration-initial-access-token': z.string().min(16, 'must be at least 16 characters').optional(),
+  'registration-max-per-ip': zPositiveInt.default(10),
   'login-max-failures': zPositiveInt.default(10),
   'login-max-failures-per-ip': zPositiveInt.default(100),
   'login-lockout': zDuration.default(15 * 60_000),
@@ -146,6 +158,8 @@ export interface WorkerConfig {
   /** Lifetime of single sign-on browser sessions; null when SSO is off. */
   ssoSessionTtlMs: number | null;
   enableClientRegistration: boolean;
+  /** Dynamic registration: the initial access token it requires (none: open), and the per-address limit per window. */
+  registration?: { initialAccessToken?: string; perAddress: number; windowMs: number };
   enableAutomaticRegistration: boolean;
   /** Failed-login limits: per account, per client address, and the window (= lockout). */
   loginLimits: { perAccount: number; perAddress: number; windowMs: number };
@@ -177,6 +191,10 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const issuer = flags.issuer;
   if (issuer.search !== '' || issuer.hash !== '') throw usageError('--issuer: must not have a query or fragment');
   if (flags.listen.pathname !== '/') throw usageError('--listen: must not have a path (the issuer path prefixes routes)');
+  const initialAccessToken = flags['registration-initial-access-token'];
+  if (initialAccessToken !== undefined && !flags['enable-client-registration']) {
+    throw usageError('--registration-initial-access-token: needs --enable-client-registration');
+  }
   if (flags.listen.protocol === 'https:' && (flags['tls-cert-file'] === undefined || flags['tls-key-file'] === undefined)) {
     throw usageError('--listen: https needs --tls-cert-file and --tls-key-file');
   }
@@ -195,6 +213,11 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       refreshTokenIdleTtlMs: flags['refresh-token-idle-ttl'],
       ssoSessionTtlMs: flags['disable-sso'] ? null : flags['sso-session-ttl'],
       enableClientRegistration: flags['enable-client-registration'],
+      registration: {
+        ...(initialAccessToken === undefined ? {} : { initialAccessToken }),
+        perAddress: flags['registration-max-per-ip'],
+        windowMs: 3_600_000,
+      },
       enableAutomaticRegistration: flags['enable-automatic-registration'],
       loginLimits: {
         perAccount: flags['login-max-failures'],

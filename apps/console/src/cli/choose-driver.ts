@@ -12,7 +12,8 @@ export type DriverChoice =
       /** `--key-period`; undefined means "that of the active key". */
       readonly keyPeriodMs: number | undefined;
     }
-  | { readonly kind: 'admin-api'; readonly url: URL; readonly secret: string };
+  | { readonly kind: 'admin-api'; readonly url: URL; readonly secret: string }
+  | { readonly kind: 'worker-api'; readonly issuer: URL; readonly clientId: string; readonly clientSecret: string };
 
 /** Where the global flag values came from: flags beat variables. */
 export interface DriverSources {
@@ -25,8 +26,14 @@ export interface DriverSources {
 /** The global flags of each driver; those of the other driver are refused on the command line. */
 const DATABASE_DRIVER_FLAGS = ['db-url', 'key-secrets', 'key-period'] as const;
 const API_DRIVER_FLAGS = ['admin-url', 'admin-secret'] as const;
+const WORKER_DRIVER_FLAGS = ['endpoint', 'client-id', 'client-secret'] as const;
+const DRIVER_FLAGS = { database: DATABASE_DRIVER_FLAGS, 'admin-api': API_DRIVER_FLAGS, 'worker-api': WORKER_DRIVER_FLAGS } as const;
+/** The flag that picks each driver. */
+const DRIVER_FLAG = { database: 'db-url', 'admin-api': 'admin-url', 'worker-api': 'endpoint' } as const;
 
-const NO_DRIVER_MESSAGE = "no driver: give --db-url (the database) or --admin-url with --admin-secret (the overlord's admin API)";
+const NO_DRIVER_MESSAGE =
+  "no driver: give --db-url (the database), --admin-url with --admin-secret (the overlord's admin API), " +
+  "or --endpoint with --client-id and --client-secret (the worker's API, as an admin client)";
 
 const ZDatabaseFlags = z.object({ 'db-url': zDbUrl, 'key-secrets': zKeySecrets.optional(), 'key-period': zDuration.optional() });
 const ZApiFlags = z.object({
@@ -38,6 +45,13 @@ const ZApiFlags = z.object({
     .transform((text) => text.trim())
     .pipe(z.string().regex(/^[\x21-\x7e]+$/, "must be the overlord's --admin-api-secret (base64 text)")),
 });
+const ZWorkerFlags = z.object({
+  endpoint: zHttpUrl.refine((url) => url.search === '' && url.hash === '' && url.username === '' && url.password === '', {
+    message: "must be the worker's issuer URL, without credentials, query or fragment",
+  }),
+  'client-id': z.string().min(1, 'must not be empty'),
+  'client-secret': z.string().min(1, 'must not be empty'),
+});
 
 /**
  * Picks the driver: `--db-url` or `--admin-url` on the command line, else `DEXCTL_DB_URL`
@@ -48,11 +62,11 @@ const ZApiFlags = z.object({
  */
 export function chooseDriver(sources: DriverSources): DriverChoice {
   const kind = chooseKind(sources);
-  const own: readonly string[] = kind === 'database' ? DATABASE_DRIVER_FLAGS : API_DRIVER_FLAGS;
-  const other: readonly string[] = kind === 'database' ? API_DRIVER_FLAGS : DATABASE_DRIVER_FLAGS;
-  const misplaced = other.find((name) => sources.flags[name] !== undefined);
-  if (misplaced !== undefined) {
-    throw usageError(`--${misplaced} is only used with ${kind === 'database' ? '--admin-url' : '--db-url'}`);
+  const own: readonly string[] = DRIVER_FLAGS[kind];
+  for (const other of ['database', 'admin-api', 'worker-api'] as const) {
+    if (other === kind) continue;
+    const misplaced = DRIVER_FLAGS[other].find((name) => sources.flags[name] !== undefined);
+    if (misplaced !== undefined) throw usageError(`--${misplaced} is only used with --${DRIVER_FLAG[other]}`);
   }
   const values: Record<string, string> = {};
   for (const name of own) {
@@ -63,6 +77,17 @@ export function chooseDriver(sources: DriverSources): DriverChoice {
     const flags = parseConfig(ZDatabaseFlags, values);
     return Object.freeze({ kind, url: flags['db-url'], keySecrets: flags['key-secrets'], keyPeriodMs: flags['key-period'] });
   }
+  if (kind === 'worker-api') {
+    for (const name of ['client-id', 'client-secret']) {
+      if (values[name] === undefined) {
+        throw usageError(
+          `--endpoint needs --${name} (or ${ENV_PREFIX}_${name.toUpperCase().replace('-', '_')}): an admin client's credentials`,
+        );
+      }
+    }
+    const flags = parseConfig(ZWorkerFlags, values);
+    return Object.freeze({ kind, issuer: flags.endpoint, clientId: flags['client-id'], clientSecret: flags['client-secret'] });
+  }
   if (values['admin-secret'] === undefined) {
     throw usageError(`--admin-url needs --admin-secret (or ${ENV_PREFIX}_ADMIN_SECRET): the overlord's --admin-api-secret`);
   }
@@ -72,17 +97,16 @@ export function chooseDriver(sources: DriverSources): DriverChoice {
 
 function chooseKind(sources: DriverSources): DriverChoice['kind'] {
   for (const level of [sources.flags, sources.env]) {
-    const hasDatabase = level['db-url'] !== undefined;
-    const hasApi = level['admin-url'] !== undefined;
-    if (hasDatabase && hasApi) {
+    const given = (['database', 'admin-api', 'worker-api'] as const).filter((kind) => level[DRIVER_FLAG[kind]] !== undefined);
+    if (given.length > 1) {
+      const names = given.map((kind) => DRIVER_FLAG[kind]);
       throw usageError(
         level === sources.flags
-          ? '--db-url and --admin-url cannot be used together: choose one driver'
-          : `${ENV_PREFIX}_DB_URL and ${ENV_PREFIX}_ADMIN_URL are both set: unset one, or choose with --db-url or --admin-url`,
+          ? `${names.map((name) => `--${name}`).join(' and ')} cannot be used together: choose one driver`
+          : `${names.map((name) => `${ENV_PREFIX}_${name.toUpperCase().replace('-', '_')}`).join(' and ')} are ${given.length === 2 ? 'both' : 'all'} set: unset ${given.length === 2 ? 'one' : 'all but one'}, or choose with ${names.map((name) => `--${name}`).join(' or ')}`,
       );
     }
-    if (hasDatabase) return 'database';
-    if (hasApi) return 'admin-api';
+    if (given[0] !== undefined) return given[0];
   }
   throw usageError(NO_DRIVER_MESSAGE);
 }

@@ -23,6 +23,7 @@ import { versionCommand } from './commands/version.ts';
 import { describeError } from './describe-error.ts';
 import type { Driver } from './driver.ts';
 import { withApiDriver } from './drivers/api-driver.ts';
+import { withWorkerApiDriver } from './drivers/worker-api-driver.ts';
 import { commandUsage, ENV_PREFIX, GLOBAL_FLAGS, PROGRAM, programUsage } from './usage.ts';
 
 /** Exit statuses: done, the operation failed, bad usage. */
@@ -132,6 +133,10 @@ async function dispatch(argv: readonly string[], io: DexctlIo): Promise<number> 
     async withDriver<T>(use: (driver: Driver) => Promise<T>): Promise<T> {
       const choice = chooseDriver({ flags: flagValues, env: envValues });
       if (choice.kind === 'admin-api') return withApiDriver({ url: choice.url, secret: choice.secret, debug }, use);
+      if (choice.kind === 'worker-api') {
+        const { issuer, clientId, clientSecret } = choice;
+        return withWorkerApiDriver({ issuer, clientId, clientSecret, debug }, use);
+      }
       // Loaded only for --db-url: the admin API driver does without Prisma.
       const { withDatabaseDriver } = await import('./drivers/database-driver.ts');
       return withDatabaseDriver({ url: choice.url, keySecrets: choice.keySecrets, keyPeriodMs: choice.keyPeriodMs, debug }, use);

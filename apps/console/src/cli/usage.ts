@@ -25,6 +25,18 @@ export const GLOBAL_FLAGS: readonly GlobalFlagSpec[] = [
     description: "The overlord's --admin-api-secret, for --admin-url. Prefer the environment variable: flags show in the process list.",
   },
   {
+    name: 'endpoint',
+    placeholder: 'URL',
+    description:
+      "Worker API driver (as dex v0): the worker's issuer URL, such as http://127.0.0.1:5556/dex; with an admin client's --client-id and --client-secret.",
+  },
+  { name: 'client-id', placeholder: 'ID', description: 'For --endpoint: the id of an admin client (dexctl new-client --admin).' },
+  {
+    name: 'client-secret',
+    placeholder: 'SECRET',
+    description: "For --endpoint: that client's secret. Prefer the environment variable: flags show in the process list.",
+  },
+  {
     name: 'key-secrets',
     placeholder: 'SECRETS',
     description: "Database driver, rotate-keys: the overlord's --key-secrets (the first encrypts the new key).",
@@ -45,11 +57,13 @@ export const GLOBAL_FLAGS: readonly GlobalFlagSpec[] = [
 ];
 
 const DESCRIPTION = [
-  'Manages a dex installation from scripts, through one of two drivers:',
+  'Manages a dex installation from scripts, through one of three drivers:',
   '  --db-url URL      directly in the database the overlord migrated',
   "  --admin-url URL   through the overlord's admin API, with --admin-secret",
+  "  --endpoint URL    through the worker's API v1 at that issuer, with an admin client's",
+  '                    --client-id and --client-secret (clients and users only)',
   'Give exactly one (a flag beats a DEXCTL_* variable). Every command prints the same',
-  'with both drivers: text by default, one JSON document with --json.',
+  'with every driver: text by default, one JSON document with --json.',
   'Exit status: 0 done, 1 the operation failed (reason on stderr), 2 usage error.',
 ].join('\n');
 

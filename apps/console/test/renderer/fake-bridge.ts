@@ -43,6 +43,8 @@ export function makeClient(overrides: Partial<TClient> = {}): TClient {
     trustedPeers: [],
     admin: false,
     public: false,
+    trusted: false,
+    registered: false,
     createdAt: iso(NOW - 48 * HOUR),
     updatedAt: iso(NOW - 48 * HOUR),
     ...overrides,

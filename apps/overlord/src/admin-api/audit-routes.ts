@@ -3,8 +3,8 @@ import { AUDIT_API_PATHS, type TAuditEventList, ZListAuditEventsQuery } from '@d
 import type { PrismaDb } from '@dex/shared/db';
 import { listAuditEvents } from '@dex/shared/domain/audit';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from './page-cursor.ts';
-import { parseQuery } from './parse-request.ts';
+import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
+import { parseQuery } from '@dex/shared/admin-api/requests';
 
 export interface AuditRoutesDeps {
   prisma: PrismaDb;

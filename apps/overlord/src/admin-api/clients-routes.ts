@@ -18,8 +18,8 @@ import { createClient, deleteClient, findClient, listClients, rotateClientSecret
 import { AppError } from '@dex/shared/errors';
 import { locals } from '@dex/shared/http';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from './page-cursor.ts';
-import { parseBody, parseQuery } from './parse-request.ts';
+import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
+import { parseBody, parseQuery } from '@dex/shared/admin-api/requests';
 
 export interface ClientsRoutesDeps {
   prisma: PrismaDb;

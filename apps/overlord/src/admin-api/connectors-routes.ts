@@ -24,7 +24,7 @@ import {
   validateConnectorConfigs,
 } from '@dex/shared/domain/connectors';
 import { AppError } from '@dex/shared/errors';
-import { parseBody } from './parse-request.ts';
+import { parseBody } from '@dex/shared/admin-api/requests';
 
 export interface ConnectorsRoutesDeps {
   prisma: PrismaDb;

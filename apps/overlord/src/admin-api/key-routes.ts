@@ -4,7 +4,7 @@ import { toRotateKeysResult, toSigningKeyView } from '@dex/shared/admin-api/view
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
 import { listSigningKeys, nextRotationAt, rotateSigningKeysOnDemand } from '@dex/shared/domain/keys';
-import { parseBody } from './parse-request.ts';
+import { parseBody } from '@dex/shared/admin-api/requests';
 
 export interface KeyRoutesDeps {
   prisma: PrismaDb;

@@ -12,8 +12,8 @@ import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
 import { createUser, disableUser, enableUser, listUsers, requireUserDetails, revokeUserTokens, updateUser } from '@dex/shared/domain/users';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from './page-cursor.ts';
-import { parseBody, parseQuery } from './parse-request.ts';
+import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
+import { parseBody, parseQuery } from '@dex/shared/admin-api/requests';
 
 export interface UserRoutesDeps {
   prisma: PrismaDb;

@@ -12,6 +12,15 @@ export interface ConnectorRegistryOptions {
   logger: Logger;
   /** How often the worker may check the database for connector changes (default 1 s). */
   checkEveryMs?: number;
+  /** How long a connector's health, as the login page saw it, is reused (default 10 s). */
+  healthMaxAgeMs?: number;
+  /** How long the login page waits for a connector's health check before calling it unavailable (default 1.5 s). */
+  healthWaitMs?: number;
+}
+
+interface SeenHealth {
+  ok: boolean;
+  at: number;
 }
 
 /**
@@ -25,6 +34,8 @@ export class ConnectorRegistry {
   #version: string | null = null;
   #checkedAt = 0;
   #refreshing: Promise<Connector[]> | null = null;
+  readonly #health = new WeakMap<Connector, SeenHealth>();
+  readonly #checking = new WeakMap<Connector, Promise<boolean>>();
 
   constructor(options: ConnectorRegistryOptions) {
     this.#options = options;
@@ -37,6 +48,48 @@ export class ConnectorRegistry {
       this.#refreshing = null;
     });
     return this.#refreshing;
+  }
+
+  /**
+   * Whether each connector can log users in now, for the login page: its health check (an
+   * upstream discovery, an LDAP bind), run at most once per `healthMaxAgeMs` and awaited at most
+   * `healthWaitMs` (a check still running then counts as unavailable this time). A connector
+   * without a check is available.
+   */
+  async availability(connectors: readonly Connector[], now = Date.now()): Promise<ReadonlyMap<string, boolean>> {
+    const wait = this.#options.healthWaitMs ?? 1_500;
+    const entries = await Promise.all(
+      connectors.map(async (connector): Promise<[string, boolean]> => {
+        const seen = this.#health.get(connector);
+        if (seen !== undefined && now - seen.at < (this.#options.healthMaxAgeMs ?? 10_000)) return [connector.id, seen.ok];
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), wait);
+        });
+        const ok = await Promise.race([this.#check(connector), late]);
+        clearTimeout(timer);
+        return [connector.id, ok];
+      }),
+    );
+    return new Map(entries);
+  }
+
+  #check(connector: Connector): Promise<boolean> {
+    let pending = this.#checking.get(connector);
+    if (pending === undefined) {
+      pending = (connector.checkHealth?.() ?? Promise.resolve())
+        .then(
+          () => true,
+          () => false,
+        )
+        .then((ok) => {
+          this.#health.set(connector, { ok, at: Date.now() });
+          this.#checking.delete(connector);
+          return ok;
+        });
+      this.#checking.set(connector, pending);
+    }
+    return pending;
   }
 
   async find(id: string): Promise<Connector | undefined> {

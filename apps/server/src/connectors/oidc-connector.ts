@@ -8,7 +8,7 @@ import type { TConnectorLoginFailure, WorkerMetrics } from '#http/metrics.ts';
 import { param } from '#http/params.ts';
 import type { WorkerRequest } from '#http/request.ts';
 import { redirect, type WorkerResponse } from '#http/respond.ts';
-import { redirectWithParams } from '#oidc/redirect.ts';
+import { answerClient } from '#oidc/complete-login.ts';
 import { identityFromClaims, needsUserinfo } from './oidc-identity.ts';
 import type { Connector, ConnectorContext } from './types.ts';
 import { describeUpstreamError, UpstreamDiscovery } from './upstream-discovery.ts';
@@ -88,11 +88,9 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       context.renderError(res, 403, 'Login cancelled', `The login at "${config.id}" was cancelled or refused.`);
       return;
     }
-    redirectWithParams(res, session.redirectUri, {
+    answerClient(context, res, session, {
       error: 'access_denied',
       error_description: 'the user denied the login at the upstream identity provider',
-      state: session.clientState ?? undefined,
-      iss: context.issuer,
     });
   }
 

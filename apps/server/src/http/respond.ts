@@ -25,18 +25,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, cac
  * Content-Security-Policy (no scripts, no framing), and no `Referer` (the URLs of the login
  * pages carry session ids). Machine answers carry only `nosniff` (the router sets it).
  */
-function setPageHeaders(res: ServerResponse): void {
+function setPageHeaders(res: ServerResponse, csp = PAGE_CSP): void {
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Content-Security-Policy', PAGE_CSP);
+  res.setHeader('Content-Security-Policy', csp);
 }
 
 /**
- * Sends an HTML page. Pages that carry a code, a CSRF token or a form are never cached.
+ * Sends an HTML page. Pages that carry a code, a CSRF token or a form are never cached. A
+ * page with an inline script names it in its own `csp` (see `pageCsp`).
  * @example sendHtml(res, 200, renderChooserPage(...));
  */
-export function sendHtml(res: ServerResponse, status: number, page: string, options: { noStore?: boolean } = {}): void {
-  setPageHeaders(res);
+export function sendHtml(res: ServerResponse, status: number, page: string, options: { noStore?: boolean; csp?: string } = {}): void {
+  setPageHeaders(res, options.csp);
   res.statusCode = status;
   if (options.noStore) res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Type', 'text/html; charset=utf-8');

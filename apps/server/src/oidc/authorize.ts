@@ -14,18 +14,30 @@ import { checkClient } from './checks/check-client.ts';
 import { checkPkce } from './checks/check-pkce.ts';
 import { checkPrompt } from './checks/check-prompt.ts';
 import { checkRedirectUri } from './checks/check-redirect-uri.ts';
+import { checkRequestObject } from './checks/check-request-object.ts';
+import { checkResponseMode } from './checks/check-response-mode.ts';
 import { checkResponseType } from './checks/check-response-type.ts';
 import { checkScope } from './checks/check-scope.ts';
 import type { IdentifiedLogin } from './complete-login.ts';
+import { needsConsent } from './consent.ts';
 import { deviceCallbackUri } from './device/device-pages.ts';
-import { redirectWithParams } from './redirect.ts';
+import { type ResponseMode, respondToClient } from './redirect.ts';
 
 /**
  * The checks of an authorization request, in order (reference §2.2, modernised). The first
  * two fail with an error page; once the redirect URI is trusted, failures go back to the
  * client as `?error=`.
  */
-const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [checkClient, checkRedirectUri, checkResponseType, checkScope, checkPkce, checkPrompt];
+const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
+  checkClient,
+  checkRedirectUri,
+  checkResponseMode,
+  checkRequestObject,
+  checkResponseType,
+  checkScope,
+  checkPkce,
+  checkPrompt,
+];
 
 export interface AuthorizeDeps {
   prisma: PrismaDb;
@@ -54,23 +66,35 @@ function authorize(deps: AuthorizeDeps) {
   return async (req: WorkerRequest, res: ServerResponse): Promise<void> => {
     const params: AuthorizeParams = singleParams(req.params);
     const request: AuthorizeRequest = { params };
+    /** Answers the client at its (trusted) redirect URI, in the response mode it asked for. */
+    const answer = (redirectUri: string, mode: ResponseMode, fields: { error: string; error_description: string }) =>
+      respondToClient(res, {
+        redirectUri,
+        mode,
+        issuerName: deps.issuerName,
+        params: { ...fields, state: params.state, iss: deps.issuer },
+      });
     try {
       for (const check of AUTHORIZE_CHECKS) await check(request, checkDeps);
     } catch (error) {
       if (!(error instanceof AuthorizeError)) throw error;
       if (error.redirect && request.redirectUri !== undefined) {
-        redirectWithParams(res, request.redirectUri, { ...error.toOAuthJSON(), state: params.state, iss: deps.issuer });
+        answer(request.redirectUri, request.responseMode ?? 'query', error.toOAuthJSON());
       } else {
         deps.renderError(res, 400, 'Invalid request', `The application sent an invalid login request: ${error.message}.`);
       }
       return;
     }
-    const { client, redirectUri, scopes } = request;
-    if (client === undefined || redirectUri === undefined || scopes === undefined) throw new Error('authorize checks incomplete');
+    const { client, redirectUri, scopes, responseMode } = request;
+    if (client === undefined || redirectUri === undefined || scopes === undefined || responseMode === undefined) {
+      throw new Error('authorize checks incomplete');
+    }
     const sessionOptions = {
       clientId: client.id,
       redirectUri,
       redirectUriGiven: request.redirectUriGiven ?? true,
+      responseMode,
+      forceConsent: request.prompts?.has('consent') ?? false,
       scopes,
       ...(params.state === undefined ? {} : { clientState: params.state }),
       ...(params.nonce === undefined || params.nonce === '' ? {} : { nonce: params.nonce }),
@@ -85,6 +109,10 @@ function authorize(deps: AuthorizeDeps) {
     const tooOld =
       sso !== null && request.maxAgeSeconds !== undefined && Date.now() - sso.authTime.getTime() > request.maxAgeSeconds * 1000;
     if (sso !== null && !mustAuthenticate && !tooOld) {
+      if (prompts.has('none') && (await needsConsent(deps.prisma, { client, userId: sso.userId, scopes, force: false }))) {
+        answer(redirectUri, responseMode, { error: 'consent_required', error_description: 'the user has not approved this application' });
+        return;
+      }
       const session = await createAuthSession(deps.prisma, { ...sessionOptions, connectorId: sso.connectorId });
       await deps.issueCode(res, session, {
         userId: sso.userId,
@@ -95,11 +123,9 @@ function authorize(deps: AuthorizeDeps) {
       return;
     }
     if (prompts.has('none')) {
-      redirectWithParams(res, redirectUri, {
+      answer(redirectUri, responseMode, {
         error: 'login_required',
         error_description: sso === null ? 'the user is not logged in' : 'the login is older than max_age',
-        state: params.state,
-        iss: deps.issuer,
       });
       return;
     }
@@ -118,15 +144,11 @@ function authorize(deps: AuthorizeDeps) {
     }
     if (connector === undefined) {
       if (chosenId !== undefined && chosenId !== '') {
-        redirectWithParams(res, redirectUri, {
-          error: 'invalid_request',
-          error_description: `unknown connector_id: ${chosenId}`,
-          state: params.state,
-          iss: deps.issuer,
-        });
+        answer(redirectUri, responseMode, { error: 'invalid_request', error_description: `unknown connector_id: ${chosenId}` });
         return;
       }
       const base = new URLSearchParams(params);
+      const available = await deps.connectors.availability(connectors);
       sendHtml(
         res,
         200,
@@ -135,7 +157,8 @@ function authorize(deps: AuthorizeDeps) {
           links: connectors.map((c) => {
             const query = new URLSearchParams(base);
             query.set('connector_id', c.id);
-            return { id: c.id, displayName: c.displayName, url: `${deps.issuerPath}/auth?${query.toString()}` };
+            const url = `${deps.issuerPath}/auth?${query.toString()}`;
+            return { id: c.id, displayName: c.displayName, url, available: available.get(c.id) ?? true };
           }),
         }),
       );

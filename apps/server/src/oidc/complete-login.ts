@@ -2,18 +2,20 @@ import type { ServerResponse } from 'node:http';
 import type { PrismaDb } from '@dex/shared/db';
 import {
   type AuthSessionRecord,
+  awaitConsent,
   type ConnectorIdentity,
   createBrowserSession,
   findAuthSession,
   identifyAuthSession,
 } from '@dex/shared/domain/auth';
-import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
+import { findClient, OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
 import { createUser, findUserByRemoteIdentity, LOCAL_CONNECTOR_ID, normalizeEmail, type UserRecord } from '@dex/shared/domain/users';
-import { sendHtml } from '#http/respond.ts';
+import { redirect, sendHtml } from '#http/respond.ts';
 import { type SessionCookieOptions, setSessionCookie } from '#http/session-cookie.ts';
 import type { RenderError } from '#pages/error-page.ts';
 import { renderOobPage } from '#pages/oob-page.ts';
-import { redirectWithParams } from './redirect.ts';
+import { approvalPath, needsConsent } from './consent.ts';
+import { type ResponseMode, respondToClient } from './redirect.ts';
 
 export interface CompleteLoginDeps {
   prisma: PrismaDb;
@@ -21,6 +23,8 @@ export interface CompleteLoginDeps {
   automaticRegistration: boolean;
   issuer: string;
   issuerName: string;
+  /** The issuer URL's path (`/dex`), for the approval screen's URL. */
+  issuerPath: string;
   /** Single sign-on: how long a browser session lasts, or null when SSO is off. */
   ssoSessionTtlMs: number | null;
   cookie: SessionCookieOptions;
@@ -38,8 +42,10 @@ const EXPIRED = 'This login request is no longer valid. Go back to the applicati
 
 /**
  * Records who logged in on the authorization session, issues the single-use code and hands
- * it to the client: a redirect with `code`, `state` and `iss`, or, for the out-of-band
- * redirect URI, a page that shows the code (reference §2.11).
+ * it to the client: in its response mode with `code`, `state` and `iss`, or, for the
+ * out-of-band redirect URI, a page that shows the code (reference §2.11). When the user has
+ * to approve the client first (see `needsConsent`), the session waits for it and the browser
+ * goes to the approval screen instead.
  */
 export async function issueCode(
   deps: CompleteLoginDeps,
@@ -47,7 +53,37 @@ export async function issueCode(
   session: AuthSessionRecord,
   login: IdentifiedLogin,
 ): Promise<void> {
-  const code = await identifyAuthSession(deps.prisma, { sessionId: session.id, ...login });
+  const client = await findClient(deps.prisma, session.clientId);
+  if (client === null) {
+    deps.renderError(res, 400, 'Login expired', EXPIRED);
+    return;
+  }
+  if (await needsConsent(deps.prisma, { client, userId: login.userId, scopes: session.scopes, force: session.forceConsent })) {
+    if (await awaitConsent(deps.prisma, { sessionId: session.id, ...login })) redirect(res, approvalPath(deps.issuerPath, session.id));
+    else deps.renderError(res, 400, 'Login expired', EXPIRED);
+    return;
+  }
+  deliverCode(deps, res, session, await identifyAuthSession(deps.prisma, { sessionId: session.id, ...login }));
+}
+
+/** Issues the code of a session the user approved on the approval screen, and hands it to the client. */
+export async function issueApprovedCode(deps: CompleteLoginDeps, res: ServerResponse, session: AuthSessionRecord): Promise<void> {
+  const { userId, connectorId, identity } = session;
+  const code =
+    userId === null || connectorId === null || identity === null
+      ? null
+      : await identifyAuthSession(deps.prisma, {
+          sessionId: session.id,
+          userId,
+          connectorId,
+          identity,
+          ...(session.authTime === null ? {} : { authTime: session.authTime }),
+          from: 'CONSENT',
+        });
+  deliverCode(deps, res, session, code);
+}
+
+function deliverCode(deps: CompleteLoginDeps, res: ServerResponse, session: AuthSessionRecord, code: string | null): void {
   if (code === null) {
     deps.renderError(res, 400, 'Login expired', EXPIRED);
     return;
@@ -56,7 +92,22 @@ export async function issueCode(
     sendHtml(res, 200, renderOobPage({ issuerName: deps.issuerName, code }), { noStore: true });
     return;
   }
-  redirectWithParams(res, session.redirectUri, { code, state: session.clientState ?? undefined, iss: deps.issuer });
+  answerClient(deps, res, session, { code });
+}
+
+/** Sends an authorization response (a code or an error) to the session's client, in its response mode. */
+export function answerClient(
+  deps: { issuer: string; issuerName: string },
+  res: ServerResponse,
+  session: AuthSessionRecord,
+  params: Record<string, string>,
+): void {
+  respondToClient(res, {
+    redirectUri: session.redirectUri,
+    mode: session.responseMode as ResponseMode,
+    issuerName: deps.issuerName,
+    params: { ...params, state: session.clientState ?? undefined, iss: deps.issuer },
+  });
 }
 
 type ResolvedUser = UserRecord | { problem: { title: string; message: string } };
@@ -118,12 +169,7 @@ export function createCompleteLogin(deps: CompleteLoginDeps) {
       return;
     }
     if (user.disabled) {
-      redirectWithParams(res, session.redirectUri, {
-        error: 'access_denied',
-        error_description: 'the account is disabled',
-        state: session.clientState ?? undefined,
-        iss: deps.issuer,
-      });
+      answerClient(deps, res, session, { error: 'access_denied', error_description: 'the account is disabled' });
       return;
     }
     const login: IdentifiedLogin = { userId: user.id, connectorId: options.connectorId, identity: options.identity, authTime: new Date() };

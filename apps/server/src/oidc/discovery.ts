@@ -1,10 +1,15 @@
 import { SUPPORTED_SCOPES } from './checks/check-scope.ts';
 import { type JsonDocument, jsonDocumentRoute } from '#http/json-document.ts';
 import type { Route } from '#http/router.ts';
+import { RESPONSE_MODES } from './redirect.ts';
+import { SCOPE_CLAIMS } from './scope-claims.ts';
 import { SUPPORTED_GRANT_TYPES } from './token-endpoint.ts';
 
-/** Claims the worker can put in ID tokens. */
-const CLAIMS_SUPPORTED = ['iss', 'sub', 'aud', 'iat', 'exp', 'auth_time', 'nonce', 'at_hash', 'azp', 'name', 'email', 'email_verified'];
+/** Claims the worker can put in ID tokens and userinfo answers. */
+const CLAIMS_SUPPORTED = [
+  ...['iss', 'sub', 'aud', 'iat', 'exp', 'auth_time', 'nonce', 'at_hash', 'azp'],
+  ...Object.values(SCOPE_CLAIMS).flat(),
+];
 
 /**
  * The OpenID Provider metadata (OIDC Discovery 1.0 §3): only what this worker really does.
@@ -24,7 +29,7 @@ export function providerMetadata(issuer: string, options: { registration: boolea
     device_authorization_endpoint: `${issuer}/device/code`,
     ...(options.registration ? { registration_endpoint: `${issuer}/registration` } : {}),
     response_types_supported: ['code'],
-    response_modes_supported: ['query'],
+    response_modes_supported: RESPONSE_MODES,
     grant_types_supported: SUPPORTED_GRANT_TYPES,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256', 'ES256'],

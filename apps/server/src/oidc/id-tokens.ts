@@ -3,6 +3,7 @@ import { sha256Digest } from '@dex/shared/crypto';
 import type { ActiveSigningKey } from '@dex/shared/domain/keys';
 import type { UserRecord } from '@dex/shared/domain/users';
 import { CROSS_CLIENT_PREFIX } from './checks/check-scope.ts';
+import { scopeClaims } from './scope-claims.ts';
 
 /**
  * The audience of an ID token (reference §7.9): the client itself, unless cross-client
@@ -31,7 +32,7 @@ export interface IdTokenOptions {
   accessToken: string;
   nonce?: string | null;
   authTime?: Date | null;
-  /** The `groups` claim, when the `groups` scope was granted (reference §7.8). */
+  /** The groups the connector reported, for the `groups` claim when the `groups` scope was granted (reference §7.8). */
   groups?: readonly string[];
   ttlMs: number;
   now: number;
@@ -68,21 +69,17 @@ export function signJwt(key: ActiveSigningKey, claims: Record<string, unknown>):
 }
 
 /**
- * Signs an ID token: claims as reference §7.8 (`name`, `email`, `email_verified` as a
- * boolean), plus `auth_time`, `at_hash` and, for cross-client requests, `azp`.
+ * Signs an ID token: the user claims its scopes release (`scopeClaims`: `openid` alone gives
+ * none; dex v0 put `name` and `email` in every token), plus `auth_time`, `at_hash` and, for
+ * cross-client requests, `azp`.
  */
 export function signIdToken(options: IdTokenOptions): Promise<string> {
   const { user } = options;
   const { aud, azp } = audienceFor(options.clientId, options.scopes);
-  const claims: Record<string, unknown> = { at_hash: atHash(options.accessToken), name: user.displayName };
-  if (user.email !== '') {
-    claims.email = user.email;
-    claims.email_verified = user.emailVerified;
-  }
+  const claims: Record<string, unknown> = { at_hash: atHash(options.accessToken), ...scopeClaims(user, options.scopes, options.groups) };
   if (options.nonce) claims.nonce = options.nonce;
   if (options.authTime) claims.auth_time = Math.floor(options.authTime.getTime() / 1000);
   if (azp !== undefined) claims.azp = azp;
-  if (options.groups !== undefined) claims.groups = [...options.groups];
   claims.iss = options.issuer;
   claims.sub = user.id;
   claims.aud = aud;

@@ -1,8 +1,12 @@
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
+import { safeEqual } from '@dex/shared/crypto';
 import { createClient, redirectUriProblem } from '@dex/shared/domain/clients';
 import { OAuthError } from '@dex/shared/errors';
+import type { WindowCounter } from '#http/window-counter.ts';
+import type { WorkerRequest } from '#http/request.ts';
 import { sendJson } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
 import { SUPPORTED_GRANT_TYPES } from './token-endpoint.ts';
@@ -58,23 +62,58 @@ function validate(body: unknown) {
   return { ...metadata, token_endpoint_auth_method: method };
 }
 
+export interface RegistrationDeps {
+  prisma: PrismaDb;
+  /** `--registration-initial-access-token`: when set, registering takes `Authorization: Bearer <it>`. */
+  initialAccessToken?: string;
+  /** Registrations per client address (`--registration-max-per-ip` per hour). */
+  perAddress: WindowCounter;
+}
+
+const BEARER = /^bearer +(\S+) *$/i;
+
+/**
+ * The registration's gates, before its body is read for meaning: the per-address limit (429
+ * with `Retry-After`; every attempt counts), then the initial access token when one is set
+ * (RFC 7591 §3: missing or wrong is 401 `invalid_token`, compared in constant time).
+ */
+function admit(deps: RegistrationDeps, req: WorkerRequest, res: ServerResponse): void {
+  const address = req.clientAddress;
+  const blockedForMs = deps.perAddress.blockedForMs(address);
+  if (blockedForMs > 0) {
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(blockedForMs / 1000))));
+    throw new OAuthError('temporarily_unavailable', 'too many client registrations from this address; try again later', { status: 429 });
+  }
+  deps.perAddress.record(address);
+  if (deps.initialAccessToken === undefined) return;
+  const presented = BEARER.exec(req.header('authorization') ?? '')?.[1];
+  if (presented === undefined || !safeEqual(presented, deps.initialAccessToken)) {
+    throw new OAuthError('invalid_token', 'registering a client needs a valid initial access token');
+  }
+}
+
 /**
  * `POST <issuer>/registration`: OAuth 2.0 Dynamic Client Registration (RFC 7591), enabled by
- * `--enable-client-registration` as in dex v0 (reference §2.12). Registered clients are
- * always confidential and never admin; the secret is returned once. Errors are RFC 7591
- * §3.2.2's (`invalid_redirect_uri`, `invalid_client_metadata`).
- * @example routes.set('/registration', registrationRoute({ prisma }));
+ * `--enable-client-registration` as in dex v0 (reference §2.12), limited per client address
+ * and, with `--registration-initial-access-token`, only for holders of that token. Registered
+ * clients are always confidential, never admin, and always show the approval screen; the
+ * secret is returned once. Errors are RFC 7591 §3.2.2's (`invalid_redirect_uri`,
+ * `invalid_client_metadata`).
+ * @example routes.set('/registration', registrationRoute({ prisma, perAddress }));
  */
-export function registrationRoute(deps: { prisma: PrismaDb }): Route {
+export function registrationRoute(deps: RegistrationDeps): Route {
   return {
     methods: ['POST'],
     errors: 'json',
+    ...(deps.initialAccessToken === undefined ? {} : { challenge: 'bearer' as const }),
     body: 'json',
     bodyRequired: true,
     async handle(req, res) {
+      admit(deps, req, res);
       const metadata = validate(req.json);
       const { client, secret } = await createClient(deps.prisma, {
         redirectUris: metadata.redirect_uris,
+        registered: true,
         ...(metadata.client_name === undefined ? {} : { name: metadata.client_name }),
         ...(metadata.logo_uri === undefined ? {} : { logoUri: metadata.logo_uri }),
         ...(metadata.client_uri === undefined ? {} : { clientUri: metadata.client_uri }),

@@ -5,7 +5,8 @@ import type { WorkerRequest } from '#http/request.ts';
 import { sendEmpty, sendJson } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
 import { findAccessTokenSubject } from './access-token-subject.ts';
-import type { AccessTokenKeys } from './access-tokens.ts';
+import type { AccessTokenClaims, AccessTokenKeys } from './access-tokens.ts';
+import { scopeClaims } from './scope-claims.ts';
 
 /** What the userinfo endpoint needs from the worker. */
 export interface UserinfoDeps {
@@ -38,10 +39,21 @@ function readAccessToken(req: WorkerRequest): string | undefined {
 }
 
 /**
+ * The groups of a token's grant: what the connector reported at the login its grant (`gid`)
+ * started from, recorded on the authorization session; none when that record is gone.
+ */
+async function grantGroups(prisma: PrismaDb, claims: AccessTokenClaims): Promise<string[]> {
+  if (claims.gid === undefined) return [];
+  const row = await prisma.authSession.findUnique({ where: { id: claims.gid }, select: { identity: true } });
+  if (row === null || row.identity === null) return [];
+  const groups: unknown = (JSON.parse(row.identity) as { groups?: unknown }).groups;
+  return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [];
+}
+
+/**
  * `GET|POST <issuer>/userinfo` (OIDC Core §5.3). The token must verify, be unrevoked and speak
  * for an enabled user (a client-credentials token has none) and carry `openid`. Claims follow the
- * granted scopes (§5.4): `name` with `profile`, `email` and `email_verified` with `email`
- * (dex v0 put both in every ID token; the ID token still does). Errors carry RFC 6750 §3
+ * granted scopes (§5.4), as in the ID token (`scopeClaims`). Errors carry RFC 6750 §3
  * challenges; a request without any token gets the bare challenge, no error code (§3.1).
  * @example routes.set('/userinfo', userinfoRoute({ prisma, issuer, accessTokens }));
  */
@@ -68,13 +80,8 @@ export function userinfoRoute(deps: UserinfoDeps): Route {
       if (subject.kind === 'client') throw new OAuthError('invalid_token', 'the access token was issued to a client, not to a user');
       if (!claims.scopes.includes('openid')) throw new OAuthError('insufficient_scope', "the access token lacks the 'openid' scope");
       const { user } = subject;
-      const body: Record<string, unknown> = { sub: user.id };
-      if (claims.scopes.includes('profile') && user.displayName !== '') body.name = user.displayName;
-      if (claims.scopes.includes('email') && user.email !== '') {
-        body.email = user.email;
-        body.email_verified = user.emailVerified;
-      }
-      sendJson(res, 200, body);
+      const groups = claims.scopes.includes('groups') ? await grantGroups(deps.prisma, claims) : undefined;
+      sendJson(res, 200, { sub: user.id, ...scopeClaims(user, claims.scopes, groups) });
     },
   };
 }

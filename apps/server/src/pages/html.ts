@@ -42,6 +42,7 @@ input:focus,button:focus,a:focus{outline:3px solid var(--accent);outline-offset:
 button,.button{display:block;width:100%;margin-top:1.25rem;padding:.65rem;font:inherit;font-weight:600;text-align:center;text-decoration:none;color:#fff;background:var(--accent);border:0;border-radius:8px;cursor:pointer}
 ul.connectors{list-style:none;padding:0;margin:0}ul.connectors li+li{margin-top:.75rem}
 .error{color:var(--err);font-weight:600}
+.unavailable{color:var(--muted);background:transparent;border:1px dashed var(--border);cursor:not-allowed}
 `;
 
 /**
@@ -50,14 +51,29 @@ ul.connectors{list-style:none;padding:0;margin:0}ul.connectors li+li{margin-top:
  * `form-action` is left open on purpose: browsers apply it to the redirect that follows a
  * login POST, which must reach the client's redirect URI.
  */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "img-src 'self' data:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
+export const PAGE_CSP = pageCsp();
+
+/** The hash-source of an inline `<style>` or `<script>` (CSP Level 2). */
+function hashSource(text: string): string {
+  return `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+}
+
+/**
+ * The page CSP, plus the inline scripts a page needs, each allowed by its hash alone
+ * (`script-src` stays closed to everything else).
+ */
+export function pageCsp(options: { scripts?: readonly string[] } = {}): string {
+  const scripts = options.scripts ?? [];
+  return [
+    "default-src 'none'",
+    `style-src ${hashSource(STYLE)}`,
+    ...(scripts.length === 0 ? [] : [`script-src ${scripts.map(hashSource).join(' ')}`]),
+    "img-src 'self' data:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
 
 /** The page frame shared by every screen of the worker. */
 export function layout(options: { title: string; issuerName: string; body: SafeHtml }): string {

@@ -159,6 +159,8 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
     return { ...result, client, verifier };
   }
 
+  let lastAccessToken = '';
+
   async function idTokenClaims(flow: { client: TestClient; verifier: string; location: URL | null }) {
     expect(flow.location?.origin).toBe(RP_ORIGIN);
     const code = flow.location?.searchParams.get('code');
@@ -170,7 +172,8 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
       redirect_uri: flow.client.redirectUri,
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { id_token: string };
+    const body = (await response.json()) as { id_token: string; access_token: string };
+    lastAccessToken = body.access_token;
     return (await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${stack.issuer}/keys`)), { issuer: stack.issuer })).payload;
   }
 
@@ -198,6 +201,11 @@ describe.each(testProviders(process.env))('ldap connector against a real slapd (
     expect([...((identity.groups as string[]) ?? [])].sort()).toEqual([`cn=admins,${GROUPS}`, `cn=developers,${GROUPS}`]);
     // The groups scope was granted, so the ID token carries them (reference §7.8).
     expect([...((claims.groups as string[]) ?? [])].sort()).toEqual([`cn=admins,${GROUPS}`, `cn=developers,${GROUPS}`]);
+    // And so does userinfo, with the profile claims the directory gave.
+    const userinfo = await fetch(`${stack.issuer}/userinfo`, { headers: { authorization: `Bearer ${lastAccessToken}` } });
+    const info = (await userinfo.json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ sub: claims.sub, name: 'Jane Doe', preferred_username: 'jane@ldap.example', email: 'jane@ldap.example' });
+    expect([...((info.groups as string[]) ?? [])].sort()).toEqual([`cn=admins,${GROUPS}`, `cn=developers,${GROUPS}`]);
 
     // The second login maps to the same user.
     expect((await idTokenClaims(await login('ldap', 'jane', 'jane-pass-1'))).sub).toBe(claims.sub);

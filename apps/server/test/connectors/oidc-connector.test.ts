@@ -415,6 +415,26 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
     });
   });
 
+  it('shows a connector whose upstream is down as unavailable on the login page; the others stay usable', async () => {
+    const client = await stack.addClient();
+    const { challenge } = pkcePair();
+    const url = authUrl(stack, client, '', challenge);
+    url.searchParams.delete('connector_id');
+    const browser = new TestBrowser(stack.issuer);
+    const chooser = await browser.request(url);
+    expect(chooser.status).toBe(200);
+    const page = await chooser.text();
+    expect(page).toContain('<span class="button unavailable" id="connector-up-down" aria-disabled="true">');
+    expect(page).toContain('is unavailable right now');
+    expect(page).not.toMatch(/href="[^"]*connector_id=up-down/);
+    const local = /<a class="button" id="connector-local" href="([^"]*)"/.exec(page)?.[1]?.replaceAll('&amp;', '&');
+    expect(local, 'the local connector is a link').toBeDefined();
+    expect(page).toMatch(/<a class="button" id="connector-up" href=/);
+    const form = await browser.follow(new URL(local ?? '', stack.issuer));
+    expect(form.response.status).toBe(200);
+    expect(form.url.pathname).toBe('/dex/auth/local/login');
+  });
+
   it('reports each connector in /health', async () => {
     const { status, state, checks } = await readHealth(stack);
     expect(checks['connector:up']).toBe('ok');

@@ -79,9 +79,12 @@ const MALFORMED: readonly { name: string; query?: string; headers?: Record<strin
   { name: 'too many parameters', headers: { 'content-type': FORM }, body: Array.from({ length: 150 }, (_, i) => `p${i}=1`).join('&') },
 ];
 
-/** A concrete path for each route of the table (prefix routes get a real connector page). */
+/** A concrete path below each prefix route: a real connector page, a real worker API endpoint. */
+const PREFIX_EXAMPLES: Readonly<Record<string, string>> = { '/auth/*': 'local/login', '/api/v1/*': 'clients' };
+
+/** A concrete path for each route of the table. */
 function examplePath(path: string): string {
-  return path.endsWith('/*') ? `${path.slice(0, -1)}local/login` : path;
+  return path.endsWith('/*') ? `${path.slice(0, -1)}${PREFIX_EXAMPLES[path] ?? ''}` : path;
 }
 
 /** What "a standard error body" is: OAuth JSON, the error page, or RFC 6750's bare challenge. */
@@ -124,6 +127,8 @@ describe.each(testProviders(process.env))('every route, every method, malformed 
     expect(routes.map(([path]) => path).sort()).toEqual(
       [
         '/.well-known/openid-configuration',
+        '/api/v1/*',
+        '/approval',
         '/auth',
         '/auth/*',
         '/device',
@@ -217,7 +222,10 @@ describe.each(testProviders(process.env))('one path rule for the whole route tab
       for (const variant of [`${exact}/`, exact.toUpperCase(), `${exact}//`, `${exact}%2F`]) {
         const answer = await send(`${stack.issuer}${variant}`, { method, headers: { 'content-type': FORM }, body: '' });
         expect(answer.status, `${method} ${variant}`).toBe(404);
-        expect(answer.body, `${method} ${variant}`).toContain('There is no such page.');
+        // Under a JSON prefix route (the worker API), the 404 is its JSON error; elsewhere the page.
+        const underJsonPrefix = path.endsWith('/*') && route.errors === 'json' && variant.startsWith(path.slice(0, -1));
+        if (underJsonPrefix) expect(JSON.parse(answer.body), `${method} ${variant}`).toMatchObject({ error: 'resource_not_found' });
+        else expect(answer.body, `${method} ${variant}`).toContain('There is no such page.');
       }
     }
   });

@@ -64,7 +64,7 @@ describe.each(testProviders(process.env))('openid-client against a live overlord
     expect(admin).toEqual({ id: expect.any(String), email });
 
     const db = await createDatabase({ url: database.url });
-    const { client, secret } = await createClient(db.prisma, { redirectUris: [redirectUri], name: 'interop' });
+    const { client, secret } = await createClient(db.prisma, { redirectUris: [redirectUri], name: 'interop', trusted: true });
     await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }]);
     await db.close();
 

@@ -97,7 +97,11 @@ describe.each(testProviders(process.env))('key rotation across two workers (%s, 
     started.forEach((service, i) => {
       workers.push({ service, base: `http://127.0.0.1:${ports[i]}/dex` });
     });
-    const created = await admin('/api/v1/clients', { redirectUris: ['https://rp.example/callback'], name: 'rotation probe' });
+    const created = await admin('/api/v1/clients', {
+      redirectUris: ['https://rp.example/callback'],
+      name: 'rotation probe',
+      trusted: true,
+    });
     client = ZCreatedClient.parse(created);
   });
 

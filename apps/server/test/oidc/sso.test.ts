@@ -3,7 +3,7 @@ import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
 import { testProviders } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from '../support/browser.ts';
-import { pkcePair, type TestClient, tokenRequest } from '../support/flows.ts';
+import { authorizeUrl, pkcePair, type TestClient, tokenRequest } from '../support/flows.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 describe.each(testProviders(process.env))('single sign-on, prompt and max_age OIDC Core §3.1.2.1 (%s)', (provider) => {
@@ -17,18 +17,7 @@ describe.each(testProviders(process.env))('single sign-on, prompt and max_age OI
 
   function authUrl(client: TestClient, extra: Record<string, string> = {}): URL {
     const { challenge } = pkcePair();
-    const url = new URL(`${stack.issuer}/auth`);
-    url.search = new URLSearchParams({
-      client_id: client.id,
-      redirect_uri: client.redirectUri,
-      response_type: 'code',
-      scope: 'openid email',
-      state: 'st',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      ...extra,
-    }).toString();
-    return url;
+    return authorizeUrl(stack, client, { state: 'st', code_challenge: challenge, code_challenge_method: 'S256', ...extra });
   }
 
   /** Logs a new user in through the form in `browser`; returns the user and the callback. */

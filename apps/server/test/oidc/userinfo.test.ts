@@ -40,10 +40,16 @@ describe.each(testProviders(process.env))('userinfo OIDC Core §5.3 (%s)', (prov
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ sub: user.id, name: user.displayName, email: user.email, email_verified: true });
+    expect(await response.json()).toEqual({
+      sub: user.id,
+      name: user.displayName,
+      preferred_username: user.email,
+      email: user.email,
+      email_verified: true,
+    });
   });
 
-  it('releases name only with profile and email only with email (§5.4)', async () => {
+  it('releases name and preferred_username only with profile, email only with email (§5.4)', async () => {
     const bare = await obtainTokens(stack, { scope: 'openid' });
     const onlySub = await fetch(userinfoUrl, { headers: bearer(String(bare.tokens.access_token)) });
     expect(await onlySub.json()).toEqual({ sub: bare.user.id });
@@ -52,7 +58,11 @@ describe.each(testProviders(process.env))('userinfo OIDC Core §5.3 (%s)', (prov
     expect(await emailOnly.json()).toEqual({ sub: withEmail.user.id, email: withEmail.user.email, email_verified: true });
     const withProfile = await obtainTokens(stack, { scope: 'openid profile' });
     const nameOnly = await fetch(userinfoUrl, { headers: bearer(String(withProfile.tokens.access_token)) });
-    expect(await nameOnly.json()).toEqual({ sub: withProfile.user.id, name: withProfile.user.displayName });
+    expect(await nameOnly.json()).toEqual({
+      sub: withProfile.user.id,
+      name: withProfile.user.displayName,
+      preferred_username: withProfile.user.email,
+    });
   });
 
   it('answers a POST with a Bearer header and no body', async () => {
@@ -181,7 +191,13 @@ describe.each(testProviders(process.env))('userinfo OIDC Core §5.3 (%s)', (prov
       execute: [oidc.allowInsecureRequests],
     });
     const claims = await oidc.fetchUserInfo(config, String(tokens.access_token), user.id);
-    expect(claims).toEqual({ sub: user.id, name: user.displayName, email: user.email, email_verified: true });
+    expect(claims).toEqual({
+      sub: user.id,
+      name: user.displayName,
+      preferred_username: user.email,
+      email: user.email,
+      email_verified: true,
+    });
     await expect(oidc.fetchUserInfo(config, String(tokens.access_token), 'someone-else')).rejects.toThrow(
       'unexpected JSON attribute value encountered',
     );

@@ -30,6 +30,20 @@ export function tokenRequest(stack: WorkerStack, client: TestClient | null, para
   });
 }
 
+/** An authorization request URL for a client: code flow, `openid email`, a fixed state, and `params` on top. */
+export function authorizeUrl(stack: WorkerStack, client: TestClient, params: Record<string, string> = {}): URL {
+  const url = new URL(`${stack.issuer}/auth`);
+  url.search = new URLSearchParams({
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
+    response_type: 'code',
+    scope: 'openid email',
+    state: 'st-123',
+    ...params,
+  }).toString();
+  return url;
+}
+
 /**
  * Logs a fresh user in through the real pages for a client and returns the callback URL
  * (with `code`), the PKCE verifier and the parties.

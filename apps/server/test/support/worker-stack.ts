@@ -17,6 +17,8 @@ export interface WorkerStack {
     public?: boolean;
     name?: string;
     trustedPeers?: string[];
+    /** Skips the approval screen (default true here: most tests are not about consent). */
+    trusted?: boolean;
   }): Promise<{ id: string; secret: string; redirectUri: string }>;
   addUser(options?: { email?: string; password?: string; disabled?: boolean }): Promise<UserRecord & { password: string }>;
   setConnectors(configs: TConnectorConfig[]): Promise<void>;
@@ -55,6 +57,8 @@ export async function startWorkerStack(
     refreshTokenIdleTtlMs: 3_600_000,
     ssoSessionTtlMs: 3_600_000,
     enableClientRegistration: false,
+    // Generous: only the registration limit's own test meets it.
+    registration: { perAddress: 1_000, windowMs: 3_600_000 },
     enableAutomaticRegistration: false,
     loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
     trustedProxies: [],
@@ -77,6 +81,7 @@ export async function startWorkerStack(
       const redirectUris = options.redirectUris ?? ['http://127.0.0.1:5555/callback'];
       const { client, secret } = await createClient(db.prisma, {
         redirectUris,
+        trusted: options.trusted ?? true,
         ...(options.public === undefined ? {} : { public: options.public }),
         ...(options.name === undefined ? {} : { name: options.name }),
         ...(options.trustedPeers === undefined ? {} : { trustedPeers: options.trustedPeers }),

@@ -38,6 +38,10 @@ export const ZClient = z.object({
   trustedPeers: z.array(z.string()),
   admin: z.boolean(),
   public: z.boolean(),
+  /** Logins skip the approval screen. */
+  trusted: z.boolean(),
+  /** Created through dynamic registration (always asks for approval). */
+  registered: z.boolean(),
   createdAt: zTimestamp,
   updatedAt: zTimestamp,
 });
@@ -76,6 +80,7 @@ export const ZCreateClientRequest = z.strictObject(
     clientUri: zHttpUrl('clientUri').nullable().optional(),
     admin: zBoolean('admin').optional(),
     public: zBoolean('public').optional(),
+    trusted: zBoolean('trusted').optional(),
     trustedPeers: zStrings('trustedPeers', { nonEmpty: true }).optional(),
   },
   { error: BODY_ERROR },
@@ -99,12 +104,13 @@ export const ZUpdateClientRequest = z
       clientUri: zHttpUrl('clientUri').nullable().optional(),
       admin: zBoolean('admin').optional(),
       public: zBoolean('public').optional(),
+      trusted: zBoolean('trusted').optional(),
       trustedPeers: zStrings('trustedPeers', { nonEmpty: true }).optional(),
     },
     { error: BODY_ERROR },
   )
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
-    error: 'nothing to update: send at least one of name, redirectUris, logoUri, clientUri, admin, public, trustedPeers',
+    error: 'nothing to update: send at least one of name, redirectUris, logoUri, clientUri, admin, public, trusted, trustedPeers',
   });
 export type TUpdateClientRequest = z.infer<typeof ZUpdateClientRequest>;
 

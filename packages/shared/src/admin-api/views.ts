@@ -21,6 +21,8 @@ export function toClientView(client: ClientRecord): TClient {
     trustedPeers: client.trustedPeers,
     admin: client.admin,
     public: client.public,
+    trusted: client.trusted,
+    registered: client.registered,
     createdAt: client.createdAt.toISOString(),
     updatedAt: client.updatedAt.toISOString(),
   };

@@ -15,6 +15,9 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'access_denied'
   | 'login_required'
+  | 'consent_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
   | 'server_error'
   | 'temporarily_unavailable'
   | 'invalid_token'
@@ -40,6 +43,9 @@ export const OAUTH_STATUS_BY_CODE: Readonly<Record<OAuthErrorCode, number>> = Ob
   invalid_scope: 400,
   access_denied: 400,
   login_required: 400,
+  consent_required: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
   server_error: 500,
   temporarily_unavailable: 503,
   invalid_token: 401,

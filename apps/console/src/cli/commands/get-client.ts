@@ -27,6 +27,8 @@ function formatClient(client: TClient): string {
     ['Name', cell(client.name)],
     ['Type', client.public ? 'public' : 'confidential'],
     ['Admin', yesNo(client.admin)],
+    ['Skips approval', yesNo(client.trusted)],
+    ['Registered', client.registered ? 'dynamically (RFC 7591)' : 'by an admin'],
     ['Redirect URLs', client.redirectUris],
     ['Trusted peers', client.trustedPeers],
     ['Logo URI', cell(client.logoUri)],

@@ -32,6 +32,11 @@ export const newClientCommand: DexctlCommand = {
       description: 'A public (native or CLI) client: needs --name, may have no redirect URL (loopback and OOB redirects are allowed).',
     },
     {
+      name: 'trusted',
+      boolean: true,
+      description: 'Trusted by the admin: its logins skip the approval screen (without it, users approve it once per scope set).',
+    },
+    {
       name: 'trusted-peer',
       repeatable: true,
       placeholder: 'CLIENT_ID',
@@ -57,6 +62,7 @@ export const newClientCommand: DexctlCommand = {
           ...(name === undefined ? {} : { name }),
           ...(flags.isSet('admin') ? { admin: true } : {}),
           ...(isPublic ? { public: true } : {}),
+          ...(flags.isSet('trusted') ? { trusted: true } : {}),
           ...(trustedPeers.length === 0 ? {} : { trustedPeers: [...trustedPeers] }),
         });
       } catch (error) {

@@ -1,5 +1,6 @@
 import type { ClientRecord } from '@dex/shared/domain/clients';
 import { OAuthError, type OAuthErrorCode } from '@dex/shared/errors';
+import type { ResponseMode } from '../redirect.ts';
 
 /** The parameters of an authorization request, each given at most once. */
 export type AuthorizeParams = Readonly<Record<string, string>>;
@@ -11,6 +12,8 @@ export interface AuthorizeRequest {
   redirectUri?: string;
   /** Whether the request named its redirect URI (else the client's only one is used). */
   redirectUriGiven?: boolean;
+  /** How the response reaches the client (`response_mode`, default `query`). */
+  responseMode?: ResponseMode;
   scopes?: string[];
   /** Clients (other than the requester) named by `audience:server:client_id:` scopes. */
   audiences?: string[];

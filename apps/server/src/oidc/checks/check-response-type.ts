@@ -1,6 +1,6 @@
 import { type AuthorizeCheck, AuthorizeError } from './authorize-request.ts';
 
-/** Only the authorization code flow is offered (`response_type=code`), answered in the query. */
+/** Only the authorization code flow is offered (`response_type=code`). */
 export const checkResponseType: AuthorizeCheck = (request) => {
   const responseType = request.params.response_type;
   if (responseType === undefined || responseType === '') {
@@ -8,9 +8,5 @@ export const checkResponseType: AuthorizeCheck = (request) => {
   }
   if (responseType !== 'code') {
     throw new AuthorizeError('unsupported_response_type', `unsupported response_type: ${responseType}`, { redirect: true });
-  }
-  const responseMode = request.params.response_mode;
-  if (responseMode !== undefined && responseMode !== '' && responseMode !== 'query') {
-    throw new AuthorizeError('invalid_request', `unsupported response_mode: ${responseMode}`, { redirect: true });
   }
 };

@@ -5,7 +5,8 @@ export const SUPPORTED_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile
 export const CROSS_CLIENT_PREFIX = 'audience:server:client_id:';
 
 /**
- * `scope` must contain `openid`; every other scope must be known. A cross-client scope
+ * `scope` must contain `openid`. Scopes the worker does not know (`address`, `phone`, an
+ * application's own) are ignored, as OIDC Core §3.1.2.1 asks, and left out of the grant. A cross-client scope
  * `audience:server:client_id:B` is allowed when B is the requester itself or lists the
  * requester among its trusted peers (reference §7.9).
  */
@@ -17,11 +18,10 @@ export const checkScope: AuthorizeCheck = async (request, deps) => {
     throw new AuthorizeError('invalid_scope', "the scope must include 'openid'", { redirect: true });
   }
   const audiences: string[] = [];
+  const granted: string[] = [];
   for (const scope of scopes) {
-    if (SUPPORTED_SCOPES.has(scope)) continue;
-    if (!scope.startsWith(CROSS_CLIENT_PREFIX)) {
-      throw new AuthorizeError('invalid_scope', `unsupported scope: ${scope}`, { redirect: true });
-    }
+    if (SUPPORTED_SCOPES.has(scope)) granted.push(scope);
+    if (!scope.startsWith(CROSS_CLIENT_PREFIX)) continue;
     const peerId = scope.slice(CROSS_CLIENT_PREFIX.length);
     const peer = peerId === client.id ? client : await deps.findClient(peerId);
     if (peer === null || (peer.id !== client.id && !peer.trustedPeers.includes(client.id))) {
@@ -30,7 +30,8 @@ export const checkScope: AuthorizeCheck = async (request, deps) => {
       });
     }
     audiences.push(peerId);
+    granted.push(scope);
   }
-  request.scopes = scopes;
+  request.scopes = granted;
   request.audiences = audiences;
 };

@@ -1,7 +1,8 @@
 import { randomToken, sha256Hex } from '#crypto/index.ts';
 import type { PrismaDb } from '#db/create-database.ts';
 
-export type AuthSessionState = 'NEW' | 'IDENTIFIED' | 'EXCHANGED';
+/** NEW → (CONSENT: logged in, waiting for the user's approval) → IDENTIFIED (a code issued) → EXCHANGED. */
+export type AuthSessionState = 'NEW' | 'CONSENT' | 'IDENTIFIED' | 'EXCHANGED';
 
 /** The identity a connector vouched for (dex v0 `oidc.Identity`). */
 export interface ConnectorIdentity {
@@ -23,6 +24,10 @@ export interface AuthSessionRecord {
   redirectUri: string;
   /** Whether the authorization request named the redirect URI (else it was the client's only one). */
   redirectUriGiven: boolean;
+  /** How the response reaches the client: `query`, `fragment` or `form_post`. */
+  responseMode: string;
+  /** `prompt=consent`: ask for approval even when the user gave it before. */
+  forceConsent: boolean;
   scopes: string[];
   nonce: string | null;
   codeChallenge: string | null;
@@ -42,6 +47,8 @@ interface AuthSessionRow {
   clientState: string | null;
   redirectUri: string;
   redirectUriGiven: boolean;
+  responseMode: string;
+  forceConsent: boolean;
   scope: string;
   nonce: string | null;
   codeChallenge: string | null;
@@ -62,6 +69,8 @@ function toRecord(row: AuthSessionRow): AuthSessionRecord {
     clientState: row.clientState,
     redirectUri: row.redirectUri,
     redirectUriGiven: row.redirectUriGiven,
+    responseMode: row.responseMode,
+    forceConsent: row.forceConsent,
     scopes: row.scope === '' ? [] : row.scope.split(' '),
     nonce: row.nonce,
     codeChallenge: row.codeChallenge,
@@ -80,6 +89,10 @@ export interface CreateAuthSessionOptions {
   redirectUri: string;
   /** Whether the request named `redirect_uri` (default true); /token then requires it. */
   redirectUriGiven?: boolean;
+  /** `query` (default), `fragment` or `form_post`. */
+  responseMode?: string;
+  /** `prompt=consent` (default false). */
+  forceConsent?: boolean;
   scopes: readonly string[];
   clientState?: string;
   nonce?: string;
@@ -108,6 +121,8 @@ export async function createAuthSession(prisma: PrismaDb, options: CreateAuthSes
       clientState: options.clientState ?? null,
       redirectUri: options.redirectUri,
       redirectUriGiven: options.redirectUriGiven ?? true,
+      responseMode: options.responseMode ?? 'query',
+      forceConsent: options.forceConsent ?? false,
       scope: options.scopes.join(' '),
       nonce: options.nonce ?? null,
       codeChallenge: options.codeChallenge ?? null,
@@ -135,6 +150,8 @@ export interface IdentifyAuthSessionOptions {
   authTime?: Date;
   /** How long the authorization code stays valid (dex v0: 10 min; we default to 60 s). */
   codeTtlMs?: number;
+  /** The state the session must be in: NEW (default) or, once the user approved the client, CONSENT. */
+  from?: 'NEW' | 'CONSENT';
   now?: Date;
 }
 
@@ -150,7 +167,7 @@ export async function identifyAuthSession(prisma: PrismaDb, options: IdentifyAut
   const code = randomToken(32);
   return prisma.$transaction(async (tx) => {
     const updated = await tx.authSession.updateMany({
-      where: { id: options.sessionId, state: 'NEW', expiresAt: { gt: now } },
+      where: { id: options.sessionId, state: options.from ?? 'NEW', expiresAt: { gt: now } },
       data: {
         state: 'IDENTIFIED',
         connectorId: options.connectorId,
@@ -171,6 +188,36 @@ export async function identifyAuthSession(prisma: PrismaDb, options: IdentifyAut
     });
     return code;
   });
+}
+
+/**
+ * Records who logged in (NEW -> CONSENT) without issuing a code: the user has yet to approve
+ * the client. False when the session is gone, expired or no longer NEW.
+ * @example if (await awaitConsent(db.prisma, { sessionId, connectorId, identity, userId })) showApprovalScreen();
+ */
+export async function awaitConsent(prisma: PrismaDb, options: Omit<IdentifyAuthSessionOptions, 'codeTtlMs' | 'from'>): Promise<boolean> {
+  const now = options.now ?? new Date();
+  const updated = await prisma.authSession.updateMany({
+    where: { id: options.sessionId, state: 'NEW', expiresAt: { gt: now } },
+    data: {
+      state: 'CONSENT',
+      connectorId: options.connectorId,
+      identity: JSON.stringify(options.identity),
+      userId: options.userId,
+      authTime: options.authTime ?? now,
+    },
+  });
+  return updated.count === 1;
+}
+
+/**
+ * Ends a session waiting for consent that the user refused. False when it was not waiting
+ * (already answered, gone): the refusal is then not the client's to hear again.
+ * @example if (await refuseConsent(db.prisma, sessionId)) answerAccessDenied();
+ */
+export async function refuseConsent(prisma: PrismaDb, sessionId: string): Promise<boolean> {
+  const deleted = await prisma.authSession.deleteMany({ where: { id: sessionId, state: 'CONSENT' } });
+  return deleted.count === 1;
 }
 
 /** An authorization code as the token endpoint finds it, before it decides to spend it. */

@@ -1,5 +1,7 @@
 export {
+  awaitConsent,
   createAuthSession,
+  refuseConsent,
   findAuthCode,
   findAuthSession,
   type FoundAuthCode,

@@ -16,6 +16,10 @@ export interface CreateClientOptions {
   clientUri?: string;
   admin?: boolean;
   public?: boolean;
+  /** Skip the approval screen at login (default false: users are asked once per client and scopes). */
+  trusted?: boolean;
+  /** Created through dynamic registration: never trusted, always asks for approval. */
+  registered?: boolean;
   trustedPeers?: readonly string[];
 }
 
@@ -66,6 +70,8 @@ export async function createClient(prisma: PrismaDb, options: CreateClientOption
         clientUri: options.clientUri ?? null,
         admin: options.admin ?? false,
         public: isPublic,
+        trusted: (options.trusted ?? false) && !(options.registered ?? false),
+        registered: options.registered ?? false,
         redirectUris: { create: options.redirectUris.map((uri, position) => ({ uri, position })) },
         trustedPeers: { create: [...new Set(options.trustedPeers ?? [])].map((trustedClientId) => ({ trustedClientId })) },
       },

@@ -16,6 +16,10 @@ export interface ClientRecord extends ClientSummary {
   trustedPeers: string[];
   admin: boolean;
   public: boolean;
+  /** Logins skip the approval screen (set by an admin; never for a registered client). */
+  trusted: boolean;
+  /** Created through dynamic registration (RFC 7591): its logins always ask for approval. */
+  registered: boolean;
   hasSecret: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -49,6 +53,8 @@ export interface ClientRow {
   clientUri: string | null;
   admin: boolean;
   public: boolean;
+  trusted: boolean;
+  registered: boolean;
   secretHash: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -71,6 +77,8 @@ export function toClientRecord(row: ClientRow): ClientRecord {
     trustedPeers: row.trustedPeers.map((t) => t.trustedClientId),
     admin: row.admin,
     public: row.public,
+    trusted: row.trusted,
+    registered: row.registered,
     hasSecret: row.secretHash !== null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

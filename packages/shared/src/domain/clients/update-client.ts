@@ -13,6 +13,8 @@ export interface ClientChanges {
   clientUri?: string | null;
   admin?: boolean;
   public?: boolean;
+  /** Skip the approval screen at login (ignored for a registered client, which always asks). */
+  trusted?: boolean;
   /** Replaces the list. */
   trustedPeers?: readonly string[];
 }
@@ -52,6 +54,7 @@ export async function updateClient(prisma: PrismaDb, options: UpdateClientOption
         ...(changes.logoUri === undefined ? {} : { logoUri: changes.logoUri }),
         ...(changes.clientUri === undefined ? {} : { clientUri: changes.clientUri }),
         ...(changes.admin === undefined ? {} : { admin: changes.admin }),
+        ...(changes.trusted === undefined ? {} : { trusted: changes.trusted && !before.registered }),
         ...(changes.redirectUris === undefined
           ? {}
           : { redirectUris: { deleteMany: {}, create: changes.redirectUris.map((uri, position) => ({ uri, position })) } }),

@@ -1,4 +1,4 @@
-import { AppError } from '@dex/shared/errors';
+import { AppError } from '#errors/index.ts';
 import type { z } from 'zod';
 
 /** What a request part is called in messages about its unknown keys. */
