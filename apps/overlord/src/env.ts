@@ -15,6 +15,7 @@ import {
   zKeySecrets,
   usageError,
   ZServerTimeoutFlags,
+  zOriginList,
 } from '@dex/shared/config';
 import { DEFAULT_KEY_PUBLISH_DELAY_MS, MIN_KEY_PUBLISH_DELAY_MS } from '@dex/shared/domain/keys';
 import { DEX_VERSION } from '@dex/shared/version';
@@ -79,28 +80,7 @@ const ZOverlordFlags = z.object({
   'admin-api-secret': zBase64SecretText(ADMIN_API_SECRET_BYTES),
   'key-alg': z.enum(['RS256', 'ES256']).default('RS256'),
   'leader-lease-ttl': zDuration.default(15_000),
-  'console-origins': z
-    .string()
-    .default('')
-    .transform((text, ctx) => {
-      const origins = text
-        .split(',')
-        .map((o) => o.trim())
-        .filter((o) => o !== '');
-      for (const origin of origins) {
-        let url: URL | undefined;
-        try {
-          url = new URL(origin);
-        } catch {
-          url = undefined;
-        }
-        if (url === undefined || url.origin !== origin) {
-          ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path)` });
-          return z.NEVER;
-        }
-      }
-      return origins;
-    }),
+  'console-origins': zOriginList({ wildcard: false }).default([]),
   'console-dir': z.string().min(1, 'console-dir must be a directory').default(DEFAULT_CONSOLE_DIR),
   'disable-console': zBooleanFlag.default(false),
   ...ZServerTimeoutFlags,

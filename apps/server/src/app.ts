@@ -17,13 +17,18 @@ import { workerApiRoute } from './api/worker-api.ts';
 import type { WorkerConfig } from './env.ts';
 import { parseTrustedProxies, trustedProxyAddress } from './http/client-address.ts';
 import { WorkerMetrics } from './http/metrics.ts';
+import { Cors } from './http/cors.ts';
 import { LoginLimits } from './http/rate-limit.ts';
 import type { WorkerRequest } from './http/request.ts';
 import { createRouter, type Route, type RouteTable } from './http/router.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
 import { WindowCounter } from './http/window-counter.ts';
 import { authorizeRoute } from './oidc/authorize.ts';
+import { namedClientId } from './oidc/client-auth.ts';
+import { ClientWebOrigins } from './oidc/client-origins.ts';
 import { answerClient, type CompleteLoginDeps, createCompleteLogin, issueApprovedCode, issueCode } from './oidc/complete-login.ts';
+import { deviceAuthorizationRoute } from './oidc/device/device-authorization.ts';
+import { deviceCallbackRoute, deviceCodeEntryRoute, type DevicePagesDeps } from './oidc/device/device-pages.ts';
 import { approvalRoute } from './oidc/consent.ts';
 import { authorizationServerMetadataRoute, discoveryRoute } from './oidc/discovery.ts';
 import type { GrantDeps } from './oidc/grants/grant.ts';
@@ -126,6 +131,15 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
     refreshTokenReuseIntervalMs: config.refreshTokenReuseIntervalMs,
   };
+  const devicePages: DevicePagesDeps = {
+    prisma,
+    issuer,
+    issuerPath,
+    issuerName: config.issuerName,
+    cookie,
+    renderError,
+    failureWindowMs: config.loginLimits.windowMs,
+  };
 
   const apiDeps = { prisma, issuer, accessTokens };
   const workerApi = workerApiRoute(apiDeps, [...clientEndpoints(apiDeps), ...userEndpoints({ ...apiDeps, localConnectorId: 'local' })]);
@@ -144,6 +158,16 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       introspectionRoute({ prisma, clients: store, issuer, accessTokens, refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs }),
     ],
     ['/userinfo', userinfoRoute({ prisma, issuer, accessTokens })],
+    [
+      '/device/code',
+      deviceAuthorizationRoute({
+        prisma,
+        clients: store,
+        issuer,
+        codeTtlMs: config.device.codeTtlMs,
+        pollIntervalSeconds: config.device.pollIntervalSeconds,
+      }),
+    ],
     // Pages: what a browser sees, HTML error pages.
     [
       '/auth',
@@ -159,6 +183,8 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       }),
     ],
     ['/auth/*', connectorPagesRoute(connectors)],
+    ['/device', deviceCodeEntryRoute(devicePages)],
+    ['/device/callback', deviceCallbackRoute(devicePages)],
     [
       '/approval',
       approvalRoute({
@@ -194,6 +220,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     ['/health', health],
     ['/metrics', metricsRoute(metrics)],
   ]);
+  const cors = new Cors({ allowedOrigins: config.allowedOrigins, clients: new ClientWebOrigins(prisma), clientOf: namedClientId });
   const router = (path: string, table: ReadonlyMap<string, Route>) =>
     createRouter({
       issuerPath: path,
@@ -202,6 +229,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       metrics,
       showErrorPage: (res, page) => renderError(res, page.status, page.title, page.message),
       timeouts: config.timeouts ?? DEFAULT_SERVER_TIMEOUTS,
+      cors,
       ...(config.trustedProxies.length === 0 ? {} : { clientAddress: trustedProxyAddress(parseTrustedProxies(config.trustedProxies)) }),
     });
   if (config.metricsListen === undefined) {

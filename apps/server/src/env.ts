@@ -15,6 +15,7 @@ import {
   zDurationOrZero,
   zHttpUrl,
   zKeySecrets,
+  zOriginList,
 } from '@dex/shared/config';
 import { DEX_VERSION } from '@dex/shared/version';
 import { parseTrustedProxies } from './http/client-address.ts';
@@ -80,6 +81,21 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'Serve OAuth 2.0 Dynamic Client Registration (RFC 7591) at <issuer>/registration, open to anyone.',
   },
   {
+    name: 'device-code-ttl',
+    defaultText: '10m',
+    description: 'How long a device authorization request (RFC 8628) waits for the user; at most 30m.',
+  },
+  {
+    name: 'device-poll-interval',
+    defaultText: '5s',
+    description: 'How often a device may poll the token endpoint (whole seconds); faster polls get slow_down.',
+  },
+  {
+    name: 'allowed-origins',
+    description:
+      'Comma-separated origins (https://app.example) that browsers may call the discovery, JWKS, token, userinfo, revocation, introspection and device endpoints from (CORS), besides the origins of each client\'s redirect URIs; "*" alone allows any origin.',
+  },
+  {
     name: 'registration-initial-access-token',
     description:
       'Require this token (Authorization: Bearer, RFC 7591 §3) to register a client; at least 16 characters. Without it registration is open.',
@@ -122,6 +138,11 @@ const ZWorkerFlags = z.object({
   'login-max-failures': zPositiveInt.default(10),
   'login-max-failures-per-ip': zPositiveInt.default(100),
   'login-lockout': zDuration.default(15 * 60_000),
+  'device-code-ttl': zDuration
+    .refine((ms) => ms <= 30 * 60_000, 'must be at most 30m (the login it waits for lasts 30 minutes)')
+    .default(10 * 60_000),
+  'device-poll-interval': zDuration.refine((ms) => ms % 1000 === 0, 'must be whole seconds').default(5_000),
+  'allowed-origins': zOriginList({ wildcard: true }).default([]),
   'trusted-proxies': z
     .string()
     .transform((value, ctx) => {
@@ -171,6 +192,10 @@ export interface WorkerConfig {
   enableAutomaticRegistration: boolean;
   /** Failed-login limits: per account, per client address, and the window (= lockout). */
   loginLimits: { perAccount: number; perAddress: number; windowMs: number };
+  /** Device authorization grant (RFC 8628): how long a request lives, and the polling interval. */
+  device: { codeTtlMs: number; pollIntervalSeconds: number };
+  /** Origins browsers may call the machine endpoints from (CORS), or `['*']`; each client's redirect URI origins come on top. */
+  allowedOrigins: readonly string[];
   /** Addresses and CIDR ranges whose X-Forwarded-For is believed (empty: none). */
   trustedProxies: readonly string[];
   logDebug: boolean;
@@ -235,6 +260,8 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
         perAddress: flags['login-max-failures-per-ip'],
         windowMs: flags['login-lockout'],
       },
+      device: { codeTtlMs: flags['device-code-ttl'], pollIntervalSeconds: flags['device-poll-interval'] / 1000 },
+      allowedOrigins: flags['allowed-origins'],
       trustedProxies: flags['trusted-proxies'],
       logDebug: flags['log-debug'],
     }),

@@ -17,7 +17,7 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
 /**
  * A public JSON document (discovery, JWKS) for GET and HEAD: with `Cache-Control`, a strong
  * ETag (SHA-256 of the body, computed once per body) and `304 Not Modified` for a matching
- * `If-None-Match`.
+ * `If-None-Match`; readable from browsers of the allowed origins and the clients' (CORS).
  * @example routes.set('/keys', jsonDocumentRoute(async () => ({ body, cacheControl })));
  */
 export function jsonDocumentRoute(get: () => JsonDocument | Promise<JsonDocument>): Route {
@@ -25,6 +25,7 @@ export function jsonDocumentRoute(get: () => JsonDocument | Promise<JsonDocument
   return {
     methods: ['GET'],
     errors: 'json',
+    cors: 'public',
     async handle(req, res) {
       const document = await get();
       if (tagged?.body !== document.body) {

@@ -4,6 +4,7 @@ import { OAuthError } from '@dex/shared/errors';
 import { locals, type ResponseWithLocals, trackRequest } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
 import { BODY_LIMITS, type BodyKind, bodyKindOf, readBody } from './body.ts';
+import type { Cors, CorsMode } from './cors.ts';
 import type { WorkerMetrics } from './metrics.ts';
 import type { Params } from './params.ts';
 import { type Challenge, errorPageFor, markUnavailable, sendOAuthError, toOAuthError } from './render-error.ts';
@@ -25,6 +26,8 @@ export interface Route {
   readonly body?: BodyKind;
   /** Whether the route refuses a request without that body (`invalid_request`). */
   readonly bodyRequired?: boolean;
+  /** Whether browsers may call it from other origins, and which (see `CorsMode`); it then also serves `OPTIONS`. */
+  readonly cors?: CorsMode;
   handle(req: WorkerRequest, res: WorkerResponse): Promise<void> | void;
 }
 
@@ -40,6 +43,7 @@ export const CLIENT_FORM_ENDPOINT = {
   challenge: 'basic',
   body: 'form',
   bodyRequired: true,
+  cors: 'client',
 } as const satisfies Omit<Route, 'handle'>;
 
 /**
@@ -70,10 +74,16 @@ function splitTarget(target: string): { path: string; query: string } | null {
   return mark === -1 ? { path: target, query: '' } : { path: target.slice(0, mark), query: target.slice(mark + 1) };
 }
 
-/** The methods a route answers, for `Allow`: HEAD wherever GET is (RFC 9110 §9.3.2), right after it. */
+/**
+ * The methods a route answers, for `Allow`: HEAD wherever GET is (RFC 9110 §9.3.2), right
+ * after it, and OPTIONS last where CORS is on (its preflight).
+ */
 function allowed(route: Route): string[] {
-  if (!route.methods.includes('GET') || route.methods.includes('HEAD')) return [...route.methods];
-  return route.methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method]));
+  const methods =
+    !route.methods.includes('GET') || route.methods.includes('HEAD')
+      ? [...route.methods]
+      : route.methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method]));
+  return route.cors === undefined ? methods : [...methods, 'OPTIONS'];
 }
 
 /** `A`, `A or B`, `A, B or C`. */
@@ -104,10 +114,12 @@ export function createRouter(options: {
   showErrorPage: ShowErrorPage;
   /** The body must arrive within the request timeout less the header timeout (at least 1 s) after the headers. */
   timeouts: Readonly<ServerTimeouts>;
+  /** CORS for the routes that declare it. */
+  cors: Cors;
   /** The client address of a request (default: the socket's; see `--trusted-proxies`). */
   clientAddress?: ClientAddressOf;
 }): RequestListener {
-  const { logger, metrics, showErrorPage } = options;
+  const { logger, metrics, showErrorPage, cors } = options;
   const bodyDeadlineMs = Math.max(1_000, options.timeouts.requestTimeoutMs - options.timeouts.headerTimeoutMs);
   const exact = new Map<string, Match>();
   const prefixes: { prefix: string; pattern: string; route: Route }[] = [];
@@ -143,13 +155,17 @@ export function createRouter(options: {
   const serve = async (req: IncomingMessage, res: WorkerResponse, found: Match, target: { path: string; query: string }) => {
     const { route } = found;
     const method = req.method ?? 'GET';
+    const request = new WorkerRequest(req, target.path, target.query, options.clientAddress);
+    request.subpath = found.subpath;
+    if (method === 'OPTIONS' && route.cors !== undefined) {
+      await cors.preflight(request, res, allowed(route));
+      return;
+    }
     if (!route.methods.includes(method) && !(method === 'HEAD' && route.methods.includes('GET'))) {
       const methods = allowed(route);
       res.setHeader('Allow', methods.join(', '));
       throw new OAuthError('invalid_request', `method ${method} is not allowed here; use ${either(methods)}`, { status: 405 });
     }
-    const request = new WorkerRequest(req, target.path, target.query, options.clientAddress);
-    request.subpath = found.subpath;
     if (route.body !== undefined && !HEADERS_WITHOUT_BODY.has(method)) {
       if (bodyKindOf(req.headers['content-type']) === route.body) {
         const body = await readBody(req, route.body, BODY_LIMITS, bodyDeadlineMs);
@@ -160,6 +176,8 @@ export function createRouter(options: {
         throw new OAuthError('invalid_request', `the request body must be ${MEDIA_TYPE[route.body]}`);
       }
     }
+    // After the body: a `client` route's origins are those of the client the body names.
+    if (route.cors !== undefined) await cors.decorate(request, res, route.cors);
     await route.handle(request, res);
   };
 

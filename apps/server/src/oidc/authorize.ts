@@ -20,6 +20,7 @@ import { checkResponseType } from './checks/check-response-type.ts';
 import { checkScope } from './checks/check-scope.ts';
 import type { IdentifiedLogin } from './complete-login.ts';
 import { needsConsent } from './consent.ts';
+import { deviceCallbackUri } from './device/device-pages.ts';
 import { type ResponseMode, respondToClient } from './redirect.ts';
 
 /**
@@ -60,7 +61,7 @@ export function authorizeRoute(deps: AuthorizeDeps): Route {
 }
 
 function authorize(deps: AuthorizeDeps) {
-  const checkDeps = { findClient: (id: string) => findClient(deps.prisma, id) };
+  const checkDeps = { findClient: (id: string) => findClient(deps.prisma, id), deviceCallbackUri: deviceCallbackUri(deps.issuer) };
 
   return async (req: WorkerRequest, res: ServerResponse): Promise<void> => {
     const params: AuthorizeParams = singleParams(req.params);

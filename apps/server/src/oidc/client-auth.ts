@@ -61,6 +61,19 @@ export function readClientCredentials(req: WorkerRequest): Credentials {
 }
 
 /**
+ * The client a request names (Basic credentials or `client_id`), not authenticated: what CORS
+ * needs to pick the client's web origins. Undefined when the request names none, or malformed.
+ * @example const cors = new Cors({ allowedOrigins, clients, clientOf: namedClientId });
+ */
+export function namedClientId(req: WorkerRequest): string | undefined {
+  try {
+    return readClientCredentials(req).id;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Authenticates the client of a token, revocation or introspection request. Confidential
  * clients need their secret; a public client has none and presents only its client_id
  * (`none`, also as Basic with an empty password) where `allowNone` says so. Every failure is

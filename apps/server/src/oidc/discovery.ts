@@ -26,6 +26,7 @@ export function providerMetadata(issuer: string, options: { registration: boolea
     introspection_endpoint: `${issuer}/token/introspect`,
     jwks_uri: `${issuer}/keys`,
     end_session_endpoint: `${issuer}/logout`,
+    device_authorization_endpoint: `${issuer}/device/code`,
     ...(options.registration ? { registration_endpoint: `${issuer}/registration` } : {}),
     response_types_supported: ['code'],
     response_modes_supported: RESPONSE_MODES,

@@ -7,6 +7,7 @@ import { sendJson } from '#http/respond.ts';
 import { CLIENT_FORM_ENDPOINT, type Route } from '#http/router.ts';
 import { authorizationCode } from './grants/authorization-code.ts';
 import { clientCredentials } from './grants/client-credentials.ts';
+import { DEVICE_CODE_GRANT_TYPE, deviceCode } from './grants/device-code.ts';
 import type { Grant, GrantDeps } from './grants/grant.ts';
 import { refreshToken } from './grants/refresh-token.ts';
 
@@ -15,6 +16,7 @@ const GRANTS: ReadonlyMap<string, Grant> = new Map([
   ['authorization_code', authorizationCode],
   ['refresh_token', refreshToken],
   ['client_credentials', clientCredentials],
+  [DEVICE_CODE_GRANT_TYPE, deviceCode],
 ]);
 
 export const SUPPORTED_GRANT_TYPES: readonly string[] = [...GRANTS.keys()];

@@ -1,7 +1,7 @@
 import { OAuthError } from '@dex/shared/errors';
-import { revokeIds } from '@dex/shared/domain/auth';
+import { type AuthSessionRecord, issueRefreshToken, revokeIds } from '@dex/shared/domain/auth';
 import type { ActiveSigningKey } from '@dex/shared/domain/keys';
-import type { UserRecord } from '@dex/shared/domain/users';
+import { findUserById, type UserRecord } from '@dex/shared/domain/users';
 import type { AccessTokenFormat } from './access-tokens.ts';
 import type { GrantDeps } from './grants/grant.ts';
 import { signIdToken } from './id-tokens.ts';
@@ -71,6 +71,48 @@ export async function userTokenResponse(deps: GrantDeps, grant: UserGrant): Prom
     scope: grant.scopes.join(' '),
     ...(grant.refreshToken === undefined ? {} : { refresh_token: grant.refreshToken }),
   };
+}
+
+/**
+ * The tokens of a completed login (an identified authorization session) for its client: the
+ * code exchange's and the device flow's. The user must still exist and be enabled; with
+ * `offline_access` a refresh token family starts, tied to the session (a replayed code or a
+ * revocation ends it). The access token takes the client's format, or is a JWT for the RFC 8707
+ * `resource` when one was asked for.
+ * @example return loginTokenResponse(deps, found.session, client, resource);
+ */
+export async function loginTokenResponse(
+  deps: GrantDeps,
+  session: AuthSessionRecord,
+  client: { id: string; accessTokenFormat: AccessTokenFormat },
+  resource?: string,
+): Promise<Record<string, unknown>> {
+  const clientId = client.id;
+  const user = session.userId === null ? null : await findUserById(deps.prisma, session.userId);
+  if (user === null || user.disabled) throw new OAuthError('invalid_grant', 'the user is unknown or disabled');
+  const refreshToken = session.scopes.includes('offline_access')
+    ? await issueRefreshToken(deps.prisma, {
+        userId: user.id,
+        clientId,
+        connectorId: session.connectorId ?? '',
+        scopes: session.scopes,
+        authSessionId: session.id,
+        ...(session.authTime === null ? {} : { authTime: session.authTime }),
+        ttlMs: deps.refreshTokenTtlMs,
+      })
+    : undefined;
+  return userTokenResponse(deps, {
+    user,
+    clientId,
+    scopes: session.scopes,
+    grantId: session.id,
+    nonce: session.nonce,
+    ...(session.scopes.includes('groups') ? { groups: session.identity?.groups ?? [] } : {}),
+    authTime: session.authTime,
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+    accessTokenFormat: client.accessTokenFormat,
+    ...(resource === undefined ? {} : { resource }),
+  });
 }
 
 /**

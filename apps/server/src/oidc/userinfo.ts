@@ -64,6 +64,7 @@ export function userinfoRoute(deps: UserinfoDeps): Route {
     errors: 'json',
     challenge: 'bearer',
     body: 'form',
+    cors: 'public',
     async handle(req, res) {
       const token = readAccessToken(req);
       res.setHeader('Cache-Control', 'no-store');

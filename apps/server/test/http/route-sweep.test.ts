@@ -131,6 +131,9 @@ describe.each(testProviders(process.env))('every route, every method, malformed 
         '/approval',
         '/auth',
         '/auth/*',
+        '/device',
+        '/device/callback',
+        '/device/code',
         '/health',
         '/keys',
         '/logout',
@@ -229,7 +232,10 @@ describe.each(testProviders(process.env))('one path rule for the whole route tab
 
   it('answers every method a route does not serve with 405 and an Allow header listing the ones it does', async () => {
     for (const [path, route] of stack.worker.routes) {
-      const allowed = route.methods.flatMap((method) => (method === 'GET' && !route.methods.includes('HEAD') ? ['GET', 'HEAD'] : [method]));
+      const allowed = [
+        ...route.methods.flatMap((method) => (method === 'GET' && !route.methods.includes('HEAD') ? ['GET', 'HEAD'] : [method])),
+        ...(route.cors === undefined ? [] : ['OPTIONS']),
+      ];
       for (const method of METHODS.filter((m) => !allowed.includes(m))) {
         const answer = await send(`${stack.issuer}${examplePath(path)}`, { method });
         expect(answer.status, `${method} ${path}`).toBe(405);

@@ -192,7 +192,12 @@ describe('discovery and keys', () => {
     expect(metadata.jwks_uri).toBe(`${stack.issuer}/keys`);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     expect(metadata.response_types_supported).toEqual(['code']);
-    expect(metadata.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials']);
+    expect(metadata.grant_types_supported).toEqual([
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ]);
   });
 
   it('serves public keys only, unpadded, with a cache lifetime', async () => {
@@ -228,12 +233,12 @@ describe('discovery and keys', () => {
     expect(await head.text()).toBe('');
     const post = await fetch(`${stack.issuer}${path}`, { method: 'POST' });
     expect(post.status).toBe(405);
-    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
   });
 
   it('answers 405 to a GET on the token endpoint', async () => {
     const response = await fetch(`${stack.issuer}/token`);
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('POST');
+    expect(response.headers.get('allow')).toBe('POST, OPTIONS');
   });
 });

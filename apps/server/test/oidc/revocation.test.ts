@@ -213,8 +213,8 @@ describe.each(testProviders(process.env))('token revocation RFC7009 (%s)', (prov
     await expectError(await revoke(client, { token: 'x'.repeat(40_000) }), 413, 'invalid_request', 'request body too large');
     await expectError(await revoke(client, tooManyParams({ token: 'x' })), 400, 'invalid_request', 'too many parameters');
     const get = await fetch(revokeUrl);
-    expect(get.headers.get('allow')).toBe('POST');
-    await expectError(get, 405, 'invalid_request', 'method GET is not allowed here; use POST');
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+    await expectError(get, 405, 'invalid_request', 'method GET is not allowed here; use POST or OPTIONS');
   });
 
   it('serves openid-client’s tokenRevocation', async () => {

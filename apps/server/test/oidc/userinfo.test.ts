@@ -178,10 +178,10 @@ describe.each(testProviders(process.env))('userinfo OIDC Core §5.3 (%s)', (prov
   it('answers other methods with 405 and Allow', async () => {
     const response = await fetch(userinfoUrl, { method: 'PUT' });
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
     expect(await response.json()).toEqual({
       error: 'invalid_request',
-      error_description: 'method PUT is not allowed here; use GET, HEAD or POST',
+      error_description: 'method PUT is not allowed here; use GET, HEAD, POST or OPTIONS',
     });
   });
 

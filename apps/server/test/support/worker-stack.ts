@@ -70,6 +70,8 @@ export async function startWorkerStack(
     enableAutomaticRegistration: false,
     loginLimits: { perAccount: 10, perAddress: 100, windowMs: 15 * 60_000 },
     trustedProxies: [],
+    device: { codeTtlMs: 600_000, pollIntervalSeconds: 1 },
+    allowedOrigins: [],
     logDebug: false,
     ...overrides,
   };

@@ -25,6 +25,7 @@ export {
   zDurationOrZero,
   zHttpUrl,
   zKeySecrets,
+  zOriginList,
 } from './values.ts';
 export {
   DEFAULT_SERVER_TIMEOUTS,

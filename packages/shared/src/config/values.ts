@@ -129,6 +129,34 @@ export const zHttpUrl = z.string().transform((text, ctx) => {
   return url;
 });
 
+/**
+ * A comma-separated list of browser origins (`https://app.example.com`,
+ * `http://127.0.0.1:5173`), each exactly as browsers send it in `Origin`: scheme, host and
+ * port, no path. Empty by default. With `wildcard`, `*` given alone allows every origin.
+ * @example 'allowed-origins': zOriginList({ wildcard: true }).default([])
+ */
+export function zOriginList(options: { wildcard: boolean }) {
+  return z.string().transform((text, ctx) => {
+    const origins = text
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== '');
+    if (origins.includes('*')) {
+      if (options.wildcard && origins.length === 1) return origins;
+      ctx.addIssue({ code: 'custom', message: options.wildcard ? '"*" must be given alone' : '"*" is not allowed here' });
+      return z.NEVER;
+    }
+    for (const origin of origins) {
+      const url = URL.canParse(origin) ? new URL(origin) : undefined;
+      if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+        ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path)` });
+        return z.NEVER;
+      }
+    }
+    return origins;
+  });
+}
+
 export const zBooleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /**

@@ -3,7 +3,8 @@ import { AppError, type AppErrorCode } from './app-error.ts';
 /**
  * The error codes the protocol endpoints answer with: RFC 6749 §4.1.2.1 and §5.2, OIDC Core
  * §3.1.2.6, RFC 6750 §3.1 (bearer-protected resources), RFC 7009 §2.2.1 (revocation) and
- * RFC 7591 §3.2.2 (registration) and RFC 8707 §2 (`invalid_target`, resource indicators).
+ * RFC 7591 §3.2.2 (registration), RFC 8707 §2 (`invalid_target`, resource indicators) and
+ * RFC 8628 §3.5 (device authorization polling).
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -24,7 +25,10 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
-  | 'invalid_target';
+  | 'invalid_target'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token';
 
 /**
  * The HTTP status of each code when it is answered directly rather than by redirect (the only
@@ -51,6 +55,9 @@ export const OAUTH_STATUS_BY_CODE: Readonly<Record<OAuthErrorCode, number>> = Ob
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
   invalid_target: 400,
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
 });
 
 /** The AppError code an OAuth error carries, from its status. */

@@ -41,4 +41,6 @@ export type AuthorizeCheck = (request: AuthorizeRequest, deps: AuthorizeCheckDep
 
 export interface AuthorizeCheckDeps {
   findClient(id: string): Promise<ClientRecord | null>;
+  /** The worker's own device-approval callback, a redirect URI every client may use (RFC 8628 logins). */
+  deviceCallbackUri?: string;
 }

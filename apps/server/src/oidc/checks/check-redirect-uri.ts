@@ -41,8 +41,10 @@ function isNativeRedirect(given: string, registered: readonly string[]): boolean
  * port, path and query; a trailing slash matters), except that a public client's loopback
  * URIs may vary in the port. When omitted, the client's only
  * registered URI is used; with several it must be given. Failures render an error page.
+ * The worker's own device callback is accepted for every client: the code it receives never
+ * leaves the worker, and only completes a device approval started in the same browser.
  */
-export const checkRedirectUri: AuthorizeCheck = (request) => {
+export const checkRedirectUri: AuthorizeCheck = (request, deps) => {
   const client = request.client;
   if (client === undefined) throw new Error('checkRedirectUri runs after checkClient');
   const given = request.params.redirect_uri;
@@ -55,7 +57,11 @@ export const checkRedirectUri: AuthorizeCheck = (request) => {
     request.redirectUriGiven = false;
     return;
   }
-  if (client.redirectUris.includes(given) || (client.public && isNativeRedirect(given, client.redirectUris))) {
+  if (
+    client.redirectUris.includes(given) ||
+    (client.public && isNativeRedirect(given, client.redirectUris)) ||
+    given === deps.deviceCallbackUri
+  ) {
     request.redirectUri = given;
     request.redirectUriGiven = true;
     return;

@@ -1,5 +1,4 @@
-import { findAuthCode, issueRefreshToken, revokeTokensOfAuthSession, spendAuthCode, type FoundAuthCode } from '@dex/shared/domain/auth';
-import { findUserById } from '@dex/shared/domain/users';
+import { findAuthCode, revokeTokensOfAuthSession, spendAuthCode, type FoundAuthCode } from '@dex/shared/domain/auth';
 import { OAuthError } from '@dex/shared/errors';
 import type { Logger } from '@dex/shared/logging';
 import { param, requiredParam } from '#http/params.ts';
@@ -10,7 +9,7 @@ import { checkCodeVerifier } from '../checks/check-code-verifier.ts';
 import { resourceParam } from '../checks/check-resource.ts';
 import type { CodeExchange, CodeExchangeCheck } from '../checks/code-exchange.ts';
 import { requireClient } from '../client-auth.ts';
-import { revokeGrantAccessTokens, userTokenResponse } from '../token-response.ts';
+import { loginTokenResponse, revokeGrantAccessTokens } from '../token-response.ts';
 import type { Grant, GrantDeps } from './grant.ts';
 
 /** The checks of an exchange by the code's own client, still unspent, in order. */
@@ -52,30 +51,5 @@ export const authorizationCode: Grant = async (req, deps, log) => {
   for (const check of CODE_CHECKS) check(exchange);
   if (!(await spendAuthCode(deps.prisma, found, exchange.now))) return refuseReplay(deps, found, log);
 
-  const session = found.session;
-  const user = session.userId === null ? null : await findUserById(deps.prisma, session.userId);
-  if (user === null || user.disabled) throw new OAuthError('invalid_grant', 'the user is unknown or disabled');
-  const refreshToken = session.scopes.includes('offline_access')
-    ? await issueRefreshToken(deps.prisma, {
-        userId: user.id,
-        clientId: client.id,
-        connectorId: session.connectorId ?? '',
-        scopes: session.scopes,
-        authSessionId: session.id,
-        ...(session.authTime === null ? {} : { authTime: session.authTime }),
-        ttlMs: deps.refreshTokenTtlMs,
-      })
-    : undefined;
-  return userTokenResponse(deps, {
-    user,
-    clientId: client.id,
-    scopes: session.scopes,
-    grantId: session.id,
-    nonce: session.nonce,
-    ...(session.scopes.includes('groups') ? { groups: session.identity?.groups ?? [] } : {}),
-    authTime: session.authTime,
-    ...(refreshToken === undefined ? {} : { refreshToken }),
-    accessTokenFormat: client.accessTokenFormat,
-    ...(resource === undefined ? {} : { resource }),
-  });
+  return loginTokenResponse(deps, found.session, client, resource);
 };

@@ -27,4 +27,15 @@ export {
 } from './refresh-tokens.ts';
 export { type BrowserSessionRecord, createBrowserSession, endBrowserSession, findBrowserSession } from './browser-sessions.ts';
 export { isAnyRevoked, revokeIds } from './revocations.ts';
+export {
+  advanceDeviceAuthorization,
+  bindDeviceAuthorization,
+  createDeviceAuthorization,
+  type DeviceAuthorizationRecord,
+  type DeviceAuthorizationStatus,
+  type DevicePollResult,
+  findBoundDeviceAuthorization,
+  pollDeviceAuthorization,
+} from './device-authorizations.ts';
+export { generateUserCode, normalizeUserCode, USER_CODE_ALPHABET } from './device-user-codes.ts';
 export { clearLoginFailures, countLoginFailures, type LoginFailureWindow, recordLoginFailure } from './login-failures.ts';

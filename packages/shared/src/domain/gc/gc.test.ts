@@ -5,6 +5,7 @@ import { useMigratedDatabase } from '#testing/migrated-database.ts';
 import {
   countLoginFailures,
   createAuthSession,
+  createDeviceAuthorization,
   identifyAuthSession,
   isAnyRevoked,
   issueRefreshToken,
@@ -73,6 +74,12 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     const kept = randomUUID();
     await revokeIds(db.prisma, [kept], new Date(Date.now() + 3_600_000));
 
+    // Device authorization requests: 4 expired, 1 live (kept).
+    for (let i = 0; i < 4; i++) {
+      await createDeviceAuthorization(db.prisma, { clientId: 'c', scopes: ['openid'], ttlMs: 1_000, intervalSeconds: 5, now: past });
+    }
+    await createDeviceAuthorization(db.prisma, { clientId: 'live', scopes: ['openid'], ttlMs: 600_000, intervalSeconds: 5 });
+
     // Failed-login counters: 2 whose window ended, 1 live (kept).
     await recordLoginFailure(db.prisma, 'address:192.0.2.1', { windowMs: 1_000, now: past.getTime() });
     await recordLoginFailure(db.prisma, 'address:192.0.2.2', { windowMs: 1_000, now: past.getTime() });
@@ -100,8 +107,10 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       browserSessions: 1,
       revocations: 4,
       loginFailures: 2,
+      deviceAuthorizations: 4,
       processHeartbeats: 1,
     });
+    expect(await db.prisma.deviceAuthorization.findMany({ select: { clientId: true } })).toEqual([{ clientId: 'live' }]);
     expect(await db.prisma.processHeartbeat.findUnique({ where: { id: gone } })).toBeNull();
     expect(await db.prisma.processHeartbeat.findUnique({ where: { id: seen } })).not.toBeNull();
     expect(await db.prisma.authSession.findMany({ select: { id: true } })).toEqual([{ id: live.id }]);
@@ -118,6 +127,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       browserSessions: 0,
       revocations: 0,
       loginFailures: 0,
+      deviceAuthorizations: 0,
       processHeartbeats: 0,
     });
   });

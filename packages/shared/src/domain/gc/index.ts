@@ -15,6 +15,8 @@ export interface GarbageCounts {
   browserSessions: number;
   /** Revocations of access tokens and grants whose tokens have all expired. */
   revocations: number;
+  /** Expired device authorization requests (RFC 8628), whatever became of them. */
+  deviceAuthorizations: number;
   /** Failed-login counters whose window has ended. */
   loginFailures: number;
   /** Heartbeats of processes not heard of for a day. */
@@ -36,8 +38,9 @@ async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]
  * Deletes what can no longer be used (dex v0 `db/gc.go`, extended): expired authorization
  * codes and sessions, refresh tokens past their absolute expiry or revoked (rotated ones stay
  * until their family expires: they are how a reuse is recognised), and expired browser
- * sessions, and revocations past their expiry (every access token they covered has expired
- * by then), and failed-login counters whose window ended. Works in batches of `batchSize` rows per statement. Idempotent.
+ * sessions, revocations past their expiry (every access token they covered has expired
+ * by then), failed-login counters whose window ended, and expired device authorization
+ * requests. Works in batches of `batchSize` rows per statement. Idempotent.
  * @example const counts = await collectGarbage(db.prisma);
  */
 export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOptions = {}): Promise<GarbageCounts> {
@@ -77,6 +80,14 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     async (ids) => (await prisma.revocation.deleteMany({ where: { id: { in: ids } } })).count,
     take,
   );
+  const deviceAuthorizations = await inBatches(
+    async () =>
+      (await prisma.deviceAuthorization.findMany({ where: { expiresAt: { lt: now } }, select: { deviceCodeHash: true }, take })).map(
+        (r) => r.deviceCodeHash,
+      ),
+    async (ids) => (await prisma.deviceAuthorization.deleteMany({ where: { deviceCodeHash: { in: ids } } })).count,
+    take,
+  );
   const loginFailures = await inBatches(
     async () =>
       (
@@ -86,5 +97,5 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     take,
   );
   const processHeartbeats = await deleteSilentHeartbeats(prisma, { now });
-  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, loginFailures, processHeartbeats };
+  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, loginFailures, deviceAuthorizations, processHeartbeats };
 }

@@ -1,0 +1,147 @@
+import * as oauth from 'oauth4webapi';
+import * as oidc from 'openid-client';
+import { testProviders, walkLogin } from '@dex/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveDevice } from '../support/device.ts';
+import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
+
+/**
+ * Interop: relying-party libraries nobody here wrote, `openid-client` and `oauth4webapi`
+ * (both from npm), run the flows a real application runs against a live worker: the code
+ * flow with PKCE, refresh, and the device flow with a person approving in a browser.
+ */
+const REDIRECT_URI = 'http://127.0.0.1:5555/callback';
+const insecure = { [oauth.allowInsecureRequests]: true } as const;
+
+async function loginAt(stack: WorkerStack, authorizationUrl: URL): Promise<URL> {
+  const user = await stack.addUser();
+  const walk = await walkLogin(authorizationUrl.toString(), { login: user.email, password: user.password });
+  if (walk.location === null) throw new Error(`login did not redirect: ${walk.status}`);
+  return new URL(walk.location);
+}
+
+describe.each(testProviders(process.env))('relying parties against a live worker (%s)', (provider) => {
+  let stack: WorkerStack;
+  let webApp: { id: string; secret: string };
+  let cli: { id: string };
+  beforeAll(async () => {
+    stack = await startWorkerStack(provider);
+    webApp = await stack.addClient({ redirectUris: [REDIRECT_URI], name: 'web app' });
+    cli = await stack.addClient({ redirectUris: [REDIRECT_URI], public: true, name: 'a CLI' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  describe('openid-client', () => {
+    it('runs the code flow with PKCE, state and nonce, then refreshes and reads userinfo', async () => {
+      const config = await oidc.discovery(new URL(stack.issuer), webApp.id, webApp.secret, undefined, {
+        execute: [oidc.allowInsecureRequests],
+      });
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const nonce = oidc.randomNonce();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid email profile offline_access',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      });
+      const callback = await loginAt(stack, url);
+      const tokens = await oidc.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
+      const subject = tokens.claims()?.sub ?? '';
+      expect(subject).not.toBe('');
+      const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? '');
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+      expect(refreshed.claims()?.sub).toBe(subject);
+      const userinfo = await oidc.fetchUserInfo(config, refreshed.access_token, subject);
+      expect(userinfo.sub).toBe(subject);
+    });
+
+    it('runs the device flow as a public client', async () => {
+      const user = await stack.addUser();
+      const config = await oidc.discovery(new URL(stack.issuer), cli.id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+      const device = await oidc.initiateDeviceAuthorization(config, { scope: 'openid' });
+      const polling = oidc.pollDeviceAuthorizationGrant(config, device);
+      await approveDevice(stack.issuer, {
+        uri: device.verification_uri,
+        userCode: device.user_code,
+        login: user.email,
+        password: user.password,
+        decision: 'approve',
+      });
+      expect((await polling).claims()?.sub).toBe(user.id);
+    });
+  });
+
+  describe('oauth4webapi', () => {
+    let as: oauth.AuthorizationServer;
+    beforeAll(async () => {
+      const issuer = new URL(stack.issuer);
+      as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
+    });
+
+    it('runs the code flow with PKCE, state and nonce (checking the iss response parameter), then refreshes', async () => {
+      const client: oauth.Client = { client_id: webApp.id };
+      const auth = oauth.ClientSecretBasic(webApp.secret);
+      const verifier = oauth.generateRandomCodeVerifier();
+      const state = oauth.generateRandomState();
+      const nonce = oauth.generateRandomNonce();
+      const url = new URL(as.authorization_endpoint ?? '');
+      url.search = new URLSearchParams({
+        client_id: webApp.id,
+        redirect_uri: REDIRECT_URI,
+        response_type: 'code',
+        scope: 'openid email offline_access',
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      }).toString();
+      const params = oauth.validateAuthResponse(as, client, await loginAt(stack, url), state);
+      const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT_URI, verifier, insecure);
+      const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
+      const subject = oauth.getValidatedIdTokenClaims(tokens)?.sub ?? '';
+      expect(subject).not.toBe('');
+      const refresh = await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refresh_token ?? '', insecure);
+      const refreshed = await oauth.processRefreshTokenResponse(as, client, refresh);
+      expect(oauth.getValidatedIdTokenClaims(refreshed)?.sub).toBe(subject);
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    });
+
+    it('runs the device flow as a public client, hearing authorization_pending until the user approves', async () => {
+      const user = await stack.addUser();
+      const client: oauth.Client = { client_id: cli.id };
+      const auth = oauth.None();
+      const started = await oauth.deviceAuthorizationRequest(as, client, auth, { scope: 'openid email' }, insecure);
+      const device = await oauth.processDeviceAuthorizationResponse(as, client, started);
+      const pending = oauth.processDeviceCodeResponse(
+        as,
+        client,
+        await oauth.deviceCodeGrantRequest(as, client, auth, device.device_code, insecure),
+      );
+      await expect(pending).rejects.toMatchObject({ error: 'authorization_pending' });
+      await approveDevice(stack.issuer, {
+        uri: device.verification_uri,
+        userCode: device.user_code,
+        login: user.email,
+        password: user.password,
+        decision: 'approve',
+      });
+      await new Promise((resolve) => setTimeout(resolve, (device.interval ?? 5) * 1000 + 100));
+      const tokens = await oauth.processDeviceCodeResponse(
+        as,
+        client,
+        await oauth.deviceCodeGrantRequest(as, client, auth, device.device_code, insecure),
+      );
+      expect(oauth.getValidatedIdTokenClaims(tokens)?.email).toBe(user.email);
+    });
+  });
+});
