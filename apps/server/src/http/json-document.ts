@@ -21,7 +21,8 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
  * @example routes.set('/keys', jsonDocumentRoute(async () => ({ body, cacheControl })));
  */
 export function jsonDocumentRoute(get: () => JsonDocument | Promise<JsonDocument>): Route {
-  let tagged: { body: string; etag: string } | undefined;
+  // The body's bytes and ETag, made once per body: a request then only copies bytes out.
+  let tagged: { body: string; bytes: Buffer; etag: string } | undefined;
   return {
     methods: ['GET'],
     errors: 'json',
@@ -29,7 +30,8 @@ export function jsonDocumentRoute(get: () => JsonDocument | Promise<JsonDocument
     async handle(req, res) {
       const document = await get();
       if (tagged?.body !== document.body) {
-        tagged = { body: document.body, etag: `"${createHash('sha256').update(document.body).digest('base64url')}"` };
+        const bytes = Buffer.from(document.body, 'utf8');
+        tagged = { body: document.body, bytes, etag: `"${createHash('sha256').update(bytes).digest('base64url')}"` };
       }
       res.setHeader('Cache-Control', document.cacheControl);
       res.setHeader('ETag', tagged.etag);
@@ -40,8 +42,8 @@ export function jsonDocumentRoute(get: () => JsonDocument | Promise<JsonDocument
       }
       res.statusCode = 200;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Content-Length', Buffer.byteLength(document.body));
-      res.end(document.body);
+      res.setHeader('Content-Length', tagged.bytes.length);
+      res.end(tagged.bytes);
     },
   };
 }
