@@ -65,6 +65,37 @@ describe.each(testProviders(process.env))('relying parties against a live worker
       expect(userinfo.sub).toBe(subject);
     });
 
+    it('refreshes one token six times at once, as two tabs or mod_auth_openidc do, and the session lives on', async () => {
+      // The default reuse window (3 s); the shared stack turns it off for the tests of reuse detection.
+      const windowed = await startWorkerStack(provider, { refreshTokenReuseIntervalMs: 3_000 });
+      try {
+        const app = await windowed.addClient({ redirectUris: [REDIRECT_URI], name: 'two tabs' });
+        const config = await oidc.discovery(new URL(windowed.issuer), app.id, app.secret, undefined, {
+          execute: [oidc.allowInsecureRequests],
+        });
+        const verifier = oidc.randomPKCECodeVerifier();
+        const url = oidc.buildAuthorizationUrl(config, {
+          redirect_uri: REDIRECT_URI,
+          scope: 'openid offline_access',
+          code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+        });
+        const tokens = await oidc.authorizationCodeGrant(config, await loginAt(windowed, url), { pkceCodeVerifier: verifier });
+        const parallel = await Promise.allSettled(
+          Array.from({ length: 6 }, () => oidc.refreshTokenGrant(config, tokens.refresh_token ?? '')),
+        );
+        expect(parallel.map((outcome) => outcome.status)).toEqual(Array(6).fill('fulfilled'));
+        const successors = parallel.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.refresh_token ?? ''] : []));
+        // Every tab carries on with the token it got: the family was not revoked.
+        for (const successor of successors) {
+          const next = await oidc.refreshTokenGrant(config, successor);
+          expect(next.claims()?.sub).toBe(tokens.claims()?.sub);
+        }
+      } finally {
+        await windowed.stop();
+      }
+    });
+
     it('runs the device flow as a public client', async () => {
       const user = await stack.addUser();
       const config = await oidc.discovery(new URL(stack.issuer), cli.id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
