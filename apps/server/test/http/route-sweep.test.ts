@@ -126,6 +126,7 @@ describe.each(testProviders(process.env))('every route, every method, malformed 
   it('covers every route of the table, machine endpoints and pages alike', () => {
     expect(routes.map(([path]) => path).sort()).toEqual(
       [
+        '/.well-known/oauth-authorization-server',
         '/.well-known/openid-configuration',
         '/api/v1/*',
         '/approval',
