@@ -41,9 +41,14 @@ export class ConnectorRegistry {
     this.#options = options;
   }
 
-  /** Every usable connector, in login-page order. */
+  /**
+   * Every usable connector, in login-page order. While there is none, every call checks the
+   * database again: a deployment being set up gets its first connector at once, not a second
+   * later (the 503 "Login unavailable" is no answer worth caching).
+   */
   async list(now = Date.now()): Promise<readonly Connector[]> {
-    if (this.#version !== null && now - this.#checkedAt < (this.#options.checkEveryMs ?? 1_000)) return this.#connectors;
+    const fresh = now - this.#checkedAt < (this.#options.checkEveryMs ?? 1_000);
+    if (this.#version !== null && fresh && this.#connectors.length > 0) return this.#connectors;
     this.#refreshing ??= this.#refresh().finally(() => {
       this.#refreshing = null;
     });

@@ -84,7 +84,7 @@ describe.each(testProviders(process.env))('openid-client against a live overlord
     });
 
     const walk = await walkLogin(authorizationUrl.href, { login: email, password: 'wonderland-42' });
-    expect(walk.status).toBe(302);
+    expect(walk.status, walk.body.slice(0, 600)).toBe(302);
     const tokens = await oidc.authorizationCodeGrant(config, new URL(walk.location ?? ''), {
       pkceCodeVerifier: verifier,
       expectedState: state,
