@@ -17,6 +17,7 @@ const CLIENT = {
   public: false,
   trusted: false,
   registered: false,
+  accessTokenFormat: 'opaque',
   createdAt: '2024-01-01T00:00:00.000Z',
   updatedAt: '2024-01-01T00:00:00.000Z',
 };

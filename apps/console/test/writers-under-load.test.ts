@@ -53,7 +53,8 @@ describe.each(testProviders(process.env))('writers while the worker serves refre
     stack = await startDexStack(provider, { pgUrl: PG_SERVER_URL });
     const db = await createDatabase({ url: stack.dbUrl });
     try {
-      const created = await createClient(db.prisma, { redirectUris: [REDIRECT_URI], name: 'refresher' });
+      // Trusted: the refresh load is about writes, not the approval screen.
+      const created = await createClient(db.prisma, { redirectUris: [REDIRECT_URI], name: 'refresher', trusted: true });
       client = { issuer: stack.issuer, clientId: created.client.id, clientSecret: created.secret ?? '' };
       await createUser(db.prisma, { email: USER.login, password: USER.password, emailVerified: true });
     } finally {

@@ -75,6 +75,8 @@ describe.each(testProviders(process.env))('admin API clients (%s)', (provider) =
         trustedPeers: ['peer-a', 'peer-b'],
         admin: false,
         public: false,
+        trusted: false,
+        registered: false,
         accessTokenFormat: 'opaque',
         createdAt: expect.stringMatching(ISO),
         updatedAt: expect.stringMatching(ISO),
