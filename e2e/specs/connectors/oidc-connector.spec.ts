@@ -133,10 +133,16 @@ test.describe('login through the upstream OpenID Connect connector', () => {
     const unavailable = { connector: UNREACHABLE_CONNECTOR_ID, outcome: 'failure', reason: 'unavailable' } as const;
     const unavailableBefore = await federation.loginCount(unavailable);
     await page.goto(federation.rp.loginUrl);
+    // The chooser already knows: the connector is listed as unavailable, without a link.
+    await expect(page.locator(`#connector-${UNREACHABLE_CONNECTOR_ID}`)).toHaveText(`${UNREACHABLE_CONNECTOR_ID} is unavailable right now`);
+    await expect(page.getByRole('link', { name: `Log in with ${UNREACHABLE_CONNECTOR_ID}` })).toHaveCount(0);
 
+    // Asked for it anyway (a bookmarked or hand-made authorization URL): a readable error page.
+    const chosen = new URL(page.url());
+    chosen.searchParams.set('connector_id', UNREACHABLE_CONNECTOR_ID);
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().startsWith(`${federation.issuer}/auth/${UNREACHABLE_CONNECTOR_ID}/login?`)),
-      page.getByRole('link', { name: `Log in with ${UNREACHABLE_CONNECTOR_ID}` }).click(),
+      page.goto(chosen.href),
     ]);
 
     expect(response.status()).toBe(502);
