@@ -22,7 +22,7 @@ describe('resilience: nginx, two workers, two overlords, PostgreSQL, refresh-tok
     deployment = await startDeployment({ overlordFlags: ['--leader-lease-ttl', '3s', '--key-publish-delay', '5s'] });
     const created = await deployment.admin(0, '/api/v1/clients', {
       method: 'POST',
-      body: { redirectUris: [REDIRECT_URI], name: 'chains' },
+      body: { redirectUris: [REDIRECT_URI], name: 'chains', trusted: true },
     });
     const body = created.body as { client: { id: string }; secret: string };
     client = { id: body.client.id, secret: body.secret };
