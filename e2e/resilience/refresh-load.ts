@@ -96,7 +96,9 @@ export class RefreshLoad {
       const json = JSON.parse(answer.body) as { refresh_token: string; id_token: string };
       chain.token = json.refresh_token;
       chain.lastOkAt = endedAt;
+      // The first 4,999 for verification, and always the latest in the last place (which key signs now).
       if (this.#idTokens.length < 5_000) this.#idTokens.push(json.id_token);
+      else this.#idTokens[this.#idTokens.length - 1] = json.id_token;
       return outcome;
     }
     if (answer.status === 503 && !isTemporarilyUnavailable(answer)) this.#bad503++;
