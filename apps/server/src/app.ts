@@ -93,6 +93,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     ssoSessionTtlMs: config.ssoSessionTtlMs,
     cookie,
     renderError,
+    keySecrets: config.keySecrets,
   };
   const context: ConnectorContext = {
     issuer,
@@ -130,6 +131,8 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     refreshTokenTtlMs: config.refreshTokenTtlMs,
     refreshTokenIdleTtlMs: config.refreshTokenIdleTtlMs,
     refreshTokenReuseIntervalMs: config.refreshTokenReuseIntervalMs,
+    connectors,
+    keySecrets: config.keySecrets,
   };
   const devicePages: DevicePagesDeps = {
     prisma,

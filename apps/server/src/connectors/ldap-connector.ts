@@ -7,7 +7,7 @@ import { describeLdapError, firstValue, isDirectoryAnswer, isInvalidCredentials,
 import { escapeDnValue, escapeFilterValue, fillTemplate } from './ldap-escape.ts';
 import type { UpstreamIdentity } from './oidc-identity.ts';
 import { createPasswordFormConnector, type PasswordFormDeps } from './password-form.ts';
-import type { Connector, ConnectorContext } from './types.ts';
+import type { Connector, ConnectorContext, RefreshData, RefreshedIdentity } from './types.ts';
 
 export type LdapConnectorConfig = Extract<TConnectorConfig, { type: 'ldap' }>;
 
@@ -125,6 +125,42 @@ export function createLdapConnector(config: LdapConnectorConfig, context: Connec
     return { entry, groups: await dir.withService((client) => findGroups(client, entry.dn)) };
   }
 
+  /**
+   * The user's entry again, for a refresh: in search mode the login's search for the username
+   * (exactly one entry, with the DN of the login), else the login's DN read as the service
+   * account (or anonymously). Null when the directory no longer has it (deleted, renamed, or
+   * filtered out, as a disabled account is by a filter that excludes it).
+   */
+  async function findAgain(dir: LdapDirectory, username: string, dn: string): Promise<Entry | null> {
+    try {
+      if (config.searchBeforeAuth !== true) return await dir.withService((client) => readEntry(client, dn));
+      const filter = fillTemplate(config.searchFilter ?? '(uid=%u)', {
+        username: escapeFilterValue(username),
+        baseDN: escapeFilterValue(baseDN),
+      });
+      const found = await dir.withService((client) =>
+        client.search(baseDN, { scope, filter, attributes: [nameAttribute, emailAttribute], sizeLimit: 2 }),
+      );
+      const entry = found.searchEntries.length === 1 ? found.searchEntries[0] : undefined;
+      return entry !== undefined && entry.dn.toLowerCase() === dn.toLowerCase() ? entry : null;
+    } catch (error) {
+      // "No such object", more than one match: the directory answered, the user is not there.
+      if (error instanceof LoginFailure || isDirectoryAnswer(error)) return null;
+      throw error;
+    }
+  }
+
+  /** dex v2's LDAP `Refresh`: the entry must still be found; its groups are read again. */
+  async function refresh(data: RefreshData): Promise<RefreshedIdentity> {
+    if (directory === null) throw new Error(setupError ?? 'not set up');
+    const { username, dn } = data;
+    if (username === undefined || dn === undefined) return { status: 'gone', reason: 'the login recorded no directory entry' };
+    const entry = await findAgain(directory, username, dn);
+    if (entry === null) return { status: 'gone', reason: `the entry ${dn} is no longer in the directory` };
+    const groups = await directory.withService((client) => findGroups(client, entry.dn));
+    return { status: 'ok', groups: groups ?? [] };
+  }
+
   function toFailure(error: unknown): LoginFailure {
     if (error instanceof LoginFailure) return error;
     if (isInvalidCredentials(error)) return invalid('the directory refused the credentials');
@@ -150,6 +186,7 @@ export function createLdapConnector(config: LdapConnectorConfig, context: Connec
         if (setupError !== null || directory === null) throw new Error(setupError ?? 'not set up');
         await directory.check();
       },
+      refresh,
       async check(login, password, res) {
         const log = locals(res).log;
         try {
@@ -174,7 +211,7 @@ export function createLdapConnector(config: LdapConnectorConfig, context: Connec
             ...(name === undefined ? {} : { name }),
             ...(groups === undefined ? {} : { groups }),
           };
-          return { ok: true, identity };
+          return { ok: true, identity, refreshData: { username: login, dn: entry.dn } };
         } catch (error) {
           const failure = toFailure(error);
           if (failure.outcome === 'invalid_credentials')

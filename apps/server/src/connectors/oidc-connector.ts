@@ -10,9 +10,10 @@ import type { WorkerRequest } from '#http/request.ts';
 import { redirect, type WorkerResponse } from '#http/respond.ts';
 import { answerClient } from '#oidc/complete-login.ts';
 import { identityFromClaims, needsUserinfo } from './oidc-identity.ts';
-import type { Connector, ConnectorContext } from './types.ts';
+import type { Connector, ConnectorContext, RefreshData } from './types.ts';
 import { describeUpstreamError, UpstreamDiscovery } from './upstream-discovery.ts';
 import { failureFor } from './upstream-failure.ts';
+import { refreshUpstreamIdentity, upstreamRefreshData } from './upstream-refresh.ts';
 import { FreshnessSigner, freshnessOf, maxAuthAgeSeconds, parseFreshness, upstreamFreshnessParams } from './upstream-freshness.ts';
 import { clearUpstreamLoginCookie, readUpstreamLoginCookie, setUpstreamLoginCookie } from './upstream-login-cookie.ts';
 
@@ -37,6 +38,10 @@ export const DEFAULT_OIDC_SCOPES: readonly string[] = ['openid', 'email', 'profi
  * PKCE verifier and the nonce stay in the browser that started the login, in a cookie named
  * after the state (see `upstream-login-cookie.ts`); a callback without that cookie, or whose
  * state names no NEW session of this connector, is refused.
+ *
+ * With `offlineAccess` in the config, a login whose client asked for `offline_access` asks the
+ * upstream for it too; the upstream refresh token it gets is kept (sealed) and redeemed at
+ * each refresh to read the groups again (see `upstream-refresh.ts`).
  *
  * Denied consent upstream (`error=access_denied`) is sent to the client as
  * `error=access_denied` with its `state` and `iss`: the application learns the login failed.
@@ -120,6 +125,12 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       nonce,
       ...upstreamFreshnessParams(freshness),
     };
+    // `offlineAccess`: a client that asked for a refresh token gets one that can re-read the
+    // identity upstream, so dex asks for one there too (OIDC Core §11: with prompt=consent).
+    if (config.offlineAccess === true && session.scopes.includes('offline_access')) {
+      if (!scopes.includes('offline_access')) params.scope = `${params.scope} offline_access`;
+      params.prompt = params.prompt === undefined ? 'consent' : `${params.prompt} consent`;
+    }
     const loginHint = param(req.query, 'login_hint');
     if (loginHint !== undefined) params.login_hint = loginHint.slice(0, 254);
     let authorizationUrl: URL;
@@ -169,6 +180,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
     const currentUrl = new URL(callbackUrl);
     currentUrl.search = query === -1 ? '' : target.slice(query);
     let identity: ReturnType<typeof identityFromClaims>;
+    let refreshData: RefreshData | undefined;
     try {
       const maxAge = maxAuthAgeSeconds(secrets.freshness, session.createdAt);
       const tokens = await oidc.authorizationCodeGrant(upstream, currentUrl, {
@@ -184,12 +196,19 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       const userinfo =
         hasUserinfo && needsUserinfo(config, claims) ? await oidc.fetchUserInfo(upstream, tokens.access_token, claims.sub) : undefined;
       identity = identityFromClaims(config, claims, userinfo);
+      refreshData = upstreamRefreshData(tokens, claims.sub);
     } catch (error) {
       if (error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied') return denied(res, session);
       return fail(res, error, 'callback');
     }
     record(null);
-    await context.completeLogin({ sessionId: session.id, connectorId: config.id, identity, res });
+    await context.completeLogin({
+      sessionId: session.id,
+      connectorId: config.id,
+      identity,
+      ...(refreshData === undefined ? {} : { refreshData }),
+      res,
+    });
   }
 
   return {
@@ -206,6 +225,9 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
     },
     async checkHealth() {
       await discovery.get();
+    },
+    async refresh(data) {
+      return refreshUpstreamIdentity(config, await discovery.get(), data);
     },
     steps: { login: ['GET'], callback: ['GET'] },
     async handle(step, req, res) {

@@ -7,7 +7,7 @@ import type { LoginLimits } from '#http/rate-limit.ts';
 import type { WorkerRequest } from '#http/request.ts';
 import { sendHtml, type WorkerResponse } from '#http/respond.ts';
 import { renderPasswordPage } from '#pages/password-page.ts';
-import type { Connector, ConnectorContext } from './types.ts';
+import type { Connector, ConnectorContext, RefreshData, RefreshedIdentity } from './types.ts';
 
 const TOO_MANY = 'Too many failed logins. Wait a few minutes and try again.';
 const EXPIRED = 'This login request is no longer valid. Go back to the application and start again.';
@@ -22,7 +22,7 @@ export interface PasswordFormDeps {
 
 /** The outcome of checking a username and password. */
 export type PasswordCheck =
-  | { ok: true; identity: ConnectorIdentity }
+  | { ok: true; identity: ConnectorIdentity; refreshData?: RefreshData }
   | {
       ok: false;
       /** HTTP status of the re-rendered form and the message on it. */
@@ -46,6 +46,7 @@ export interface PasswordFormOptions {
   accountKey(login: string): string;
   check(login: string, password: string, res: WorkerResponse): Promise<PasswordCheck>;
   checkHealth?(): Promise<void>;
+  refresh?(data: RefreshData): Promise<RefreshedIdentity>;
 }
 
 /**
@@ -101,6 +102,7 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       return `${loginPath}?${query.toString()}`;
     },
     ...(options.checkHealth === undefined ? {} : { checkHealth: options.checkHealth }),
+    ...(options.refresh === undefined ? {} : { refresh: options.refresh }),
     steps: { login: ['GET', 'POST'] },
     async handle(_step, req, res) {
       if (req.method !== 'POST') {
@@ -145,7 +147,13 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       }
       await deps.limits.reset(accountKey, address);
       deps.metrics.recordConnectorLogin({ connector: options.id, type: options.type, outcome: 'success' });
-      await context.completeLogin({ sessionId, connectorId: options.id, identity: result.identity, res });
+      await context.completeLogin({
+        sessionId,
+        connectorId: options.id,
+        identity: result.identity,
+        ...(result.refreshData === undefined ? {} : { refreshData: result.refreshData }),
+        res,
+      });
     },
   };
 }

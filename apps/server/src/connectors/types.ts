@@ -27,7 +27,28 @@ export interface Connector {
   handle(step: string, req: WorkerRequest, res: WorkerResponse): Promise<void>;
   /** The methods of each step this connector serves. */
   readonly steps: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Reads the identity again for a refresh grant (dex v2's `RefreshConnector`), from what the
+   * login left in `data` (see `completeLogin`'s `refreshData`): the LDAP entry searched again,
+   * the upstream refresh token redeemed. Resolves with the groups now (and new data, when it
+   * changed), or `gone` when the upstream says the user no longer exists or may not refresh;
+   * rejects when the upstream cannot be asked (unreachable, timed out). Connectors without it
+   * keep the identity of the login.
+   */
+  refresh?(data: RefreshData): Promise<RefreshedIdentity>;
 }
+
+/** What a connector keeps for reading an identity again: strings only, sealed at rest. */
+export type RefreshData = Readonly<Record<string, string>>;
+
+/** What a connector's `refresh` found. */
+export type RefreshedIdentity =
+  | { status: 'ok'; groups: string[]; data?: RefreshData }
+  | {
+      status: 'gone';
+      /** For the log: why the upstream refused (never a token). */
+      reason: string;
+    };
 
 /** What the client's authorization request says about the login a connector runs. */
 export interface LoginHints {
@@ -51,7 +72,14 @@ export interface ConnectorContext {
    * Finishes a login: maps the identity to a dex user, issues the code and redirects the
    * browser to the client (or renders an error page).
    */
-  completeLogin(options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: ServerResponse }): Promise<void>;
+  completeLogin(options: {
+    sessionId: string;
+    connectorId: string;
+    identity: ConnectorIdentity;
+    /** What the connector's `refresh` needs later; kept (sealed) when the client asked for `offline_access`. */
+    refreshData?: RefreshData;
+    res: ServerResponse;
+  }): Promise<void>;
   renderError: RenderError;
 }
 

@@ -7,11 +7,14 @@ import {
   createBrowserSession,
   findAuthSession,
   identifyAuthSession,
+  saveOfflineSession,
 } from '@dex/shared/domain/auth';
 import { findClient, OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
 import { createUser, findUserByRemoteIdentity, LOCAL_CONNECTOR_ID, normalizeEmail, type UserRecord } from '@dex/shared/domain/users';
 import { redirect, sendHtml } from '#http/respond.ts';
 import { type SessionCookieOptions, setSessionCookie } from '#http/session-cookie.ts';
+import { sealRefreshData } from '#connectors/refresh-data-seal.ts';
+import type { RefreshData } from '#connectors/types.ts';
 import type { RenderError } from '#pages/error-page.ts';
 import { renderOobPage } from '#pages/oob-page.ts';
 import { approvalPath, needsConsent } from './consent.ts';
@@ -29,6 +32,8 @@ export interface CompleteLoginDeps {
   ssoSessionTtlMs: number | null;
   cookie: SessionCookieOptions;
   renderError: RenderError;
+  /** Seal the connectors' refresh data (`--key-secrets`; the first one seals). */
+  keySecrets: readonly Uint8Array[];
 }
 
 export interface IdentifiedLogin {
@@ -154,9 +159,19 @@ async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identit
 /**
  * The end of every connector's login (reference §2.4 `Server.Login`): maps the upstream
  * identity to a dex user, starts the browser's single sign-on session and issues the code.
+ * When the client asked for `offline_access` and the connector can refresh, its refresh data
+ * (sealed) and the groups go to the user's offline session at that connector (dex v2's),
+ * which refresh grants read and update; the refresh data never reaches the auth or browser
+ * session.
  */
 export function createCompleteLogin(deps: CompleteLoginDeps) {
-  return async (options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: ServerResponse }): Promise<void> => {
+  return async (options: {
+    sessionId: string;
+    connectorId: string;
+    identity: ConnectorIdentity;
+    refreshData?: RefreshData;
+    res: ServerResponse;
+  }): Promise<void> => {
     const { res } = options;
     const session = await findAuthSession(deps.prisma, options.sessionId);
     if (session === null || session.state !== 'NEW') {
@@ -173,6 +188,16 @@ export function createCompleteLogin(deps: CompleteLoginDeps) {
       return;
     }
     const login: IdentifiedLogin = { userId: user.id, connectorId: options.connectorId, identity: options.identity, authTime: new Date() };
+    // A client that may refresh: what the connector needs to read the identity again then.
+    if (options.refreshData !== undefined && session.scopes.includes('offline_access')) {
+      await saveOfflineSession(deps.prisma, {
+        userId: user.id,
+        connectorId: options.connectorId,
+        groups: options.identity.groups ?? [],
+        connectorData: sealRefreshData(options.refreshData, deps.keySecrets),
+        now: login.authTime,
+      });
+    }
     if (deps.ssoSessionTtlMs !== null) {
       const cookie = await createBrowserSession(deps.prisma, { ...login, ttlMs: deps.ssoSessionTtlMs, now: login.authTime });
       setSessionCookie(res, cookie, deps.ssoSessionTtlMs, deps.cookie);

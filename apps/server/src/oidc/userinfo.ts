@@ -5,7 +5,7 @@ import type { WorkerRequest } from '#http/request.ts';
 import { sendEmpty, sendJson } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
 import { findAccessTokenSubject } from './access-token-subject.ts';
-import type { AccessTokenClaims } from './access-tokens.ts';
+import { authSessionGroups } from './grant-groups.ts';
 import type { AccessTokens } from './jwt-access-tokens.ts';
 import { scopeClaims } from './scope-claims.ts';
 
@@ -40,18 +40,6 @@ function readAccessToken(req: WorkerRequest): string | undefined {
 }
 
 /**
- * The groups of a token's grant: what the connector reported at the login its grant (`gid`)
- * started from, recorded on the authorization session; none when that record is gone.
- */
-async function grantGroups(prisma: PrismaDb, claims: AccessTokenClaims): Promise<string[]> {
-  if (claims.gid === undefined) return [];
-  const row = await prisma.authSession.findUnique({ where: { id: claims.gid }, select: { identity: true } });
-  if (row === null || row.identity === null) return [];
-  const groups: unknown = (JSON.parse(row.identity) as { groups?: unknown }).groups;
-  return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [];
-}
-
-/**
  * `GET|POST <issuer>/userinfo` (OIDC Core §5.3). The token must verify, be unrevoked and speak
  * for an enabled user (a client-credentials token has none) and carry `openid`. Claims follow the
  * granted scopes (§5.4), as in the ID token (`scopeClaims`). Errors carry RFC 6750 §3
@@ -81,7 +69,7 @@ export function userinfoRoute(deps: UserinfoDeps): Route {
       if (subject.kind === 'client') throw new OAuthError('invalid_token', 'the access token was issued to a client, not to a user');
       if (!claims.scopes.includes('openid')) throw new OAuthError('insufficient_scope', "the access token lacks the 'openid' scope");
       const { user } = subject;
-      const groups = claims.scopes.includes('groups') ? await grantGroups(deps.prisma, claims) : undefined;
+      const groups = claims.scopes.includes('groups') ? await authSessionGroups(deps.prisma, claims.gid) : undefined;
       sendJson(res, 200, { sub: user.id, ...scopeClaims(user, claims.scopes, groups) });
     },
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { randomToken, sha256Hex } from '@dex/shared/crypto';
 import type { UserRecord } from '@dex/shared/domain/users';
-import type { NewRefreshTokenRow, RefreshTokenRow, TokenStore } from './token-store.ts';
+import type { NewRefreshTokenRow, RefreshTokenRow, StoredRefreshToken, TokenStore } from './token-store.ts';
 
 export type RotateRefreshTokenResult =
   /** The token was spent; `token` is its successor, `current` the successor's row. */
@@ -25,6 +25,12 @@ export interface RotateRefreshTokenOptions {
   reuseIntervalMs: number;
   /** Scopes for the new token: a subset of the granted ones (default: all of them). */
   scopes?: readonly string[];
+  /**
+   * Runs once the token checked out, before it is spent, and only on its first use (not for a
+   * sibling within the reuse window): the refresh grant reads the identity again from its
+   * connector here. What it throws propagates and leaves the token unspent.
+   */
+  beforeSpend?: (row: StoredRefreshToken) => Promise<void>;
   now?: Date;
 }
 
@@ -59,6 +65,7 @@ export async function rotateRefreshToken(store: TokenStore, options: RotateRefre
   const granted = row.scopes === '' ? [] : row.scopes.split(' ');
   const widened = options.scopes?.find((scope) => !granted.includes(scope));
   if (widened !== undefined) return { status: 'scope_exceeded', scope: widened };
+  if (row.rotatedAt === null && options.beforeSpend !== undefined) await options.beforeSpend(row);
   const token = randomToken(32);
   const successor: NewRefreshTokenRow = {
     id: randomUUID(),

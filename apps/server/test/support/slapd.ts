@@ -10,6 +10,8 @@ import { freePort } from '@dex/shared/testing';
 const run = promisify(execFile);
 const SLAPD = '/usr/sbin/slapd';
 const LDAPADD = '/usr/bin/ldapadd';
+const LDAPMODIFY = '/usr/bin/ldapmodify';
+const LDAPDELETE = '/usr/bin/ldapdelete';
 
 export interface Slapd {
   readonly port: number;
@@ -23,6 +25,10 @@ export interface Slapd {
   readonly rootPassword: string;
   /** Adds LDIF entries as the root DN. */
   add(ldif: string): Promise<void>;
+  /** Applies LDIF changes (`changetype: modify`, ...) as the root DN, with `ldapmodify`. */
+  modify(ldif: string): Promise<void>;
+  /** Deletes an entry as the root DN, with `ldapdelete`. */
+  remove(dn: string): Promise<void>;
   /** Stops the server (the data stays); `start` brings it back on the same port. */
   kill(): Promise<void>;
   start(): Promise<void>;
@@ -192,6 +198,14 @@ export async function startSlapd(options: { suffix?: string; rootPassword?: stri
       const file = join(dir, `add-${Date.now()}-${Math.random().toString(36).slice(2)}.ldif`);
       await writeFile(file, ldif);
       await run(LDAPADD, ['-x', '-H', `ldap://127.0.0.1:${port}/`, '-D', rootDN, '-w', rootPassword, '-f', file], { timeout: 30_000 });
+    },
+    async modify(ldif) {
+      const file = join(dir, `modify-${Date.now()}-${Math.random().toString(36).slice(2)}.ldif`);
+      await writeFile(file, ldif);
+      await run(LDAPMODIFY, ['-x', '-H', `ldap://127.0.0.1:${port}/`, '-D', rootDN, '-w', rootPassword, '-f', file], { timeout: 30_000 });
+    },
+    async remove(entryDN) {
+      await run(LDAPDELETE, ['-x', '-H', `ldap://127.0.0.1:${port}/`, '-D', rootDN, '-w', rootPassword, entryDN], { timeout: 30_000 });
     },
     kill,
     start,

@@ -4,6 +4,7 @@ import type { WorkerRequest } from '#http/request.ts';
 import type { TokenStore } from '#store/token-store.ts';
 import type { AccessTokens } from '../jwt-access-tokens.ts';
 import type { KeyCache } from '../key-cache.ts';
+import type { RefreshIdentityDeps } from '../refresh-identity.ts';
 
 /** What every grant of the token endpoint needs from the worker. */
 export interface GrantDeps {
@@ -18,6 +19,9 @@ export interface GrantDeps {
   refreshTokenIdleTtlMs: number;
   /** `--refresh-token-reuse-interval`: see `rotateRefreshToken`. */
   refreshTokenReuseIntervalMs: number;
+  /** The refresh grant reads identities again from their connectors (see `refreshIdentity`). */
+  connectors: RefreshIdentityDeps['connectors'];
+  keySecrets: readonly Uint8Array[];
 }
 
 /**

@@ -39,3 +39,12 @@ export {
 } from './device-authorizations.ts';
 export { generateUserCode, normalizeUserCode, USER_CODE_ALPHABET } from './device-user-codes.ts';
 export { clearLoginFailures, countLoginFailures, type LoginFailureWindow, recordLoginFailure } from './login-failures.ts';
+export {
+  claimOfflineSessionRefresh,
+  deleteOfflineSession,
+  findOfflineSession,
+  finishOfflineSessionRefresh,
+  type OfflineSessionKey,
+  type OfflineSessionRecord,
+  saveOfflineSession,
+} from './offline-sessions.ts';

@@ -29,6 +29,11 @@ export const ZOidcConnectorConfig = z.looseObject({
     .optional(),
   /** The claim (ID token or userinfo) that lists the user's groups. */
   groupsClaim: z.string().min(1).optional(),
+  /**
+   * Ask the upstream for `offline_access` (with `prompt=consent`) when the client asked dex for
+   * it, and redeem the upstream refresh token at each dex refresh to read the groups again.
+   */
+  offlineAccess: z.boolean().optional(),
   /** Non-standard claim names to read instead of the standard ones. */
   claimMapping: z
     .strictObject({
