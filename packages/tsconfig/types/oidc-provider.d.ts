@@ -19,6 +19,8 @@ declare module 'oidc-provider' {
   interface StoredModel {
     /** Stores the model and returns its value (token string or id). */
     save(): Promise<string>;
+    /** Removes the model from the adapter (a destroyed grant invalidates the tokens issued from it). */
+    destroy(): Promise<void>;
   }
 
   interface GrantModel extends StoredModel {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from '../support/browser.ts';
 import { pkcePair, readHealth, type TestClient, tokenRequest } from '../support/flows.ts';
 import { startUpstreamProvider, type UpstreamAccount, type UpstreamProvider } from '../support/upstream-provider.ts';
+import { walkUpstream } from '../support/upstream-walk.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 import { readConnectorLogins } from './login-metrics.ts';
 
@@ -35,26 +36,9 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string):
   }
 }
 
-/**
- * Follows redirects across the worker and the upstream provider (the browser's part of the
- * round trip) until a page, a redirect to the relying party, or one that `stopAt` picks.
- */
-async function walk(
-  browser: TestBrowser,
-  start: string | URL,
-  stopAt: (next: URL) => boolean = () => false,
-): Promise<{ response: Response; url: URL; location: URL | null }> {
-  let url = new URL(start);
-  for (let hops = 0; hops < 25; hops++) {
-    const response = await browser.request(url);
-    const location = response.headers.get('location');
-    if (response.status < 300 || response.status >= 400 || location === null) return { response, url, location: null };
-    const next = new URL(location, url);
-    if (next.origin === RP_ORIGIN || stopAt(next)) return { response, url, location: next };
-    url = next;
-  }
-  throw new Error('too many redirects');
-}
+/** Follows the round trip through the upstream, up to a page or the relying party. */
+const walk = (browser: TestBrowser, start: string | URL, stopAt?: (next: URL) => boolean) =>
+  walkUpstream(browser, start, RP_ORIGIN, stopAt);
 
 describe.each(testProviders(process.env))('oidc connector: dex in front of another OpenID Provider (%s)', (provider) => {
   /** Automatic registration on. */

@@ -38,6 +38,12 @@ export interface UpstreamProvider {
   authTimeAgoSeconds: number;
   /** How many login interactions (the user authenticating at the upstream) there were. */
   logins: number;
+  /** How many refresh token grants the upstream answered (successfully or not). */
+  refreshes: number;
+  /** Replaces an account's claims (`undefined` removes the account: it no longer exists upstream). */
+  setAccount(id: string, account: UpstreamAccount | undefined): void;
+  /** Revokes every grant an account gave (and so the refresh tokens issued from them). */
+  revokeGrantsOf(id: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,12 +60,14 @@ export async function startUpstreamProvider(options: StartUpstreamOptions): Prom
   const issuer = `http://127.0.0.1:${port}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const accounts = new Map(Object.entries(options.accounts));
+  /** The grants each account gave (for `revokeGrantsOf`). */
+  const grantsOf = new Map<string, Set<string>>();
   const provider = new Provider(issuer, {
     clients: options.clients.map((client) => ({
       client_id: client.clientId,
       client_secret: client.clientSecret,
       redirect_uris: client.redirectUris,
-      grant_types: ['authorization_code'],
+      grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
     })),
@@ -82,6 +90,12 @@ export async function startUpstreamProvider(options: StartUpstreamOptions): Prom
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     features: { devInteractions: { enabled: false } },
   });
+  provider.on('grant.success', (ctx: { oidc: { params?: { grant_type?: unknown } } }) => {
+    if (ctx.oidc.params?.grant_type === 'refresh_token') state.refreshes++;
+  });
+  provider.on('grant.error', (ctx: { oidc: { params?: { grant_type?: unknown } } }) => {
+    if (ctx.oidc.params?.grant_type === 'refresh_token') state.refreshes++;
+  });
 
   const state: UpstreamProvider = {
     issuer,
@@ -90,6 +104,18 @@ export async function startUpstreamProvider(options: StartUpstreamOptions): Prom
     denyConsent: false,
     authTimeAgoSeconds: 0,
     logins: 0,
+    refreshes: 0,
+    setAccount(id, account) {
+      if (account === undefined) accounts.delete(id);
+      else accounts.set(id, account);
+    },
+    async revokeGrantsOf(id) {
+      for (const grantId of grantsOf.get(id) ?? []) {
+        const grant = await provider.Grant.find(grantId);
+        await grant?.destroy();
+      }
+      grantsOf.delete(id);
+    },
     stop: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -125,6 +151,7 @@ export async function startUpstreamProvider(options: StartUpstreamOptions): Prom
     const resourceScopes = (missing.missingResourceScopes ?? {}) as Record<string, string[]>;
     for (const [indicator, scopes] of Object.entries(resourceScopes)) grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
+    grantsOf.set(accountId, (grantsOf.get(accountId) ?? new Set()).add(grantId));
     await provider.interactionFinished(req, res, { consent: details.grantId === undefined ? { grantId } : {} });
   }
 
