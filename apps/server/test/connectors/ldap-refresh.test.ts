@@ -206,6 +206,7 @@ describe.each(testProviders(process.env))('groups on refresh: the LDAP connector
     try {
       const down = await refresh(client, tokens.refresh_token);
       expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after'), 'the client is told when to try again').toMatch(/^\d+$/);
       expect(((await down.json()) as { error: string }).error).toBe('temporarily_unavailable');
     } finally {
       await slapd.start();
