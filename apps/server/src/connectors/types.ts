@@ -76,7 +76,7 @@ export interface ConnectorContext {
     sessionId: string;
     connectorId: string;
     identity: ConnectorIdentity;
-    /** What the connector's `refresh` needs later; kept (sealed) when the client asked for `offline_access`. */
+    /** What the connector's `refresh` needs later; kept sealed in the user's offline session at the connector. */
     refreshData?: RefreshData;
     res: ServerResponse;
   }): Promise<void>;

@@ -159,10 +159,10 @@ async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identit
 /**
  * The end of every connector's login (reference §2.4 `Server.Login`): maps the upstream
  * identity to a dex user, starts the browser's single sign-on session and issues the code.
- * When the client asked for `offline_access` and the connector can refresh, its refresh data
- * (sealed) and the groups go to the user's offline session at that connector (dex v2's),
- * which refresh grants read and update; the refresh data never reaches the auth or browser
- * session.
+ * When the connector can refresh (it gave refresh data: LDAP always, upstream OIDC when the
+ * upstream issued a refresh token), the data (sealed) and the groups go to the user's offline
+ * session at that connector (dex v2's), which refresh grants read and update; the refresh data
+ * never reaches the auth or browser session.
  */
 export function createCompleteLogin(deps: CompleteLoginDeps) {
   return async (options: {
@@ -188,8 +188,10 @@ export function createCompleteLogin(deps: CompleteLoginDeps) {
       return;
     }
     const login: IdentifiedLogin = { userId: user.id, connectorId: options.connectorId, identity: options.identity, authTime: new Date() };
-    // A client that may refresh: what the connector needs to read the identity again then.
-    if (options.refreshData !== undefined && session.scopes.includes('offline_access')) {
+    // What the connector needs to read the identity again at a refresh. Kept at every fresh
+    // login, not only those asking for offline_access: a later login answered from the single
+    // sign-on session (no connector round trip) may ask for it and refresh from this one.
+    if (options.refreshData !== undefined) {
       await saveOfflineSession(deps.prisma, {
         userId: user.id,
         connectorId: options.connectorId,

@@ -40,9 +40,9 @@ const FIXTURE = [
     `userPassword: ${SERVICE_PW}`,
     '',
   ].join('\n'),
-  ...['jane', 'sam', 'dora', 'otto', 'uma'].map(person),
+  ...['jane', 'sam', 'dora', 'otto', 'uma', 'vera'].map(person),
   groupOf('admins', ['jane', 'sam', 'otto']),
-  groupOf('developers', ['jane', 'sam', 'dora', 'otto', 'uma']),
+  groupOf('developers', ['jane', 'sam', 'dora', 'otto', 'uma', 'vera']),
   groupOf('ops', ['dora']),
 ].join('\n');
 
@@ -93,24 +93,34 @@ describe.each(testProviders(process.env))('groups on refresh: the LDAP connector
     await slapd?.stop();
   });
 
-  /** Logs `uid` in through the connector's form with `groups offline_access` and redeems the code. */
-  async function login(connectorId: string, uid: string): Promise<{ client: TestClient; tokens: Tokens }> {
+  /**
+   * Logs `uid` in through the connector's form (or, in a `browser` with a single sign-on
+   * session, without it) with `scope` (default `groups offline_access`), and redeems the code.
+   */
+  async function login(
+    connectorId: string,
+    uid: string,
+    options: { browser?: TestBrowser; scope?: string } = {},
+  ): Promise<{ client: TestClient; tokens: Tokens; viaForm: boolean }> {
     const client = await stack.addClient();
     const { verifier, challenge } = pkcePair();
-    const browser = new TestBrowser(stack.issuer);
+    const browser = options.browser ?? new TestBrowser(stack.issuer);
     const auth = new URL(`${stack.issuer}/auth`);
     auth.search = new URLSearchParams({
       client_id: client.id,
       redirect_uri: client.redirectUri,
       response_type: 'code',
-      scope: 'openid email groups offline_access',
+      scope: options.scope ?? 'openid email groups offline_access',
       state: 'rp-state',
       code_challenge: challenge,
       code_challenge_method: 'S256',
       connector_id: connectorId,
     }).toString();
     const form = await browser.follow(auth);
-    const flow = await browser.submitLogin({ url: form.url, html: await form.response.text() }, { login: uid, password: `${uid}-pass` });
+    const flow =
+      form.location === null
+        ? await browser.submitLogin({ url: form.url, html: await form.response.text() }, { login: uid, password: `${uid}-pass` })
+        : form;
     const code = flow.location?.searchParams.get('code') ?? '';
     expect(code, 'the relying party got a code').not.toBe('');
     const response = await tokenRequest(stack, client, {
@@ -120,7 +130,7 @@ describe.each(testProviders(process.env))('groups on refresh: the LDAP connector
       redirect_uri: client.redirectUri,
     });
     expect(response.status).toBe(200);
-    return { client, tokens: (await response.json()) as Tokens };
+    return { client, tokens: (await response.json()) as Tokens, viaForm: form.location === null };
   }
 
   const refresh = (client: TestClient, refreshToken: string) =>
@@ -198,6 +208,21 @@ describe.each(testProviders(process.env))('groups on refresh: the LDAP connector
     const { client, tokens } = await login('ldap-search', 'otto');
     await slapd.modify([`dn: uid=otto,${PEOPLE}`, 'changetype: modify', 'add: employeeType', 'employeeType: disabled', ''].join('\n'));
     await expectInvalidGrant(await refresh(client, tokens.refresh_token));
+  });
+
+  it('a login answered from the single sign-on session, with offline_access, refreshes from the last fresh login', async () => {
+    const browser = new TestBrowser(stack.issuer);
+    // A fresh login that did not ask for offline_access, then one from its SSO session that does.
+    await login('ldap', 'vera', { browser, scope: 'openid email groups' });
+    const { client, tokens, viaForm } = await login('ldap', 'vera', { browser });
+    expect(viaForm, 'the second login did not ask for the password').toBe(false);
+    await slapd.modify([`dn: ${group('ops')}`, 'changetype: modify', 'add: member', `member: uid=vera,${PEOPLE}`, ''].join('\n'));
+    const response = await refresh(client, tokens.refresh_token);
+    expect(response.status).toBe(200);
+    const refreshed = (await response.json()) as Tokens;
+    expect(await groupsOf(refreshed.id_token)).toEqual([group('developers'), group('ops')]);
+    await slapd.remove(`uid=vera,${PEOPLE}`);
+    await expectInvalidGrant(await refresh(client, refreshed.refresh_token));
   });
 
   it('a directory that is down answers 503 temporarily_unavailable and leaves the token usable once it is back', async () => {
