@@ -46,7 +46,7 @@ const FLAGS: readonly FlagSpec[] = [
   {
     name: 'login-events-retention',
     defaultText: '720h',
-    description: 'How long the workers\' login events are kept before garbage collection deletes them.',
+    description: "How long the workers' login events are kept before garbage collection deletes them.",
   },
   { name: 'admin-listen', defaultText: 'http://127.0.0.1:5557', description: 'Address of the admin API (plain HTTP).' },
   {

@@ -189,7 +189,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       return fail(res, error, 'callback');
     }
     record(null);
-    await context.completeLogin({ sessionId: session.id, connectorId: config.id, identity, res });
+    await context.completeLogin({ sessionId: session.id, connectorId: config.id, identity, clientAddress: req.clientAddress, res });
   }
 
   return {

@@ -51,7 +51,14 @@ export interface ConnectorContext {
    * Finishes a login: maps the identity to a dex user, issues the code and redirects the
    * browser to the client (or renders an error page).
    */
-  completeLogin(options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: ServerResponse }): Promise<void>;
+  completeLogin(options: {
+    sessionId: string;
+    connectorId: string;
+    identity: ConnectorIdentity;
+    /** The browser's address, for the login event. */
+    clientAddress: string;
+    res: ServerResponse;
+  }): Promise<void>;
   renderError: RenderError;
 }
 

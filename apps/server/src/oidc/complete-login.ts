@@ -11,6 +11,7 @@ import {
 import { findClient, OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
 import { createUser, findUserByRemoteIdentity, LOCAL_CONNECTOR_ID, normalizeEmail, type UserRecord } from '@dex/shared/domain/users';
 import { redirect, sendHtml } from '#http/respond.ts';
+import type { RecordLoginEvent } from '#ops/login-event-recorder.ts';
 import { type SessionCookieOptions, setSessionCookie } from '#http/session-cookie.ts';
 import type { RenderError } from '#pages/error-page.ts';
 import { renderOobPage } from '#pages/oob-page.ts';
@@ -29,6 +30,8 @@ export interface CompleteLoginDeps {
   ssoSessionTtlMs: number | null;
   cookie: SessionCookieOptions;
   renderError: RenderError;
+  /** Records the login's outcome (`success`, or `failure` for no account or a disabled one). */
+  recordLoginEvent: RecordLoginEvent;
 }
 
 export interface IdentifiedLogin {
@@ -110,7 +113,7 @@ export function answerClient(
   });
 }
 
-type ResolvedUser = UserRecord | { problem: { title: string; message: string } };
+type ResolvedUser = UserRecord | { problem: { title: string; message: string; reason: 'wrong_connector' | 'no_account' } };
 
 /**
  * Maps an upstream identity to a dex user (reference §2.4, §6.3): the linked user if there is
@@ -132,6 +135,7 @@ async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identit
       return {
         problem: {
           title: 'Wrong way to log in',
+          reason: 'wrong_connector',
           message:
             other === undefined
               ? 'An account with this email address already exists. Ask an administrator to link it.'
@@ -141,7 +145,13 @@ async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identit
     }
   }
   if (!deps.automaticRegistration || connectorId === LOCAL_CONNECTOR_ID || email === '') {
-    return { problem: { title: 'No account', message: 'There is no account for this identity. Ask an administrator to create one.' } };
+    return {
+      problem: {
+        title: 'No account',
+        reason: 'no_account',
+        message: 'There is no account for this identity. Ask an administrator to create one.',
+      },
+    };
   }
   return createUser(deps.prisma, {
     email,
@@ -154,24 +164,36 @@ async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identit
 /**
  * The end of every connector's login (reference §2.4 `Server.Login`): maps the upstream
  * identity to a dex user, starts the browser's single sign-on session and issues the code.
+ * Records the outcome as a login event: `success`, or `failure` with `no_account`,
+ * `wrong_connector` or `disabled`.
  */
 export function createCompleteLogin(deps: CompleteLoginDeps) {
-  return async (options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: ServerResponse }): Promise<void> => {
+  return async (options: {
+    sessionId: string;
+    connectorId: string;
+    identity: ConnectorIdentity;
+    clientAddress: string;
+    res: ServerResponse;
+  }): Promise<void> => {
     const { res } = options;
     const session = await findAuthSession(deps.prisma, options.sessionId);
     if (session === null || session.state !== 'NEW') {
       deps.renderError(res, 400, 'Login expired', EXPIRED);
       return;
     }
+    const event = { connectorId: options.connectorId, clientId: session.clientId, clientAddress: options.clientAddress };
     const user = await resolveUser(deps, options.connectorId, options.identity);
     if ('problem' in user) {
+      await deps.recordLoginEvent({ ...event, type: 'failure', reason: user.problem.reason, email: options.identity.email ?? '' });
       deps.renderError(res, 403, user.problem.title, user.problem.message);
       return;
     }
     if (user.disabled) {
+      await deps.recordLoginEvent({ ...event, type: 'failure', reason: 'disabled', userId: user.id, email: user.email });
       answerClient(deps, res, session, { error: 'access_denied', error_description: 'the account is disabled' });
       return;
     }
+    await deps.recordLoginEvent({ ...event, type: 'success', userId: user.id, email: user.email });
     const login: IdentifiedLogin = { userId: user.id, connectorId: options.connectorId, identity: options.identity, authTime: new Date() };
     if (deps.ssoSessionTtlMs !== null) {
       const cookie = await createBrowserSession(deps.prisma, { ...login, ttlMs: deps.ssoSessionTtlMs, now: login.authTime });

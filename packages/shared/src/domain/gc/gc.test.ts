@@ -103,7 +103,12 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     // Login events older than the retention (a day here) go; a recent one stays.
     const day = 24 * 3_600_000;
     for (const age of [2 * day, day + 60_000]) {
-      await recordLoginEvent(db.prisma, { type: 'failure', reason: 'invalid_credentials', email: 'old@example.com', at: new Date(Date.now() - age) });
+      await recordLoginEvent(db.prisma, {
+        type: 'failure',
+        reason: 'invalid_credentials',
+        email: 'old@example.com',
+        at: new Date(Date.now() - age),
+      });
     }
     await recordLoginEvent(db.prisma, { type: 'success', email: 'recent@example.com', at: new Date(Date.now() - day + 60_000) });
 
