@@ -20,6 +20,12 @@ describe('an audit change as a diff', () => {
     expect(diffChange({ id: 'c1' }, null)).toEqual([{ field: 'id', before: 'c1', after: undefined, isChanged: true }]);
   });
 
+  it('shows fields that only mention tokens, such as the access token format', () => {
+    expect(diffChange({ accessTokenFormat: 'opaque' }, { accessTokenFormat: 'jwt' })).toEqual([
+      { field: 'accessTokenFormat', before: 'opaque', after: 'jwt', isChanged: true },
+    ]);
+  });
+
   it('never shows a secret, whatever its name or nesting', () => {
     const rows = diffChange(
       { config: { clientSecret: 's3cret', bindPassword: 'pw' } },

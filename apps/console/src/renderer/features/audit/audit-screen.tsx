@@ -188,7 +188,7 @@ export function AuditScreen() {
       )}
       {list.data !== undefined && list.data.items.length > 0 && (
         <>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table table-fixed audit-table">
               <caption className="visually-hidden">Audit events</caption>
               <colgroup>

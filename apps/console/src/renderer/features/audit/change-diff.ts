@@ -8,7 +8,7 @@ export interface FieldChange {
 }
 
 /** Fields whose values are never shown, even masked ones (the audit log should hold none). */
-const SECRET_FIELD = /secret|password|hash|token|private/i;
+const SECRET_FIELD = /(secret|password|passwd|pw|hash|token|privatekey)$/i;
 export const HIDDEN_VALUE = '(hidden)';
 
 function flatten(value: unknown, prefix: string, into: Map<string, string>): void {
@@ -35,7 +35,8 @@ export function diffChange(before: unknown, after: unknown): FieldChange[] {
   return fields.map((field) => {
     const old = was.get(field);
     const next = now.get(field);
-    const shown = (text: string | undefined) => (text !== undefined && SECRET_FIELD.test(field) ? HIDDEN_VALUE : text);
+    const name = field.split('.').at(-1) ?? field;
+    const shown = (text: string | undefined) => (text !== undefined && SECRET_FIELD.test(name) ? HIDDEN_VALUE : text);
     return { field, before: shown(old), after: shown(next), isChanged: old !== next };
   });
 }

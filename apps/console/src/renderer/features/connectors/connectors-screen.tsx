@@ -49,7 +49,7 @@ export function ConnectorsScreen() {
         </Empty>
       )}
       {items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="table">
             <caption className="visually-hidden">Connectors in login-page order</caption>
             <thead>

@@ -152,7 +152,7 @@ export function EventsScreen() {
       )}
       {list.data !== undefined && list.data.items.length > 0 && (
         <>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table table-fixed events-table">
               <caption className="visually-hidden">Login events</caption>
               <thead>

@@ -33,7 +33,7 @@ export function ProcessesCard(props: { list: TProcessList }) {
       {processes.length === 0 ? (
         <p className="muted">No process has reported yet.</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="table">
             <caption className="visually-hidden">Workers and overlords</caption>
             <thead>

@@ -66,7 +66,7 @@ export function UsersScreen() {
       {list.data !== undefined && list.data.items.length === 0 && <Empty title={q === '' ? 'No users yet' : `No user matches “${q}”`} />}
       {list.data !== undefined && list.data.items.length > 0 && (
         <>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="table">
               <caption className="visually-hidden">Users</caption>
               <thead>
