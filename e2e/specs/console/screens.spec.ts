@@ -14,8 +14,9 @@ async function logInAtWorker(page: Page, dex: DexStack, password: string): Promi
 function columnWidths(page: Page, tableName: string): Promise<number[]> {
   return page
     .getByRole('table', { name: tableName, exact: true })
-    .locator('thead th')
-    .evaluateAll((cells) => cells.map((cell) => Math.round(cell.getBoundingClientRect().width)));
+    .evaluate((table) =>
+      [...table.querySelectorAll(':scope > thead > tr > th')].map((cell) => Math.round(cell.getBoundingClientRect().width)),
+    );
 }
 
 /** Whether the page itself scrolls sideways (a table scrolling inside its own frame does not count). */
@@ -124,7 +125,7 @@ test.describe('the console’s clients, audit and events screens', () => {
     await expect(rows.filter({ hasText: 'Login failed' }).first()).toContainText('wrong password or unknown account');
     await checkScreen(page, testInfo, 'events');
 
-    await page.getByLabel('Event').selectOption('failure');
+    await page.getByLabel('Event', { exact: true }).selectOption('failure');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect(rows.filter({ hasText: 'Login failed' }).first()).toBeVisible();
     await expect(rows.filter({ hasNotText: 'Login failed' })).toHaveCount(0);
