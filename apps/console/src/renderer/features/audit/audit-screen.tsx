@@ -10,6 +10,7 @@ import { Empty, Loading } from '../../components/states.tsx';
 import { toInstant } from '../../components/to-instant.ts';
 import { diffChange } from './change-diff.ts';
 import { type AuditQuery, auditQueries } from './queries.ts';
+import { TableFrame } from '../../components/table-frame.tsx';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -49,20 +50,26 @@ function ChangeDiff(props: { event: TAuditEvent }) {
     <table className="diff" aria-label={`Change of ${props.event.targetType} ${props.event.targetId}`}>
       <thead>
         <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Before</th>
-          <th scope="col">After</th>
+          <th scope="col" className="diff-cell diff-head">
+            Field
+          </th>
+          <th scope="col" className="diff-cell diff-head">
+            Before
+          </th>
+          <th scope="col" className="diff-cell diff-head">
+            After
+          </th>
         </tr>
       </thead>
       <tbody>
         {rows.map((row) => (
           <tr key={row.field} className={row.isChanged ? 'diff-changed' : undefined}>
-            <th scope="row" className="mono">
+            <th scope="row" className="mono diff-cell diff-field">
               {row.field}
               {row.isChanged && <span className="diff-mark"> (changed)</span>}
             </th>
-            <td className="mono">{row.before ?? <span className="muted">—</span>}</td>
-            <td className="mono">{row.after ?? <span className="muted">—</span>}</td>
+            <td className="mono diff-cell">{row.before ?? <span className="muted">—</span>}</td>
+            <td className="mono diff-cell">{row.after ?? <span className="muted">—</span>}</td>
           </tr>
         ))}
       </tbody>
@@ -188,7 +195,7 @@ export function AuditScreen() {
       )}
       {list.data !== undefined && list.data.items.length > 0 && (
         <>
-          <div className="table-wrap" tabIndex={0}>
+          <TableFrame>
             <table className="table table-fixed audit-table">
               <caption className="visually-hidden">Audit events</caption>
               <colgroup>
@@ -213,7 +220,7 @@ export function AuditScreen() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
           <Pager
             label="Audit log pages"
             pageSize={AUDIT_PAGE_SIZE}

@@ -12,6 +12,7 @@ import { ClientDetail } from './client-detail.tsx';
 import { clientQueries } from './queries.ts';
 import { SearchBox } from '../../components/search-box.tsx';
 import { RowAction } from '../../components/row-action.tsx';
+import { TableFrame } from '../../components/table-frame.tsx';
 
 /** Clients per page. */
 export const CLIENTS_PAGE_SIZE = 25;
@@ -71,7 +72,7 @@ function ClientList() {
       )}
       {list.data !== undefined && list.data.items.length > 0 && (
         <>
-          <div className="table-wrap" tabIndex={0}>
+          <TableFrame>
             <table className="table">
               <caption className="visually-hidden">Clients</caption>
               <thead>
@@ -139,7 +140,7 @@ function ClientList() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
           <Pager
             label="Clients pages"
             pageSize={CLIENTS_PAGE_SIZE}

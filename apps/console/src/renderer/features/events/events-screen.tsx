@@ -9,6 +9,7 @@ import { Screen } from '../../components/screen.tsx';
 import { Empty, Loading } from '../../components/states.tsx';
 import { toInstant } from '../../components/to-instant.ts';
 import { type EventsQuery, eventQueries } from './queries.ts';
+import { TableFrame } from '../../components/table-frame.tsx';
 
 export const EVENTS_PAGE_SIZE = 50;
 
@@ -152,7 +153,7 @@ export function EventsScreen() {
       )}
       {list.data !== undefined && list.data.items.length > 0 && (
         <>
-          <div className="table-wrap" tabIndex={0}>
+          <TableFrame>
             <table className="table table-fixed events-table">
               <caption className="visually-hidden">Login events</caption>
               <thead>
@@ -171,7 +172,7 @@ export function EventsScreen() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
           <Pager
             label="Login events pages"
             pageSize={EVENTS_PAGE_SIZE}
