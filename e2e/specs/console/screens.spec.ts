@@ -21,7 +21,7 @@ function columnWidths(page: Page, tableName: string): Promise<number[]> {
 
 /** Whether the page itself scrolls sideways (a table scrolling inside its own frame does not count). */
 function hasPageHorizontalScroll(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+  return page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth').then(Boolean);
 }
 
 test.describe('the console’s clients, audit and events screens', () => {
