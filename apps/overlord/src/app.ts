@@ -8,6 +8,7 @@ import type { Logger } from '@dex/shared/logging';
 import { METRICS_CONTENT_TYPE } from '@dex/shared/metrics';
 import { adminRoutes } from './admin-api/admin-routes.ts';
 import { auditRoutes } from './admin-api/audit-routes.ts';
+import { eventsRoutes } from './admin-api/events-routes.ts';
 import { clientsRoutes } from './admin-api/clients-routes.ts';
 import { connectorsRoutes } from './admin-api/connectors-routes.ts';
 import { corsFor } from './admin-api/cors.ts';
@@ -96,6 +97,7 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.use(connectorsRoutes({ prisma: deps.db.prisma }));
   app.use(userRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
   app.use(auditRoutes({ prisma: deps.db.prisma }));
+  app.use(eventsRoutes({ prisma: deps.db.prisma }));
   app.use(processRoutes({ prisma: deps.db.prisma }));
   app.use(
     keyRoutes({

@@ -18,6 +18,7 @@ import {
   zOriginList,
 } from '@dex/shared/config';
 import { DEFAULT_KEY_PUBLISH_DELAY_MS, MIN_KEY_PUBLISH_DELAY_MS } from '@dex/shared/domain/keys';
+import { DEFAULT_LOGIN_EVENTS_RETENTION_MS } from '@dex/shared/domain/login-events';
 import { DEX_VERSION } from '@dex/shared/version';
 import { DEFAULT_CONSOLE_DIR } from './console/serve-console.ts';
 
@@ -42,6 +43,11 @@ const FLAGS: readonly FlagSpec[] = [
       'How long a new signing key is in every JWKS before it signs (scheduled and on-demand rotations): 5 s for the workers to see it, the rest is how long relying parties may cache the JWKS. From 5s to half the --key-period, at most 24h.',
   },
   { name: 'gc-interval', defaultText: '1h', description: 'How often expired sessions, codes and tokens are collected.' },
+  {
+    name: 'login-events-retention',
+    defaultText: '720h',
+    description: "How long the workers' login events are kept before garbage collection deletes them.",
+  },
   { name: 'admin-listen', defaultText: 'http://127.0.0.1:5557', description: 'Address of the admin API (plain HTTP).' },
   {
     name: 'admin-api-secret',
@@ -76,6 +82,7 @@ const ZOverlordFlags = z.object({
   'key-period': zDuration.default(24 * 3_600_000),
   'key-publish-delay': zDuration.default(DEFAULT_KEY_PUBLISH_DELAY_MS),
   'gc-interval': zDuration.default(3_600_000),
+  'login-events-retention': zDuration.default(DEFAULT_LOGIN_EVENTS_RETENTION_MS),
   'admin-listen': zHttpUrl.default(new URL('http://127.0.0.1:5557')),
   'admin-api-secret': zBase64SecretText(ADMIN_API_SECRET_BYTES),
   'key-alg': z.enum(['RS256', 'ES256']).default('RS256'),
@@ -96,6 +103,8 @@ export interface OverlordConfig {
   /** How long a new key is published before it signs (default 5 min, `--key-publish-delay`). */
   keyPublishDelayMs?: number;
   gcIntervalMs: number;
+  /** How long login events are kept (default 30 days, `--login-events-retention`). */
+  loginEventsRetentionMs?: number;
   adminListen: URL;
   adminApiSecret: string;
   localConnectorId: string;
@@ -148,6 +157,7 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
       keyPeriodMs: flags['key-period'],
       keyPublishDelayMs: delay,
       gcIntervalMs: flags['gc-interval'],
+      loginEventsRetentionMs: flags['login-events-retention'],
       adminListen: flags['admin-listen'],
       adminApiSecret: flags['admin-api-secret'],
       localConnectorId: flags['local-connector'],

@@ -91,7 +91,10 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
           publishDelayMs: keyPublishDelayMs,
           alg: config.keyAlg ?? 'RS256',
         }),
-        collectGarbageJob({ intervalMs: config.gcIntervalMs }),
+        collectGarbageJob({
+          intervalMs: config.gcIntervalMs,
+          ...(config.loginEventsRetentionMs === undefined ? {} : { loginEventsRetentionMs: config.loginEventsRetentionMs }),
+        }),
       ],
       leaseTtlMs: config.leaderLeaseTtlMs ?? 15_000,
     });

@@ -125,6 +125,10 @@ describe.each(testProviders(process.env))('admin API clients (%s)', (provider) =
         [{ redirectUris: ['ftp://bad.example/cb'] }, 'invalid redirect URI: "ftp://bad.example/cb" must use http or https'],
         [{ redirectUris: ['https://bad.example/cb#x'] }, 'invalid redirect URI: "https://bad.example/cb#x" must not have a fragment'],
         [{ redirectUris: ['/cb'] }, 'invalid redirect URI: "/cb" is not an absolute URL'],
+        [
+          { redirectUris: ['ftp://a.example/cb', 'https://ok.example/cb', '/cb', 'https://b.example/cb#x'] },
+          'invalid redirect URIs: "ftp://a.example/cb" must use http or https; "/cb" is not an absolute URL; "https://b.example/cb#x" must not have a fragment',
+        ],
         [{ redirectUris: [], public: true }, 'a public client needs a name'],
         [{ redirectUris: cb, id: 'has space' }, 'a client id is 1 to 255 printable characters without spaces'],
         [{ redirectUris: cb, logoUri: 'javascript:alert(1)' }, 'logoUri must be an http(s) URL'],

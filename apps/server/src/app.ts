@@ -42,6 +42,7 @@ import { revocationRoute } from './oidc/revocation.ts';
 import { tokenRoute } from './oidc/token-endpoint.ts';
 import { userinfoRoute } from './oidc/userinfo.ts';
 import { healthRoute } from './ops/health-route.ts';
+import { loginEventRecorder } from './ops/login-event-recorder.ts';
 import { metricsRoute } from './ops/metrics-route.ts';
 import { errorPageRenderer } from './pages/error-page.ts';
 import { createTokenStore } from './store/create-token-store.ts';
@@ -84,6 +85,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   const accessTokens = new AccessTokens({ keySecrets: config.keySecrets, issuer, keys });
   const store = createTokenStore(deps.db.driver);
   const cookie = { path: issuerPath === '' ? '/' : issuerPath, secure: issuerUrl.protocol === 'https:' };
+  const recordLoginEvent = loginEventRecorder({ prisma, logger: deps.logger, metrics });
   const loginDeps: CompleteLoginDeps = {
     prisma,
     automaticRegistration: config.enableAutomaticRegistration,
@@ -94,6 +96,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     cookie,
     renderError,
     keySecrets: config.keySecrets,
+    recordLoginEvent,
   };
   const context: ConnectorContext = {
     issuer,
@@ -107,6 +110,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     prisma,
     metrics,
     limits: new LoginLimits(prisma, config.loginLimits),
+    recordLoginEvent,
   };
   const build = (config: TConnectorConfig, ctx: ConnectorContext): Connector | null =>
     config.type === 'local'
@@ -203,7 +207,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
             : answerClient(loginDeps, res, session, { error: 'access_denied', error_description: 'the user denied the request' }),
       }),
     ],
-    ['/logout', logoutRoute({ prisma, issuer, issuerName: config.issuerName, issuerPath, keys, cookie, renderError })],
+    ['/logout', logoutRoute({ prisma, issuer, issuerName: config.issuerName, issuerPath, keys, cookie, renderError, recordLoginEvent })],
     ['/api/v1/*', workerApi],
   ]);
   if (config.enableClientRegistration) {

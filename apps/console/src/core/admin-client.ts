@@ -8,6 +8,10 @@ import {
   PROCESS_API_PATHS,
   type TAdmin,
   type TAuditEventList,
+  EVENTS_API_PATHS,
+  type TListLoginEventsQuery,
+  type TLoginEventList,
+  ZLoginEventList,
   type TClient,
   type TClientList,
   type TClientSecret,
@@ -190,6 +194,8 @@ export interface AdminClient {
 
   /** `GET /api/v1/audit`: one page, newest first. */
   listAuditEvents(query?: PageQuery<TListAuditEventsQuery>): Promise<TAuditEventList>;
+  /** `GET /api/v1/events`: the workers' login events, one page, newest first. */
+  listLoginEvents(query?: PageQuery<TListLoginEventsQuery>): Promise<TLoginEventList>;
 
   /** `POST /api/v1/session`: the break-glass sign-in, the secret exchanged for a session cookie. */
   openSession(secret: string): Promise<TConsoleSession>;
@@ -371,6 +377,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     revokeUserTokens: (id) => call({ method: 'POST', path: byId(USER_API_PATHS.revokeTokens, id), schema: ZRevokeUserTokensResult }),
 
     listAuditEvents: (query = {}) => call({ method: 'GET', path: AUDIT_API_PATHS.audit, query, schema: ZAuditEventList }),
+    listLoginEvents: (query = {}) => call({ method: 'GET', path: EVENTS_API_PATHS.events, query, schema: ZLoginEventList }),
 
     listKeys: () => call({ method: 'GET', path: KEY_API_PATHS.keys, schema: ZSigningKeyList }),
     rotateKeys: (request = {}) => call({ method: 'POST', path: KEY_API_PATHS.rotate, body: request, schema: ZRotateKeysResult }),

@@ -66,5 +66,8 @@ export function createConsoleOperations(getAdmin: () => AdminClient): ConsoleOpe
     audit: {
       list: (query) => run((admin) => admin.listAuditEvents(query)),
     },
+    events: {
+      list: (query) => run((admin) => admin.listLoginEvents(query)),
+    },
   };
 }

@@ -1,5 +1,7 @@
 import type {
   TAuditEventList,
+  TListLoginEventsQuery,
+  TLoginEventList,
   TClient,
   TClientList,
   TClientSecret,
@@ -148,6 +150,9 @@ export interface ConsoleApi {
   };
   readonly audit: {
     list(query?: BridgeListQuery<TListAuditEventsQuery>): Promise<BridgeResult<TAuditEventList>>;
+  };
+  readonly events: {
+    list(query?: BridgeListQuery<TListLoginEventsQuery>): Promise<BridgeResult<TLoginEventList>>;
   };
 }
 

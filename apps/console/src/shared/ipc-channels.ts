@@ -43,6 +43,7 @@ export const IPC_METHODS = {
   keys: ['list', 'rotate'],
   users: ['list', 'get', 'create', 'update', 'disable', 'enable', 'revokeTokens'],
   audit: ['list'],
+  events: ['list'],
 } as const satisfies { [N in BridgeNamespace]: readonly MethodOf<N>[] };
 
 type ListedChannel = { [N in keyof typeof IPC_METHODS]: `${N}.${(typeof IPC_METHODS)[N][number]}` }[keyof typeof IPC_METHODS];

@@ -3,6 +3,7 @@ import {
   ZCreateConnectorRequest,
   ZCreateUserRequest,
   ZListAuditEventsQuery,
+  ZListLoginEventsQuery,
   ZListClientsQuery,
   ZListUsersQuery,
   ZRotateKeysRequest,
@@ -47,6 +48,7 @@ function bridgeListQuery<S extends z.ZodObject>(query: S) {
 export const ZBridgeListClientsQuery = bridgeListQuery(ZListClientsQuery);
 export const ZBridgeListUsersQuery = bridgeListQuery(ZListUsersQuery);
 export const ZBridgeListAuditEventsQuery = bridgeListQuery(ZListAuditEventsQuery);
+export const ZBridgeListLoginEventsQuery = bridgeListQuery(ZListLoginEventsQuery);
 
 const NAME_MESSAGE = 'name must be 1 to 100 characters';
 const SECRET_MESSAGE = 'the admin API secret must be 1 to 4096 printable ASCII characters (no spaces)';
@@ -117,4 +119,6 @@ export const IPC_ARGUMENTS: { readonly [C in ChannelName]: z.ZodType<ChannelArgs
   'users.revokeTokens': z.tuple([zId]),
 
   'audit.list': z.tuple([ZBridgeListAuditEventsQuery.optional()]),
+
+  'events.list': z.tuple([ZBridgeListLoginEventsQuery.optional()]),
 };

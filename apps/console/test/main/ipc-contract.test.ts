@@ -49,6 +49,7 @@ describe('IPC contract', () => {
       | 'users.enable'
       | 'users.revokeTokens'
       | 'audit.list'
+      | 'events.list'
     >();
     expectTypeOf<ChannelArgs<'clients.update'>>().toEqualTypeOf<Parameters<ConsoleApi['clients']['update']>>();
     expectTypeOf<ChannelData<'connection.connect'>>().toEqualTypeOf<

@@ -84,8 +84,15 @@ describe('clients screen', () => {
     // A confidential client without a redirect URI is refused before anything is sent.
     await user.click(within(form).getByRole('button', { name: 'Create client' }));
     expect(within(form).getByText('A confidential client needs at least one redirect URI.')).toBeTruthy();
-    await user.type(within(form).getByLabelText(/Redirect URIs/), 'not a url');
-    expect(within(form).getByText('"not a url" is not an absolute http(s) URL without a fragment.')).toBeTruthy();
+    // Every bad line is reported at once, next to its line number, in the server's words.
+    await user.type(within(form).getByLabelText(/Redirect URIs/), 'not a url{Enter}https://ok.example/cb{Enter}ftp://x.example/cb');
+    const problems = within(form).getByRole('list', { name: 'Invalid redirect URIs' });
+    expect(
+      within(problems)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(['Line 1: "not a url" is not an absolute URL', 'Line 3: "ftp://x.example/cb" must use http or https']);
+    expect(within(form).getByText('2 redirect URIs are invalid.')).toBeTruthy();
     expect(fake.calls.some((call) => call.name === 'clients.create')).toBe(false);
 
     await user.clear(within(form).getByLabelText(/Redirect URIs/));

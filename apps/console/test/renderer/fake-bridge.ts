@@ -4,6 +4,7 @@ import {
   type TClient,
   type TConnector,
   type TConnectorProblem,
+  type TLoginEvent,
   type TProcess,
   type TSigningKey,
   type TUser,
@@ -23,6 +24,8 @@ export interface FakeOverlord {
   keys: TSigningKey[];
   users: TUser[];
   audit: TAuditEvent[];
+  /** The workers' login events, newest first. */
+  events: TLoginEvent[];
   /** What the workers and overlords report (their heartbeats). */
   processes: TProcess[];
   /** Every call, as `area.method` with its arguments. */
@@ -179,6 +182,19 @@ export function createFakeOverlord(
         targetId: 'billing-app',
         before: null,
         after: { id: 'billing-app' },
+      },
+    ],
+    events: [
+      {
+        id: 'e1',
+        at: iso(NOW),
+        type: 'failure',
+        reason: 'invalid_credentials',
+        userId: null,
+        email: 'alice@example.com',
+        connectorId: 'local',
+        clientId: 'billing-app',
+        clientAddress: '192.0.2.10',
       },
     ],
     processes: [
@@ -462,6 +478,18 @@ export function createFakeOverlord(
             (query.action === undefined || event.action === query.action) &&
             (query.targetType === undefined || event.targetType === query.targetType) &&
             (query.targetId === undefined || event.targetId === query.targetId),
+        );
+        return ok({ items, nextCursor: null });
+      },
+    },
+    events: {
+      list: (query = {}) => {
+        record('events.list', [query]);
+        const items = fake.events.filter(
+          (event) =>
+            (query.type === undefined || event.type === query.type) &&
+            (query.email === undefined || event.email === query.email.toLowerCase()) &&
+            (query.clientId === undefined || event.clientId === query.clientId),
         );
         return ok({ items, nextCursor: null });
       },

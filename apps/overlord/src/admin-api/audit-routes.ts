@@ -2,19 +2,11 @@ import { Router } from 'express';
 import { AUDIT_API_PATHS, type TAuditEventList, ZListAuditEventsQuery } from '@dex/shared/admin-api';
 import type { PrismaDb } from '@dex/shared/db';
 import { listAuditEvents } from '@dex/shared/domain/audit';
-import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
 import { parseQuery } from '@dex/shared/admin-api/requests';
+import { optionalDate, readTimeCursor, writeTimeCursor } from './time-cursor.ts';
 
 export interface AuditRoutesDeps {
   prisma: PrismaDb;
-}
-
-/** The audit log is paged newest first; the cursor carries the time and id of the page's last entry. */
-const ZAuditCursor = z.strictObject({ at: z.iso.datetime(), id: z.string().min(1) });
-
-function optionalDate(value: string | undefined): Date | undefined {
-  return value === undefined ? undefined : new Date(value);
 }
 
 /** Reading the audit log (new in this implementation): who changed what, newest first. */
@@ -23,10 +15,9 @@ export function auditRoutes(deps: AuditRoutesDeps): Router {
 
   router.get(AUDIT_API_PATHS.audit, async (req, res) => {
     const query = parseQuery(ZListAuditEventsQuery, req.query);
-    const after = query.cursor === undefined ? undefined : decodeCursor(ZAuditCursor, query.cursor);
     const page = await listAuditEvents(deps.prisma, {
       limit: query.limit,
-      after: after === undefined ? undefined : { at: new Date(after.at), id: after.id },
+      after: readTimeCursor(query.cursor),
       action: query.action,
       targetType: query.targetType,
       targetId: query.targetId,
@@ -35,7 +26,7 @@ export function auditRoutes(deps: AuditRoutesDeps): Router {
     });
     const body: TAuditEventList = {
       items: page.events.map((event) => ({ ...event, at: event.at.toISOString() })),
-      nextCursor: page.next === null ? null : encodeCursor({ at: page.next.at.toISOString(), id: page.next.id }),
+      nextCursor: writeTimeCursor(page.next),
     };
     res.json(body);
   });

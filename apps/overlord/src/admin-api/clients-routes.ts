@@ -13,7 +13,7 @@ import {
 } from '@dex/shared/admin-api';
 import { toClientView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
-import { recordAuditEvent } from '@dex/shared/domain/audit';
+import { type AuditAction, recordAuditEvent } from '@dex/shared/domain/audit';
 import { createClient, deleteClient, findClient, listClients, rotateClientSecret, updateClient } from '@dex/shared/domain/clients';
 import { AppError } from '@dex/shared/errors';
 import { locals } from '@dex/shared/http';
@@ -45,7 +45,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function clientsRoutes(deps: ClientsRoutesDeps): Router {
   const router = Router();
   const { prisma } = deps;
-  const audit = (res: Response, action: string, targetId: string, change: { before?: TClient; after?: TClient }) =>
+  const audit = (res: Response, action: AuditAction, targetId: string, change: { before?: TClient; after?: TClient }) =>
     recordAuditEvent(prisma, { actor: actorOf(res), action, targetType: 'client', targetId, ...change });
 
   router.get(CLIENTS_API_PATHS.clients, async (req, res) => {

@@ -10,7 +10,7 @@ import {
   ZUpdateConnectorRequest,
 } from '@dex/shared/admin-api';
 import type { PrismaDb } from '@dex/shared/db';
-import { recordAuditEvent } from '@dex/shared/domain/audit';
+import { type AuditAction, recordAuditEvent } from '@dex/shared/domain/audit';
 import {
   type ConnectorRecord,
   createConnector,
@@ -60,7 +60,7 @@ function connectorPath(id: string): string {
 export function connectorsRoutes(deps: ConnectorsRoutesDeps): Router {
   const router = Router();
   const { prisma } = deps;
-  const audit = (res: Response, action: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
+  const audit = (res: Response, action: AuditAction, targetId: string, change: { before?: unknown; after?: unknown }) =>
     recordAuditEvent(prisma, { actor: actorOf(res), action, targetType: 'connector', targetId, ...change });
 
   router.get(CONNECTORS_API_PATHS.connectors, async (_req, res) => {

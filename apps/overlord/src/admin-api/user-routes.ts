@@ -9,7 +9,7 @@ import {
 } from '@dex/shared/admin-api';
 import { toUserView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
-import { recordAuditEvent } from '@dex/shared/domain/audit';
+import { type AuditAction, recordAuditEvent } from '@dex/shared/domain/audit';
 import { createUser, disableUser, enableUser, listUsers, requireUserDetails, revokeUserTokens, updateUser } from '@dex/shared/domain/users';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
@@ -33,7 +33,7 @@ function userPath(id: string): string {
 export function userRoutes(deps: UserRoutesDeps): Router {
   const router = Router();
   const { prisma } = deps;
-  const audit = (res: Response, action: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
+  const audit = (res: Response, action: AuditAction, targetId: string, change: { before?: unknown; after?: unknown }) =>
     recordAuditEvent(prisma, { actor: actorOf(res), action, targetType: 'user', targetId, ...change });
 
   router.get(USER_API_PATHS.users, async (req, res) => {

@@ -2,7 +2,7 @@ import { CLIENTS_API_PATHS, type TClientSecret, type TCreatedClient, ZCreateClie
 import { parseBody } from '@dex/shared/admin-api/requests';
 import { toClientView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
-import { recordAuditEvent } from '@dex/shared/domain/audit';
+import { type AuditAction, recordAuditEvent } from '@dex/shared/domain/audit';
 import { createClient, deleteClient, findClient, listClients, rotateClientSecret } from '@dex/shared/domain/clients';
 import { AppError } from '@dex/shared/errors';
 import { z } from 'zod';
@@ -19,7 +19,7 @@ const ZClientPosition = z.strictObject({ id: z.string().min(1) });
  */
 export function clientEndpoints(deps: { prisma: PrismaDb; issuer: string }): ApiEndpoint[] {
   const { prisma } = deps;
-  const audit = (caller: ApiCaller, action: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
+  const audit = (caller: ApiCaller, action: AuditAction, targetId: string, change: { before?: unknown; after?: unknown }) =>
     recordAuditEvent(prisma, { actor: auditActor(caller), action, targetType: 'client', targetId, ...change });
   const location = (id: string) => `${deps.issuer}${CLIENTS_API_PATHS.clientById.replace(':id', encodeURIComponent(id))}`;
   const requireClient = async (id: string) => {

@@ -2,7 +2,7 @@ import { USER_API_PATHS, type TUser } from '@dex/shared/admin-api';
 import { parseBody } from '@dex/shared/admin-api/requests';
 import { toUserView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
-import { recordAuditEvent } from '@dex/shared/domain/audit';
+import { type AuditAction, recordAuditEvent } from '@dex/shared/domain/audit';
 import { createUser, disableUser, enableUser, listUsers, requireUserDetails } from '@dex/shared/domain/users';
 import { z } from 'zod';
 import { type ApiCaller, auditActor } from './api-caller.ts';
@@ -44,7 +44,7 @@ const ZDisableBody = z.strictObject(
  */
 export function userEndpoints(deps: { prisma: PrismaDb; issuer: string; localConnectorId: string }): ApiEndpoint[] {
   const { prisma } = deps;
-  const audit = (caller: ApiCaller, action: string, targetId: string, change: { before?: TUser; after?: TUser }) =>
+  const audit = (caller: ApiCaller, action: AuditAction, targetId: string, change: { before?: TUser; after?: TUser }) =>
     recordAuditEvent(prisma, { actor: auditActor(caller), action, targetType: 'user', targetId, ...change });
   const location = (id: string) => `${deps.issuer}${USER_API_PATHS.userById.replace(':id', encodeURIComponent(id))}`;
   return [

@@ -207,6 +207,7 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       connectorId: config.id,
       identity,
       ...(refreshData === undefined ? {} : { refreshData }),
+      clientAddress: req.clientAddress,
       res,
     });
   }

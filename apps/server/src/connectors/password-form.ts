@@ -6,6 +6,7 @@ import { param } from '#http/params.ts';
 import type { LoginLimits } from '#http/rate-limit.ts';
 import type { WorkerRequest } from '#http/request.ts';
 import { sendHtml, type WorkerResponse } from '#http/respond.ts';
+import type { RecordLoginEvent } from '#ops/login-event-recorder.ts';
 import { renderPasswordPage } from '#pages/password-page.ts';
 import type { Connector, ConnectorContext, RefreshData, RefreshedIdentity } from './types.ts';
 
@@ -18,6 +19,8 @@ export interface PasswordFormDeps {
   /** Failed logins per account and client address, and per client address (accounts are keyed by each connector). */
   limits: LoginLimits;
   metrics: WorkerMetrics;
+  /** The login events (failures and lockouts here; successes where the login completes). */
+  recordLoginEvent: RecordLoginEvent;
 }
 
 /** The outcome of checking a username and password. */
@@ -55,7 +58,8 @@ export interface PasswordFormOptions {
  * logins (`invalid_credentials`) counted per account and address and per address and refused while
  * locked out. Each connector supplies only how a username and password are checked. Every
  * submitted form is counted in `dex_connector_logins_total` (success, or failure with its
- * reason); a form with an empty field is not an attempt.
+ * reason) and every failure recorded as a login event (with a `lockout` event for the failure
+ * that used up the allowance); a form with an empty field is not an attempt.
  */
 export function createPasswordFormConnector(options: PasswordFormOptions, context: ConnectorContext, deps: PasswordFormDeps): Connector {
   const loginPath = `${context.issuerPath}/auth/${encodeURIComponent(options.id)}/login`;
@@ -88,8 +92,21 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
   }
 
   const expired = (res: WorkerResponse) => context.renderError(res, 400, 'Login expired', EXPIRED);
-  const recordFailure = (reason: TConnectorLoginFailure) =>
-    deps.metrics.recordConnectorLogin({ connector: options.id, type: options.type, outcome: 'failure', reason });
+  const recordFailure = async (
+    reason: TConnectorLoginFailure,
+    attempt: { req: WorkerRequest; login?: string; clientId?: string; type?: 'failure' | 'lockout' },
+  ) => {
+    if (attempt.type !== 'lockout')
+      deps.metrics.recordConnectorLogin({ connector: options.id, type: options.type, outcome: 'failure', reason });
+    await deps.recordLoginEvent({
+      type: attempt.type ?? 'failure',
+      reason: attempt.type === 'lockout' ? 'too_many_failures' : reason,
+      ...(attempt.login === undefined ? {} : { email: attempt.login }),
+      ...(attempt.clientId === undefined ? {} : { clientId: attempt.clientId }),
+      connectorId: options.id,
+      clientAddress: attempt.req.clientAddress,
+    });
+  };
 
   return {
     id: options.id,
@@ -115,12 +132,14 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       const sessionId = param(req.form, 'session') ?? '';
       const login = (param(req.form, 'login') ?? '').trim().slice(0, options.maxLoginLength);
       const password = param(req.form, 'password') ?? '';
-      if ((await loadSession(sessionId)) === null) {
-        recordFailure('session_expired');
+      const session = await loadSession(sessionId);
+      if (session === null) {
+        await recordFailure('session_expired', { req, login });
         return expired(res);
       }
+      const attempt = { req, login, clientId: session.clientId };
       if (!hasValidCsrfToken(req)) {
-        recordFailure('session_expired');
+        await recordFailure('session_expired', attempt);
         renderForm(req, res, 403, sessionId, { login, error: 'Your session expired. Please log in again.' });
         return;
       }
@@ -132,15 +151,16 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       const accountKey = options.accountKey(login);
       const address = req.clientAddress;
       if (await deps.limits.isBlocked(accountKey, address)) {
-        recordFailure('rate_limited');
+        await recordFailure('rate_limited', attempt);
         renderForm(req, res, 429, sessionId, { login, error: TOO_MANY });
         return;
       }
       const result = await options.check(login, password, res);
       if (!result.ok) {
-        recordFailure(result.reason);
+        await recordFailure(result.reason, attempt);
         if (result.reason === 'invalid_credentials') {
-          await deps.limits.recordFailure(accountKey, address);
+          const { lockedOut } = await deps.limits.recordFailure(accountKey, address);
+          if (lockedOut) await recordFailure(result.reason, { ...attempt, type: 'lockout' });
         }
         renderForm(req, res, result.status, sessionId, { login, error: result.message });
         return;
@@ -152,6 +172,7 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
         connectorId: options.id,
         identity: result.identity,
         ...(result.refreshData === undefined ? {} : { refreshData: result.refreshData }),
+        clientAddress: address,
         res,
       });
     },

@@ -78,6 +78,8 @@ export interface ConnectorContext {
     identity: ConnectorIdentity;
     /** What the connector's `refresh` needs later; kept sealed in the user's offline session at the connector. */
     refreshData?: RefreshData;
+    /** The browser's address, for the login event. */
+    clientAddress: string;
     res: ServerResponse;
   }): Promise<void>;
   renderError: RenderError;

@@ -67,6 +67,12 @@ export class WorkerMetrics {
     labelNames: ['connector', 'outcome', 'reason', 'type'],
     registers: [this.registry],
   });
+  readonly loginEventsDropped = new Counter({
+    name: 'dex_login_events_dropped_total',
+    help: 'Login events (by type) that could not be written to login_events; the logins themselves went on.',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
   readonly grants = new Counter({
     name: 'dex_token_grants_total',
     help: 'Token endpoint requests by grant type and outcome (ok or the OAuth error).',

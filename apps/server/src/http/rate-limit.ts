@@ -33,9 +33,16 @@ export class LoginLimits {
     return perAccount >= this.#options.perAccount || perAddress >= this.#options.perAddress;
   }
 
-  async recordFailure(account: string, address: string): Promise<void> {
+  /**
+   * Counts a failed login; answers whether this very failure used up the account's or the
+   * address's allowance (the moment of a lockout, reported once per window).
+   */
+  async recordFailure(account: string, address: string): Promise<{ lockedOut: boolean }> {
     const window = { windowMs: this.#options.windowMs };
-    for (const key of keys(account, address)) await recordLoginFailure(this.#prisma, key, window);
+    const [accountKey, addressKey] = keys(account, address);
+    const perAccount = await recordLoginFailure(this.#prisma, accountKey, window);
+    const perAddress = await recordLoginFailure(this.#prisma, addressKey, window);
+    return { lockedOut: perAccount === this.#options.perAccount || perAddress === this.#options.perAddress };
   }
 
   /** After a successful login: the account's count at that address starts over. */

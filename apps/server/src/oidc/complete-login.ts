@@ -12,6 +12,7 @@ import {
 import { findClient, OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
 import { createUser, findUserByRemoteIdentity, LOCAL_CONNECTOR_ID, normalizeEmail, type UserRecord } from '@dex/shared/domain/users';
 import { redirect, sendHtml } from '#http/respond.ts';
+import type { RecordLoginEvent } from '#ops/login-event-recorder.ts';
 import { type SessionCookieOptions, setSessionCookie } from '#http/session-cookie.ts';
 import { sealRefreshData } from '#connectors/refresh-data-seal.ts';
 import type { RefreshData } from '#connectors/types.ts';
@@ -34,6 +35,8 @@ export interface CompleteLoginDeps {
   renderError: RenderError;
   /** Seal the connectors' refresh data (`--key-secrets`; the first one seals). */
   keySecrets: readonly Uint8Array[];
+  /** Records the login's outcome (`success`, or `failure` for no account or a disabled one). */
+  recordLoginEvent: RecordLoginEvent;
 }
 
 export interface IdentifiedLogin {
@@ -115,7 +118,7 @@ export function answerClient(
   });
 }
 
-type ResolvedUser = UserRecord | { problem: { title: string; message: string } };
+type ResolvedUser = UserRecord | { problem: { title: string; message: string; reason: 'wrong_connector' | 'no_account' } };
 
 /**
  * Maps an upstream identity to a dex user (reference §2.4, §6.3): the linked user if there is
@@ -137,6 +140,7 @@ async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identit
       return {
         problem: {
           title: 'Wrong way to log in',
+          reason: 'wrong_connector',
           message:
             other === undefined
               ? 'An account with this email address already exists. Ask an administrator to link it.'
@@ -146,7 +150,13 @@ async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identit
     }
   }
   if (!deps.automaticRegistration || connectorId === LOCAL_CONNECTOR_ID || email === '') {
-    return { problem: { title: 'No account', message: 'There is no account for this identity. Ask an administrator to create one.' } };
+    return {
+      problem: {
+        title: 'No account',
+        reason: 'no_account',
+        message: 'There is no account for this identity. Ask an administrator to create one.',
+      },
+    };
   }
   return createUser(deps.prisma, {
     email,
@@ -163,6 +173,8 @@ async function resolveUser(deps: CompleteLoginDeps, connectorId: string, identit
  * upstream issued a refresh token), the data (sealed) and the groups go to the user's offline
  * session at that connector (dex v2's), which refresh grants read and update; the refresh data
  * never reaches the auth or browser session.
+ * Records the outcome as a login event: `success`, or `failure` with `no_account`,
+ * `wrong_connector` or `disabled`.
  */
 export function createCompleteLogin(deps: CompleteLoginDeps) {
   return async (options: {
@@ -170,6 +182,7 @@ export function createCompleteLogin(deps: CompleteLoginDeps) {
     connectorId: string;
     identity: ConnectorIdentity;
     refreshData?: RefreshData;
+    clientAddress: string;
     res: ServerResponse;
   }): Promise<void> => {
     const { res } = options;
@@ -178,15 +191,19 @@ export function createCompleteLogin(deps: CompleteLoginDeps) {
       deps.renderError(res, 400, 'Login expired', EXPIRED);
       return;
     }
+    const event = { connectorId: options.connectorId, clientId: session.clientId, clientAddress: options.clientAddress };
     const user = await resolveUser(deps, options.connectorId, options.identity);
     if ('problem' in user) {
+      await deps.recordLoginEvent({ ...event, type: 'failure', reason: user.problem.reason, email: options.identity.email ?? '' });
       deps.renderError(res, 403, user.problem.title, user.problem.message);
       return;
     }
     if (user.disabled) {
+      await deps.recordLoginEvent({ ...event, type: 'failure', reason: 'disabled', userId: user.id, email: user.email });
       answerClient(deps, res, session, { error: 'access_denied', error_description: 'the account is disabled' });
       return;
     }
+    await deps.recordLoginEvent({ ...event, type: 'success', userId: user.id, email: user.email });
     const login: IdentifiedLogin = { userId: user.id, connectorId: options.connectorId, identity: options.identity, authTime: new Date() };
     // What the connector needs to read the identity again at a refresh. Kept at every fresh
     // login, not only those asking for offline_access: a later login answered from the single

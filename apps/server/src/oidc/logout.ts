@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { PrismaDb } from '@dex/shared/db';
-import { endBrowserSession } from '@dex/shared/domain/auth';
+import { endBrowserSession, findBrowserSession } from '@dex/shared/domain/auth';
 import { findClient } from '@dex/shared/domain/clients';
 import { hasValidCsrfToken, issueCsrfToken } from '#http/csrf.ts';
 import { param } from '#http/params.ts';
@@ -9,6 +9,7 @@ import { sendHtml } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
 import { clearSessionCookie, readSessionCookie, type SessionCookieOptions } from '#http/session-cookie.ts';
 import type { RenderError } from '#pages/error-page.ts';
+import type { RecordLoginEvent } from '#ops/login-event-recorder.ts';
 import { renderLoggedOutPage, renderLogoutConfirmPage } from '#pages/logout-page.ts';
 import type { KeyCache } from './key-cache.ts';
 import { redirectWithParams } from './redirect.ts';
@@ -22,6 +23,8 @@ export interface LogoutDeps {
   keys: KeyCache;
   cookie: SessionCookieOptions;
   renderError: RenderError;
+  /** Records a `logout` event for the session that ended (or the user the hint names). */
+  recordLoginEvent: RecordLoginEvent;
 }
 
 const FORWARDED = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client_id'] as const;
@@ -31,7 +34,8 @@ const FORWARDED = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client
  * sign-on session. With a valid `id_token_hint` it happens at once; without one the user
  * confirms first (a CSRF-protected form), so a third-party page cannot log users out. The
  * browser is sent to `post_logout_redirect_uri` only when it exactly matches a redirect URI
- * registered by the client named by the hint or `client_id`: never an open redirect.
+ * registered by the client named by the hint or `client_id`: never an open redirect. A logout
+ * of a known user (the ended session's, or the hint's `sub`) is recorded as a login event.
  * @example routes.set('/logout', logoutRoute({ prisma, issuer, issuerName, issuerPath, keys, cookie, renderError }));
  */
 export function logoutRoute(deps: LogoutDeps): Route {
@@ -47,11 +51,15 @@ function logout(deps: LogoutDeps) {
     }
 
     let hintedClient: string | undefined;
+    let hintedUser: { sub: string; email?: string } | undefined;
     let hintValid = false;
     if (params.id_token_hint !== undefined) {
       const claims = await verifyOwnIdToken(params.id_token_hint, { keys: deps.keys, issuer: deps.issuer });
       if (claims === null) return deps.renderError(res, 400, 'Invalid request', 'The logout request carries an invalid id_token_hint.');
       hintValid = true;
+      if (typeof claims.sub === 'string') {
+        hintedUser = { sub: claims.sub, ...(typeof claims.email === 'string' ? { email: claims.email } : {}) };
+      }
       hintedClient = typeof claims.azp === 'string' ? claims.azp : typeof claims.aud === 'string' ? claims.aud : claims.aud?.[0];
     }
     if (params.client_id !== undefined && hintedClient !== undefined && params.client_id !== hintedClient) {
@@ -81,8 +89,21 @@ function logout(deps: LogoutDeps) {
     }
 
     const cookie = readSessionCookie(req);
+    const ended = cookie === undefined ? null : await findBrowserSession(deps.prisma, cookie);
     if (cookie !== undefined) await endBrowserSession(deps.prisma, cookie);
     clearSessionCookie(res, deps.cookie);
+    const userId = ended?.userId ?? hintedUser?.sub;
+    if (userId !== undefined) {
+      const email = ended?.user.email ?? hintedUser?.email;
+      await deps.recordLoginEvent({
+        type: 'logout',
+        userId,
+        ...(email === undefined ? {} : { email }),
+        ...(ended === null ? {} : { connectorId: ended.connectorId }),
+        ...(clientId === undefined ? {} : { clientId }),
+        clientAddress: req.clientAddress,
+      });
+    }
     if (redirectTo !== undefined) {
       redirectWithParams(res, redirectTo, { state: params.state });
       return;

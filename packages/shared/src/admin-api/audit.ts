@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ZPageCursor, ZPageLimit } from './paging.ts';
 
+export { AUDIT_ACTIONS, type AuditAction } from '#domain/audit/audit-actions.ts';
+
 /** Path of the audit log endpoint. */
 export const AUDIT_API_PATHS = {
   audit: '/api/v1/audit',

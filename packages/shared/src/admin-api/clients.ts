@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ZPageCursor, ZPageLimit } from './paging.ts';
 
+export { redirectUriProblem } from '#domain/clients/types.ts';
+
 /**
  * The clients part of the admin API contract (served by the overlord, used by dexctl and the
  * console). The REST endpoints use the names below; `POST /api/v1/client` keeps dex v0's

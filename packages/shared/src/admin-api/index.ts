@@ -54,3 +54,4 @@ export * from './clients.ts';
 export * from './connectors.ts';
 export * from './processes.ts';
 export * from './console-session.ts';
+export * from './events.ts';

@@ -1,7 +1,7 @@
 import { type TClient, type TCreateClientRequest, type TCreateUserRequest, type TState, type TUser, ZState } from '@dex/shared/admin-api';
 import { usageError } from '@dex/shared/config';
 import type { Database } from '@dex/shared/db';
-import { recordAuditEvent } from '@dex/shared/domain/audit';
+import { type AuditAction, recordAuditEvent } from '@dex/shared/domain/audit';
 import { createClient, deleteClient, findClient, listClients, rotateClientSecret } from '@dex/shared/domain/clients';
 import { listConnectors, maskConnectorSecrets, replaceConnectors } from '@dex/shared/domain/connectors';
 import {
@@ -55,7 +55,7 @@ export function withDatabaseDriver<T>(options: DatabaseDriverOptions, use: (driv
 
 function createDatabaseDriver(db: Database, options: DatabaseDriverOptions): Driver {
   const { prisma } = db;
-  const audit = (action: string, targetType: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
+  const audit = (action: AuditAction, targetType: string, targetId: string, change: { before?: unknown; after?: unknown }) =>
     recordAuditEvent(prisma, { actor: AUDIT_ACTOR, action, targetType, targetId, ...change });
   const keyPeriodMs = (keys: readonly SigningKeyView[], now: Date) =>
     options.keyPeriodMs ?? activeKeyPeriod(keys, now) ?? DEFAULT_KEY_PERIOD_MS;

@@ -1,9 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ActiveConnection } from '#shared/console-api.ts';
 import { AuditScreen } from '../features/audit/audit-screen.tsx';
 import { ClientsScreen } from '../features/clients/clients-screen.tsx';
 import { ConnectorsScreen } from '../features/connectors/connectors-screen.tsx';
 import { KeysScreen } from '../features/keys/keys-screen.tsx';
+import { EventsScreen } from '../features/events/events-screen.tsx';
 import { OverviewScreen } from '../features/overview/overview-screen.tsx';
 import { useDisconnect } from '../features/session/queries.ts';
 import { UsersScreen } from '../features/users/users-screen.tsx';
@@ -20,6 +21,7 @@ const SCREENS: Readonly<Record<Route, () => React.JSX.Element>> = {
   keys: KeysScreen,
   users: UsersScreen,
   audit: AuditScreen,
+  events: EventsScreen,
 };
 
 /** The signed-in console: the sidebar (sections, the connection, sign out) and the current screen. */
@@ -39,37 +41,54 @@ export function Shell(props: { connection: ActiveConnection }) {
   }, [route]);
 
   const signOut = () => disconnect.mutate();
+  // On a small window the sidebar folds into a narrow rail, leaving the width to the screen.
+  const [isCollapsed, setCollapsed] = useState(false);
 
   return (
-    <div className="layout">
+    <div className={isCollapsed ? 'layout layout-collapsed' : 'layout'}>
       <aside className="sidebar">
-        <p className="brand">
-          <span className="brand-mark">dex</span> console
-        </p>
-        <nav aria-label="Sections">
-          <ul className="nav-list">
-            {ROUTES.map((name) => (
-              <li key={name}>
-                <a href={hrefOf(name)} className="nav-link" aria-current={name === route ? 'page' : undefined}>
-                  {ROUTE_TITLES[name]}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <section className="connection" aria-label="Connection">
-          <p className="connection-name">{profile.name}</p>
-          <p className="connection-detail mono">{profile.baseUrl}</p>
-          {state.database !== undefined && (
-            <p className="connection-detail">
-              {state.database === 'postgresql' ? 'PostgreSQL' : 'SQLite'}
-              {state.version === undefined ? '' : ` · v${state.version}`}
-            </p>
-          )}
-          <button type="button" className="button button-small" onClick={signOut} disabled={disconnect.isPending}>
-            Sign out
+        <div className="sidebar-top">
+          <p className="brand">
+            <span className="brand-mark">dex</span>
+            <span className="brand-name"> console</span>
+          </p>
+          <button
+            type="button"
+            className="button-ghost button-icon sidebar-toggle"
+            aria-expanded={!isCollapsed}
+            aria-controls="sidebar-body"
+            aria-label={isCollapsed ? 'Show the sidebar' : 'Hide the sidebar'}
+            onClick={() => setCollapsed((collapsed) => !collapsed)}
+          >
+            <span aria-hidden="true">{isCollapsed ? '»' : '«'}</span>
           </button>
-        </section>
+        </div>
+        <div className="sidebar-body" id="sidebar-body" hidden={isCollapsed}>
+          <nav aria-label="Sections">
+            <ul className="nav-list">
+              {ROUTES.map((name) => (
+                <li key={name}>
+                  <a href={hrefOf(name)} className="nav-link" aria-current={name === route ? 'page' : undefined}>
+                    {ROUTE_TITLES[name]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <section className="connection" aria-label="Connection">
+            <p className="connection-name">{profile.name}</p>
+            <p className="connection-detail mono">{profile.baseUrl}</p>
+            {state.database !== undefined && (
+              <p className="connection-detail">
+                {state.database === 'postgresql' ? 'PostgreSQL' : 'SQLite'}
+                {state.version === undefined ? '' : ` · v${state.version}`}
+              </p>
+            )}
+            <button type="button" className="button button-small" onClick={signOut} disabled={disconnect.isPending}>
+              Sign out
+            </button>
+          </section>
+        </div>
       </aside>
       <main className="content" id="main">
         <ConnectionBanner baseUrl={profile.baseUrl} />

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaDb } from '#db/create-database.ts';
+import type { AuditAction } from './audit-actions.ts';
 
 export interface AuditEventInput {
   actor: string;
-  action: string;
+  /** One of {@link AUDIT_ACTIONS}. */
+  action: AuditAction;
   targetType: string;
   targetId: string;
   /** The object before and after the change; never include secrets. */
@@ -36,3 +38,4 @@ export {
   type AuditEventView,
   type ListAuditEventsOptions,
 } from './list-audit-events.ts';
+export { AUDIT_ACTIONS, type AuditAction } from './audit-actions.ts';

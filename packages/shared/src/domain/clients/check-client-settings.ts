@@ -12,7 +12,8 @@ export interface ClientSettings {
  * Checks the rules a client's settings must keep after any change, with the messages
  * `createClient` uses: a public client needs a name, a confidential client at least one
  * redirect URI, and every redirect URI must be an absolute http(s) URL without a fragment.
- * Throws BAD_REQUEST naming the first broken rule.
+ * Throws BAD_REQUEST naming the broken rule; for redirect URIs, every bad one at once
+ * (`invalid redirect URIs: "a" …; "b" …`), so a form can show each next to its line.
  * @example checkClientSettings({ name: 'CLI', isPublic: true, redirectUris: [] }) // passes
  */
 export function checkClientSettings(settings: ClientSettings): void {
@@ -20,8 +21,7 @@ export function checkClientSettings(settings: ClientSettings): void {
   if (!settings.isPublic && settings.redirectUris.length === 0) {
     throw new AppError('BAD_REQUEST', { message: 'at least one redirect URI is required' });
   }
-  for (const uri of settings.redirectUris) {
-    const problem = redirectUriProblem(uri);
-    if (problem !== undefined) throw new AppError('BAD_REQUEST', { message: `invalid redirect URI: ${problem}` });
-  }
+  const problems = settings.redirectUris.map(redirectUriProblem).filter((problem) => problem !== undefined);
+  if (problems.length === 1) throw new AppError('BAD_REQUEST', { message: `invalid redirect URI: ${problems[0]}` });
+  if (problems.length > 1) throw new AppError('BAD_REQUEST', { message: `invalid redirect URIs: ${problems.join('; ')}` });
 }

@@ -14,6 +14,7 @@ import {
 } from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
 import { writeHeartbeat } from '../heartbeats/index.ts';
+import { recordLoginEvent } from '../login-events/index.ts';
 import { createUser } from '../users/index.ts';
 import { collectGarbage } from './index.ts';
 
@@ -99,7 +100,19 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     await writeHeartbeat(db.prisma, { ...beat, id: gone, startedAt: past, now: new Date(Date.now() - 48 * 3_600_000) });
     await writeHeartbeat(db.prisma, { ...beat, id: seen, startedAt: past, now: new Date(Date.now() - 60_000) });
 
-    const counts = await collectGarbage(db.prisma, { batchSize: 3 });
+    // Login events older than the retention (a day here) go; a recent one stays.
+    const day = 24 * 3_600_000;
+    for (const age of [2 * day, day + 60_000]) {
+      await recordLoginEvent(db.prisma, {
+        type: 'failure',
+        reason: 'invalid_credentials',
+        email: 'old@example.com',
+        at: new Date(Date.now() - age),
+      });
+    }
+    await recordLoginEvent(db.prisma, { type: 'success', email: 'recent@example.com', at: new Date(Date.now() - day + 60_000) });
+
+    const counts = await collectGarbage(db.prisma, { batchSize: 3, loginEventsRetentionMs: day });
     expect(counts).toEqual({
       authSessions: 7,
       authCodes: 7,
@@ -109,6 +122,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       loginFailures: 2,
       deviceAuthorizations: 4,
       processHeartbeats: 1,
+      loginEvents: 2,
     });
     expect(await db.prisma.deviceAuthorization.findMany({ select: { clientId: true } })).toEqual([{ clientId: 'live' }]);
     expect(await db.prisma.processHeartbeat.findUnique({ where: { id: gone } })).toBeNull();
@@ -120,6 +134,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     expect(await isAnyRevoked(db.prisma, [kept])).toBe(true);
     expect(await countLoginFailures(db.prisma, ['address:192.0.2.3', 'address:192.0.2.1'])).toEqual([1, 0]);
     expect(await db.prisma.loginFailure.count()).toBe(1);
+    expect(await db.prisma.loginEvent.findMany({ select: { email: true } })).toEqual([{ email: 'recent@example.com' }]);
     expect(await collectGarbage(db.prisma)).toEqual({
       authSessions: 0,
       authCodes: 0,
@@ -129,6 +144,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       loginFailures: 0,
       deviceAuthorizations: 0,
       processHeartbeats: 0,
+      loginEvents: 0,
     });
   });
 });

@@ -1,10 +1,13 @@
 import type { PrismaDb } from '#db/create-database.ts';
 import { deleteSilentHeartbeats } from '#domain/heartbeats/list-processes.ts';
+import { DEFAULT_LOGIN_EVENTS_RETENTION_MS, deleteOldLoginEvents } from '#domain/login-events/delete-old-login-events.ts';
 
 export interface CollectGarbageOptions {
   now?: Date;
   /** Rows deleted per statement, so a large backlog never holds a long lock (default 500). */
   batchSize?: number;
+  /** How long login events are kept (`--login-events-retention`, default 30 days). */
+  loginEventsRetentionMs?: number;
 }
 
 /** How many rows of each kind one collection deleted. */
@@ -21,6 +24,8 @@ export interface GarbageCounts {
   loginFailures: number;
   /** Heartbeats of processes not heard of for a day. */
   processHeartbeats: number;
+  /** Login events older than the retention. */
+  loginEvents: number;
 }
 
 /** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
@@ -40,7 +45,7 @@ async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]
  * until their family expires: they are how a reuse is recognised), and expired browser
  * sessions, revocations past their expiry (every access token they covered has expired
  * by then), failed-login counters whose window ended, and expired device authorization
- * requests. Works in batches of `batchSize` rows per statement. Idempotent.
+ * requests, and login events older than their retention. Works in batches of `batchSize` rows per statement. Idempotent.
  * @example const counts = await collectGarbage(db.prisma);
  */
 export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOptions = {}): Promise<GarbageCounts> {
@@ -97,5 +102,20 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     take,
   );
   const processHeartbeats = await deleteSilentHeartbeats(prisma, { now });
-  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, loginFailures, deviceAuthorizations, processHeartbeats };
+  const loginEvents = await deleteOldLoginEvents(prisma, {
+    retentionMs: options.loginEventsRetentionMs ?? DEFAULT_LOGIN_EVENTS_RETENTION_MS,
+    now,
+    batchSize: take,
+  });
+  return {
+    authSessions,
+    authCodes,
+    refreshTokens,
+    browserSessions,
+    revocations,
+    loginFailures,
+    deviceAuthorizations,
+    processHeartbeats,
+    loginEvents,
+  };
 }

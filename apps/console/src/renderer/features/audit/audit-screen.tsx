@@ -1,34 +1,19 @@
-import type { TAuditEvent } from '@dex/shared/admin-api';
+import { AUDIT_ACTIONS, type TAuditEvent } from '@dex/shared/admin-api';
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, Fragment, useState } from 'react';
 import { useBridge } from '../../app/bridge-context.tsx';
 import { Field } from '../../components/field.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { FIRST_PAGE, Pager, type PagerState } from '../../components/pager.tsx';
 import { Screen } from '../../components/screen.tsx';
 import { Empty, Loading } from '../../components/states.tsx';
+import { toInstant } from '../../components/to-instant.ts';
+import { diffChange } from './change-diff.ts';
 import { type AuditQuery, auditQueries } from './queries.ts';
+import { TableFrame } from '../../components/table-frame.tsx';
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** The actions the overlord records, for the filter's suggestions. */
-const KNOWN_ACTIONS = [
-  'admin.create',
-  'client.create',
-  'client.update',
-  'client.rotate_secret',
-  'client.delete',
-  'connector.create',
-  'connector.update',
-  'connector.delete',
-  'connector.replace_all',
-  'user.create',
-  'user.update',
-  'user.disable',
-  'user.enable',
-  'user.revoke_tokens',
-  'keys.rotate',
-];
 const TARGET_TYPES = ['', 'client', 'connector', 'user', 'signing_key'];
 
 interface Filters {
@@ -41,20 +26,13 @@ interface Filters {
 
 const NO_FILTERS: Filters = { action: '', targetType: '', targetId: '', since: '', until: '' };
 
-/** A `datetime-local` value (the admin's time zone) as the ISO instant the API takes. */
-function toInstant(local: string): string | undefined {
-  if (local === '') return undefined;
-  const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
 function queryOf(filters: Filters, cursor: string | undefined): AuditQuery {
   const since = toInstant(filters.since);
   const until = toInstant(filters.until);
   return {
     limit: AUDIT_PAGE_SIZE,
     ...(cursor === undefined ? {} : { cursor }),
-    ...(filters.action.trim() === '' ? {} : { action: filters.action.trim() }),
+    ...(filters.action === '' ? {} : { action: filters.action }),
     ...(filters.targetType === '' ? {} : { targetType: filters.targetType }),
     ...(filters.targetId.trim() === '' ? {} : { targetId: filters.targetId.trim() }),
     ...(since === undefined ? {} : { since }),
@@ -62,23 +40,81 @@ function queryOf(filters: Filters, cursor: string | undefined): AuditQuery {
   };
 }
 
-function ChangeDetails(props: { event: TAuditEvent }) {
-  const { before, after } = props.event;
-  if ((before === null || before === undefined) && (after === null || after === undefined)) return <span className="muted">—</span>;
+const hasChange = (event: TAuditEvent) =>
+  !(event.before === null || event.before === undefined) || !(event.after === null || event.after === undefined);
+
+/** A change as a table of fields, before and after, the changed ones marked (secrets never shown). */
+function ChangeDiff(props: { event: TAuditEvent }) {
+  const rows = diffChange(props.event.before, props.event.after);
   return (
-    <details className="change">
-      <summary>Show change</summary>
-      <div className="change-grid">
-        <div>
-          <p className="small muted">Before</p>
-          <pre>{before === null || before === undefined ? '—' : JSON.stringify(before, null, 2)}</pre>
-        </div>
-        <div>
-          <p className="small muted">After</p>
-          <pre>{after === null || after === undefined ? '—' : JSON.stringify(after, null, 2)}</pre>
-        </div>
-      </div>
-    </details>
+    <table className="diff" aria-label={`Change of ${props.event.targetType} ${props.event.targetId}`}>
+      <thead>
+        <tr>
+          <th scope="col" className="diff-cell diff-head">
+            Field
+          </th>
+          <th scope="col" className="diff-cell diff-head">
+            Before
+          </th>
+          <th scope="col" className="diff-cell diff-head">
+            After
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.field} className={row.isChanged ? 'diff-changed' : undefined}>
+            <th scope="row" className="mono diff-cell diff-field">
+              {row.field}
+              {row.isChanged && <span className="diff-mark"> (changed)</span>}
+            </th>
+            <td className="mono diff-cell">{row.before ?? <span className="muted">—</span>}</td>
+            <td className="mono diff-cell">{row.after ?? <span className="muted">—</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function AuditRow(props: { event: TAuditEvent }) {
+  const { event } = props;
+  const [isOpen, setOpen] = useState(false);
+  const detailId = `change-${event.id}`;
+  return (
+    <Fragment>
+      <tr>
+        <td>{formatDateTime(event.at)}</td>
+        <td className="mono">{event.action}</td>
+        <td>
+          <span className="badge badge-quiet">{event.targetType}</span> <span className="mono">{event.targetId}</span>
+        </td>
+        <td className="cell-wrap">{event.actor}</td>
+        <td>
+          {hasChange(event) ? (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`${isOpen ? 'Hide' : 'Show'} change of ${event.targetType} ${event.targetId}`}
+              aria-expanded={isOpen}
+              aria-controls={isOpen ? detailId : undefined}
+              onClick={() => setOpen((open) => !open)}
+            >
+              {isOpen ? 'Hide change' : 'Show change'}
+            </button>
+          ) : (
+            <span className="muted">—</span>
+          )}
+        </td>
+      </tr>
+      {isOpen && (
+        <tr className="row-detail" id={detailId}>
+          <td colSpan={5}>
+            <ChangeDiff event={event} />
+          </td>
+        </tr>
+      )}
+    </Fragment>
   );
 }
 
@@ -104,18 +140,14 @@ export function AuditScreen() {
         <Field label="Action">
           {({ id }) => (
             <>
-              <input
-                id={id}
-                list={`${id}-actions`}
-                value={draft.action}
-                onChange={(event) => set('action', event.target.value)}
-                placeholder="client.create"
-              />
-              <datalist id={`${id}-actions`}>
-                {KNOWN_ACTIONS.map((action) => (
-                  <option key={action} value={action} />
+              <select id={id} value={draft.action} onChange={(event) => set('action', event.target.value)}>
+                <option value="">Any</option>
+                {AUDIT_ACTIONS.map((action) => (
+                  <option key={action} value={action}>
+                    {action}
+                  </option>
                 ))}
-              </datalist>
+              </select>
             </>
           )}
         </Field>
@@ -163,9 +195,16 @@ export function AuditScreen() {
       )}
       {list.data !== undefined && list.data.items.length > 0 && (
         <>
-          <div className="table-wrap">
-            <table className="table">
+          <TableFrame>
+            <table className="table table-fixed audit-table">
               <caption className="visually-hidden">Audit events</caption>
+              <colgroup>
+                <col className="col-when" />
+                <col className="col-action" />
+                <col />
+                <col className="col-actor" />
+                <col className="col-change" />
+              </colgroup>
               <thead>
                 <tr>
                   <th scope="col">When</th>
@@ -177,21 +216,11 @@ export function AuditScreen() {
               </thead>
               <tbody>
                 {list.data.items.map((event) => (
-                  <tr key={event.id}>
-                    <td>{formatDateTime(event.at)}</td>
-                    <td className="mono">{event.action}</td>
-                    <td>
-                      <span className="badge badge-quiet">{event.targetType}</span> <span className="mono">{event.targetId}</span>
-                    </td>
-                    <td>{event.actor}</td>
-                    <td>
-                      <ChangeDetails event={event} />
-                    </td>
-                  </tr>
+                  <AuditRow key={event.id} event={event} />
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
           <Pager
             label="Audit log pages"
             pageSize={AUDIT_PAGE_SIZE}

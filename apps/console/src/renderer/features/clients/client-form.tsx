@@ -1,4 +1,4 @@
-import type { TClient, TCreateClientRequest } from '@dex/shared/admin-api';
+import { redirectUriProblem, type TClient, type TCreateClientRequest } from '@dex/shared/admin-api';
 import { type FormEvent, useState } from 'react';
 import { Dialog } from '../../components/dialog.tsx';
 import { CheckboxField, Field } from '../../components/field.tsx';
@@ -13,9 +13,14 @@ interface ClientDraft {
   trustedPeers: string;
   isPublic: boolean;
   isAdmin: boolean;
+  isTrusted: boolean;
+  accessTokenFormat: 'opaque' | 'jwt';
 }
 
-type DraftProblems = Partial<Record<keyof ClientDraft, string>>;
+type DraftProblems = Partial<Record<keyof ClientDraft, string>> & {
+  /** Every bad line of the redirect URIs, with its 1-based line number in the text area. */
+  redirectUriLines?: { line: number; problem: string }[];
+};
 
 const lines = (text: string) =>
   text
@@ -32,6 +37,20 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/**
+ * Every line of the redirect URIs the server would refuse, by line number (blank lines skipped),
+ * with the server's own rule and wording.
+ * @example redirectUriLineProblems('https://a/cb\nftp://b') // [{ line: 2, problem: '"ftp://b" must use http or https' }]
+ */
+export function redirectUriLineProblems(text: string): { line: number; problem: string }[] {
+  return text.split('\n').flatMap((line, index) =>
+    lines(line).flatMap((uri) => {
+      const problem = redirectUriProblem(uri);
+      return problem === undefined ? [] : [{ line: index + 1, problem }];
+    }),
+  );
+}
+
 /** The problems the server would refuse, found while typing. The server still checks everything. */
 export function checkClientDraft(draft: ClientDraft, options: { isNew: boolean }): DraftProblems {
   const problems: DraftProblems = {};
@@ -39,9 +58,11 @@ export function checkClientDraft(draft: ClientDraft, options: { isNew: boolean }
     problems.id = 'A client ID is 1 to 255 printable characters without spaces.';
   }
   const uris = lines(draft.redirectUris);
-  const bad = uris.find((uri) => !isHttpUrl(uri) || uri.includes('#'));
-  if (bad !== undefined) problems.redirectUris = `"${bad}" is not an absolute http(s) URL without a fragment.`;
-  else if (!draft.isPublic && uris.length === 0) problems.redirectUris = 'A confidential client needs at least one redirect URI.';
+  const badLines = redirectUriLineProblems(draft.redirectUris);
+  if (badLines.length > 0) {
+    problems.redirectUriLines = badLines;
+    problems.redirectUris = badLines.length === 1 ? '1 redirect URI is invalid.' : `${badLines.length} redirect URIs are invalid.`;
+  } else if (!draft.isPublic && uris.length === 0) problems.redirectUris = 'A confidential client needs at least one redirect URI.';
   if (draft.isPublic && draft.name.trim() === '') problems.name = 'A public client needs a name (users see it).';
   if (draft.name.length > 255) problems.name = 'At most 255 characters.';
   if (draft.logoUri !== '' && !isHttpUrl(draft.logoUri)) problems.logoUri = 'Must be an http(s) URL.';
@@ -59,6 +80,8 @@ function draftOf(client: TClient | undefined): ClientDraft {
     trustedPeers: client?.trustedPeers.join('\n') ?? '',
     isPublic: client?.public ?? false,
     isAdmin: client?.admin ?? false,
+    isTrusted: client?.trusted ?? false,
+    accessTokenFormat: client?.accessTokenFormat ?? 'opaque',
   };
 }
 
@@ -73,6 +96,8 @@ export function requestOf(draft: ClientDraft): TCreateClientRequest {
     trustedPeers: lines(draft.trustedPeers),
     public: draft.isPublic,
     admin: draft.isAdmin,
+    trusted: draft.isTrusted,
+    accessTokenFormat: draft.accessTokenFormat,
   };
 }
 
@@ -94,6 +119,7 @@ export function ClientFormDialog(props: ClientFormProps) {
   const shown = (field: keyof ClientDraft) => (isSubmitted || draft[field] !== draftOf(props.client)[field] ? problems[field] : undefined);
   const set = <K extends keyof ClientDraft>(field: K, value: ClientDraft[K]) => setDraft((current) => ({ ...current, [field]: value }));
 
+  const badLines = shown('redirectUris') === undefined ? [] : (problems.redirectUriLines ?? []);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
@@ -151,6 +177,15 @@ export function ClientFormDialog(props: ClientFormProps) {
             />
           )}
         </Field>
+        {badLines.length > 0 && (
+          <ul className="line-problems" aria-label="Invalid redirect URIs">
+            {badLines.map(({ line, problem }) => (
+              <li key={`${line}-${problem}`} className="field-error">
+                Line {line}: {problem}
+              </li>
+            ))}
+          </ul>
+        )}
         <div className="form-grid">
           <CheckboxField
             label="Public client"
@@ -164,11 +199,30 @@ export function ClientFormDialog(props: ClientFormProps) {
             onChange={(checked) => set('isAdmin', checked)}
             hint="May use dex's admin features (dex v0's isAdmin)."
           />
+          <CheckboxField
+            label="Trusted client"
+            checked={draft.isTrusted}
+            onChange={(checked) => set('isTrusted', checked)}
+            hint="Users are not asked to approve it at login."
+          />
+          <Field label="Access token format" hint="JWTs (RFC 9068) let resource servers verify tokens without asking dex.">
+            {({ id, describedBy }) => (
+              <select
+                id={id}
+                value={draft.accessTokenFormat}
+                onChange={(event) => set('accessTokenFormat', event.target.value === 'jwt' ? 'jwt' : 'opaque')}
+                aria-describedby={describedBy}
+              >
+                <option value="opaque">Opaque</option>
+                <option value="jwt">JWT</option>
+              </select>
+            )}
+          </Field>
         </div>
         <details className="more">
           <summary>More settings</summary>
           <div className="form-grid">
-            <Field label="Logo URI" error={shown('logoUri')}>
+            <Field label="Logo URI" hint="Shown with the name on the login and approval pages." error={shown('logoUri')}>
               {({ id, describedBy, isInvalid }) => (
                 <input
                   id={id}

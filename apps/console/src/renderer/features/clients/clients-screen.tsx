@@ -1,33 +1,30 @@
-import type { TClient } from '@dex/shared/admin-api';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useBridge } from '../../app/bridge-context.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { FIRST_PAGE, Pager, type PagerState } from '../../components/pager.tsx';
 import { Screen } from '../../components/screen.tsx';
 import { Empty, Loading } from '../../components/states.tsx';
 import { useDebounced } from '../../components/use-debounced.ts';
-import { ClientFormDialog } from './client-form.tsx';
-import { clientQueries, useCreateClient, useDeleteClient, useRotateClientSecret, useUpdateClient } from './queries.ts';
-import { SecretDialog } from './secret-dialog.tsx';
+import { hrefOf, useRouteItem } from '../../app/router.ts';
+import { type ClientDialog, ClientDialogs, clientLabel } from './client-dialogs.tsx';
+import { ClientDetail } from './client-detail.tsx';
+import { clientQueries } from './queries.ts';
 import { SearchBox } from '../../components/search-box.tsx';
 import { RowAction } from '../../components/row-action.tsx';
+import { TableFrame } from '../../components/table-frame.tsx';
 
 /** Clients per page. */
 export const CLIENTS_PAGE_SIZE = 25;
 
-type Dialog =
-  | { kind: 'create' }
-  | { kind: 'edit'; client: TClient }
-  | { kind: 'delete'; client: TClient }
-  | { kind: 'rotate'; client: TClient }
-  | { kind: 'secret'; title: string; clientId: string; secret: string };
-
-const clientLabel = (client: TClient) => (client.name === '' ? client.id : client.name);
+/** The registered applications, or one client's detail view when the URL names it (`#/clients/<id>`). */
+export function ClientsScreen() {
+  const item = useRouteItem();
+  return item === null ? <ClientList /> : <ClientDetail key={item} clientId={item} />;
+}
 
 /** The registered applications: search, page, create (secret shown once), edit, rotate the secret, delete. */
-export function ClientsScreen() {
+function ClientList() {
   const bridge = useBridge();
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 250);
@@ -40,13 +37,7 @@ export function ClientsScreen() {
   const cursor = pager.cursors[pager.index];
   const query = { ...(q === '' ? {} : { q }), limit: CLIENTS_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) };
   const list = useQuery(clientQueries.list(bridge, query));
-  const [dialog, setDialog] = useState<Dialog | null>(null);
-  const close = () => setDialog(null);
-
-  const create = useCreateClient();
-  const update = useUpdateClient();
-  const remove = useDeleteClient();
-  const rotate = useRotateClientSecret();
+  const [dialog, setDialog] = useState<ClientDialog | null>(null);
 
   return (
     <Screen
@@ -57,7 +48,6 @@ export function ClientsScreen() {
           type="button"
           className="button button-primary"
           onClick={() => {
-            create.reset();
             setDialog({ kind: 'create' });
           }}
         >
@@ -82,7 +72,7 @@ export function ClientsScreen() {
       )}
       {list.data !== undefined && list.data.items.length > 0 && (
         <>
-          <div className="table-wrap">
+          <TableFrame>
             <table className="table">
               <caption className="visually-hidden">Clients</caption>
               <thead>
@@ -100,7 +90,9 @@ export function ClientsScreen() {
               <tbody>
                 {list.data.items.map((client) => (
                   <tr key={client.id}>
-                    <td>{client.name === '' ? <span className="muted">Unnamed</span> : client.name}</td>
+                    <td>
+                      <a href={hrefOf('clients', client.id)}>{client.name === '' ? 'Unnamed' : client.name}</a>
+                    </td>
                     <td className="mono">{client.id}</td>
                     <td className="mono cell-list">
                       {client.redirectUris.length === 0 ? (
@@ -123,7 +115,6 @@ export function ClientsScreen() {
                         label="Edit"
                         accessibleName={`Edit ${clientLabel(client)}`}
                         onClick={() => {
-                          update.reset();
                           setDialog({ kind: 'edit', client });
                         }}
                       />
@@ -132,7 +123,6 @@ export function ClientsScreen() {
                           label="Rotate secret"
                           accessibleName={`Rotate secret of ${clientLabel(client)}`}
                           onClick={() => {
-                            rotate.reset();
                             setDialog({ kind: 'rotate', client });
                           }}
                         />
@@ -142,7 +132,6 @@ export function ClientsScreen() {
                         accessibleName={`Delete ${clientLabel(client)}`}
                         isDanger
                         onClick={() => {
-                          remove.reset();
                           setDialog({ kind: 'delete', client });
                         }}
                       />
@@ -151,7 +140,7 @@ export function ClientsScreen() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
           <Pager
             label="Clients pages"
             pageSize={CLIENTS_PAGE_SIZE}
@@ -164,81 +153,7 @@ export function ClientsScreen() {
         </>
       )}
 
-      {dialog?.kind === 'create' && (
-        <ClientFormDialog
-          isPending={create.isPending}
-          error={create.error}
-          onClose={close}
-          onSubmit={(request) =>
-            create.mutate(request, {
-              // A public client has no secret to show.
-              onSuccess: (created) =>
-                created.secret === undefined
-                  ? close()
-                  : setDialog({
-                      kind: 'secret',
-                      title: `Client “${clientLabel(created.client)}” created`,
-                      clientId: created.client.id,
-                      secret: created.secret,
-                    }),
-            })
-          }
-        />
-      )}
-      {dialog?.kind === 'edit' && (
-        <ClientFormDialog
-          client={dialog.client}
-          isPending={update.isPending}
-          error={update.error}
-          onClose={close}
-          onSubmit={(request) => {
-            const { id: _id, ...changes } = request;
-            update.mutate({ id: dialog.client.id, changes }, { onSuccess: close });
-          }}
-        />
-      )}
-      {dialog?.kind === 'delete' && (
-        <ConfirmDialog
-          title="Delete client"
-          confirmLabel="Delete client"
-          isPending={remove.isPending}
-          error={remove.error}
-          onClose={close}
-          onConfirm={() => remove.mutate(dialog.client.id, { onSuccess: close })}
-        >
-          <p>
-            Delete the client <strong>{clientLabel(dialog.client)}</strong> (<code>{dialog.client.id}</code>)? Its users can no longer log
-            in through it and its refresh tokens stop working. This cannot be undone.
-          </p>
-        </ConfirmDialog>
-      )}
-      {dialog?.kind === 'rotate' && (
-        <ConfirmDialog
-          title="Rotate client secret"
-          confirmLabel="Rotate secret"
-          tone="primary"
-          isPending={rotate.isPending}
-          error={rotate.error}
-          onClose={close}
-          onConfirm={() =>
-            rotate.mutate(dialog.client.id, {
-              onSuccess: (result) =>
-                setDialog({
-                  kind: 'secret',
-                  title: `New secret for “${clientLabel(dialog.client)}”`,
-                  clientId: dialog.client.id,
-                  secret: result.secret,
-                }),
-            })
-          }
-        >
-          <p>
-            Give <strong>{clientLabel(dialog.client)}</strong> (<code>{dialog.client.id}</code>) a new secret? The current one stops working
-            at once: update the application right after.
-          </p>
-        </ConfirmDialog>
-      )}
-      {dialog?.kind === 'secret' && <SecretDialog title={dialog.title} clientId={dialog.clientId} secret={dialog.secret} onClose={close} />}
+      {dialog !== null && <ClientDialogs key={dialog.kind} dialog={dialog} onChange={setDialog} />}
     </Screen>
   );
 }

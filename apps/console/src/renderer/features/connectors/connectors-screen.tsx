@@ -9,6 +9,7 @@ import { connectorSummary } from './connector-fields.ts';
 import { ConnectorFormDialog } from './connector-form.tsx';
 import { connectorQueries, useCreateConnector, useDeleteConnector, useUpdateConnector } from './queries.ts';
 import { RowAction } from '../../components/row-action.tsx';
+import { TableFrame } from '../../components/table-frame.tsx';
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; connector: TConnector } | { kind: 'delete'; connector: TConnector };
 
@@ -49,7 +50,7 @@ export function ConnectorsScreen() {
         </Empty>
       )}
       {items.length > 0 && (
-        <div className="table-wrap">
+        <TableFrame>
           <table className="table">
             <caption className="visually-hidden">Connectors in login-page order</caption>
             <thead>
@@ -107,7 +108,7 @@ export function ConnectorsScreen() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
 
       {dialog?.kind === 'create' && (

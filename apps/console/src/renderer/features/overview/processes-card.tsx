@@ -1,5 +1,6 @@
 import type { TProcess, TProcessList } from '@dex/shared/admin-api';
 import { formatDuration } from '../../components/format.ts';
+import { TableFrame } from '../../components/table-frame.tsx';
 
 const KIND_LABELS = { worker: 'Worker', overlord: 'Overlord' } as const;
 
@@ -33,7 +34,7 @@ export function ProcessesCard(props: { list: TProcessList }) {
       {processes.length === 0 ? (
         <p className="muted">No process has reported yet.</p>
       ) : (
-        <div className="table-wrap">
+        <TableFrame>
           <table className="table">
             <caption className="visually-hidden">Workers and overlords</caption>
             <thead>
@@ -77,7 +78,7 @@ export function ProcessesCard(props: { list: TProcessList }) {
               })}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
     </article>
   );

@@ -13,6 +13,7 @@ import { useCreateUser, useRevokeUserTokens, useSetUserDisabled, userQueries, us
 import { UserFormDialog } from './user-form.tsx';
 import { SearchBox } from '../../components/search-box.tsx';
 import { RowAction } from '../../components/row-action.tsx';
+import { TableFrame } from '../../components/table-frame.tsx';
 
 export const USERS_PAGE_SIZE = 25;
 
@@ -66,7 +67,7 @@ export function UsersScreen() {
       {list.data !== undefined && list.data.items.length === 0 && <Empty title={q === '' ? 'No users yet' : `No user matches “${q}”`} />}
       {list.data !== undefined && list.data.items.length > 0 && (
         <>
-          <div className="table-wrap">
+          <TableFrame>
             <table className="table">
               <caption className="visually-hidden">Users</caption>
               <thead>
@@ -141,7 +142,7 @@ export function UsersScreen() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
           <Pager
             label="Users pages"
             pageSize={USERS_PAGE_SIZE}

@@ -1,0 +1,24 @@
+/**
+ * Every action the audit log records, by target: what `recordAuditEvent` accepts and what the
+ * console's action filter offers. A new audited change adds its action here first.
+ * @example AUDIT_ACTIONS.includes('client.rotate_secret') // true
+ */
+export const AUDIT_ACTIONS = [
+  'admin.create',
+  'client.create',
+  'client.update',
+  'client.delete',
+  'client.rotate_secret',
+  'connector.create',
+  'connector.update',
+  'connector.delete',
+  'connector.replace_all',
+  'console.sign-in',
+  'keys.rotate',
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.enable',
+  'user.revoke_tokens',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
