@@ -46,6 +46,8 @@ export interface PasswordFormOptions {
   accountKey(login: string): string;
   check(login: string, password: string, res: WorkerResponse): Promise<PasswordCheck>;
   checkHealth?(): Promise<void>;
+  /** Links under the form for this login request ("Create an account", "Forgot your password?"). */
+  accountLinks?(sessionId: string): { registerUrl?: string; resetUrl?: string };
 }
 
 /**
@@ -81,6 +83,7 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       postUrl: loginPath,
       sessionId,
       csrfToken,
+      ...options.accountLinks?.(sessionId),
       ...extra,
     });
     sendHtml(res, status, page, { noStore: true });

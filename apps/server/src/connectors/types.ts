@@ -53,6 +53,8 @@ export interface ConnectorContext {
    */
   completeLogin(options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; res: ServerResponse }): Promise<void>;
   renderError: RenderError;
+  /** Which account pages the local connector's form links to: `/register` (`--enable-registration`), `/send-reset-password` (an emailer is set). */
+  readonly accountPages?: { registration: boolean; passwordReset: boolean };
 }
 
 export type ConnectorFactory = (config: TConnectorConfig, context: ConnectorContext) => Connector;
