@@ -52,7 +52,10 @@ describe('dex-worker start-up errors', () => {
     [[...base, '--email-cfg', badJson], `dex-worker: --email-cfg: ${badJson}: is not valid JSON`],
     [[...base, '--email-cfg', unknownType], `dex-worker: --email-cfg: ${unknownType}: type: type must be "fake" or "smtp"`],
     [[...base, '--email-cfg', noHost], `dex-worker: --email-cfg: ${noHost}: host: host is required`],
-    [[...base, '--email-cfg', join(emailDir, 'missing.json')], `dex-worker: --email-cfg: cannot read ${join(emailDir, 'missing.json')}: ENOENT`],
+    [
+      [...base, '--email-cfg', join(emailDir, 'missing.json')],
+      `dex-worker: --email-cfg: cannot read ${join(emailDir, 'missing.json')}: ENOENT`,
+    ],
     [
       [...base, '--enable-registration', '--enable-automatic-registration'],
       'dex-worker: --enable-registration: cannot be used with --enable-automatic-registration (dex v0)',

@@ -1,6 +1,7 @@
 import { testProviders } from '@dex/shared/testing';
 import { type SmtpSink, startSmtpSink } from '@dex/shared/testing/smtp-sink';
 import { walkLogin } from '@dex/shared/testing';
+import { createClient } from '@dex/shared/domain/clients';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser, linkIn, type Page } from '../support/form-browser.ts';
@@ -231,5 +232,81 @@ describe.each(testProviders(process.env))('accounts and email (%s)', (provider) 
     const gone = await resend(bearer, { token: login.tokens.id_token, redirectURI: client.redirectUri });
     expect(gone.status).toBe(sent.status);
     expect(await gone.text()).toBe(sentBody);
+  });
+});
+
+describe.each(testProviders(process.env))('worker API v1 invitations (%s)', (provider) => {
+  let stack: WorkerStack;
+  let sink: SmtpSink;
+  let admin: TestClient;
+  let bearer: string;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    stack = await startWorkerStack(provider, { emailer: { type: 'smtp', host: sink.host, port: sink.port, from: 'dex@example.com' } });
+    const { client, secret } = await createClient(stack.db.prisma, {
+      redirectUris: ['http://127.0.0.1:5555/callback'],
+      admin: true,
+      trusted: true,
+    });
+    admin = { id: client.id, secret: secret ?? '', redirectUri: 'http://127.0.0.1:5555/callback' };
+    const cc = await tokenRequest(stack, admin, { grant_type: 'client_credentials' });
+    bearer = ((await cc.json()) as { access_token: string }).access_token;
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await sink?.close();
+  });
+
+  const api = (path: string, body: unknown) =>
+    fetch(`${stack.issuer}/api/v1/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify(body),
+    });
+
+  it('invites a user created without a password: the link sets the password, verifies the email, and the user logs in', async () => {
+    const email = uniqueEmail('invited');
+    const created = await api('users', { user: { email }, redirectURL: admin.redirectUri });
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as { user: { id: string }; emailSent: boolean; resetPasswordLink?: string };
+    expect(body.emailSent).toBe(true);
+    expect(body.resetPasswordLink).toBeUndefined();
+    const mail = await sink.waitFor((m) => m.to === email);
+    expect(mail.subject).toBe('Activate Your Account');
+
+    const browser = new FormBrowser();
+    const accept = await browser.get(linkIn(mail.text, `${stack.issuer}/accept-invitation?token=`));
+    expect(accept.status).toBe(302);
+    const form = await browser.follow(accept);
+    expect(form.body).toContain('Activate your account');
+    const done = await browser.submit(form, { password: 'invited passphrase', password_confirm: 'invited passphrase' });
+    // Back to the redirect URL the invitation named.
+    expect(done.status).toBe(302);
+    expect(done.location).toBe(admin.redirectUri);
+    const user = await stack.db.prisma.user.findUniqueOrThrow({ where: { id: body.user.id } });
+    expect(user.emailVerified).toBe(true);
+    const walk = await walkLogin(authorizeUrl(stack, admin).toString(), { login: email, password: 'invited passphrase' });
+    expect(walk.status).toBe(302);
+    expect(new URL(walk.location ?? '').searchParams.get('code')).toBeTruthy();
+
+    // Used once; verified users get no more invitations.
+    expect((await browser.submit(form, { password: 'other passphrase', password_confirm: 'other passphrase' })).status).toBe(400);
+    const resend = await api(`users/${body.user.id}/resend-invitation`, {});
+    expect(resend.status).toBe(400);
+    expect(await resend.json()).toMatchObject({ error: 'verified_email' });
+  });
+
+  it('resends an invitation, and refuses a redirect URL the client did not register', async () => {
+    const email = uniqueEmail('again');
+    const created = await api('users', { user: { email } });
+    const { user } = (await created.json()) as { user: { id: string } };
+    await sink.waitFor((m) => m.to === email);
+    const resend = await api(`users/${user.id}/resend-invitation`, {});
+    expect(resend.status).toBe(200);
+    expect(await resend.json()).toEqual({ emailSent: true });
+    await sink.waitFor(() => sink.messages.filter((m) => m.to === email).length === 2);
+    const elsewhere = await api('users', { user: { email: uniqueEmail('x') }, redirectURL: 'https://evil.example/cb' });
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.json()).toMatchObject({ error: 'invalid_redirect_url' });
   });
 });
