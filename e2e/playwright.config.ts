@@ -50,5 +50,10 @@ export default defineConfig<object, DexWorkerFixtures>({
       testDir: here('./specs/connectors'),
       use: { browserName: 'chromium' },
     },
+    {
+      name: 'accounts',
+      testDir: here('./specs/accounts'),
+      use: { browserName: 'chromium' },
+    },
   ],
 });

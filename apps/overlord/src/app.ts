@@ -19,6 +19,7 @@ import { requireAdmin } from './admin-api/require-admin.ts';
 import { requireAdminSecret } from './admin-api/require-admin-secret.ts';
 import { stateRoutes } from './admin-api/state-routes.ts';
 import { userRoutes } from './admin-api/user-routes.ts';
+import type { Emailer } from '@dex/shared/email';
 import type { ConsoleBuild } from './console/build-console.ts';
 import { consoleSite } from './console/serve-console.ts';
 import type { OverlordMetrics } from './metrics.ts';
@@ -43,6 +44,8 @@ export interface AdminAppDeps {
   consoleDir?: string | null;
   /** The overlord's own build of the renderer into `consoleDir`, when it makes one. */
   consoleBuild?: ConsoleBuild;
+  /** Invitation and password-reset emails (`--email-cfg`, `--issuer`); without, those endpoints answer 501. */
+  mail?: { issuer: string | undefined; emailer: Emailer };
 }
 
 /**
@@ -95,7 +98,13 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.use(adminRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
   app.use(clientsRoutes({ prisma: deps.db.prisma }));
   app.use(connectorsRoutes({ prisma: deps.db.prisma }));
-  app.use(userRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
+  app.use(
+    userRoutes({
+      prisma: deps.db.prisma,
+      localConnectorId: deps.localConnectorId,
+      ...(deps.mail === undefined ? {} : { mail: { ...deps.mail, keySecrets: deps.keySecrets } }),
+    }),
+  );
   app.use(auditRoutes({ prisma: deps.db.prisma }));
   app.use(eventsRoutes({ prisma: deps.db.prisma }));
   app.use(processRoutes({ prisma: deps.db.prisma }));

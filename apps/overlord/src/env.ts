@@ -19,6 +19,7 @@ import {
 } from '@dex/shared/config';
 import { DEFAULT_KEY_PUBLISH_DELAY_MS, MIN_KEY_PUBLISH_DELAY_MS } from '@dex/shared/domain/keys';
 import { DEFAULT_LOGIN_EVENTS_RETENTION_MS } from '@dex/shared/domain/login-events';
+import { readEmailerConfig, type TEmailerConfig } from '@dex/shared/email';
 import { DEX_VERSION } from '@dex/shared/version';
 import { DEFAULT_CONSOLE_DIR } from './console/serve-console.ts';
 
@@ -70,6 +71,18 @@ const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'disable-console', boolean: true, defaultText: 'false', description: 'Serve no console at /console/.' },
   ...SERVER_TIMEOUT_FLAGS,
+  {
+    name: 'issuer',
+    description:
+      "The workers' issuer URL (http://127.0.0.1:5556/dex): the links of the invitation and password-reset emails the admin API sends point there.",
+  },
+  { name: 'issuer-name', defaultText: 'dex', description: 'Name used in the emails.' },
+  {
+    name: 'email-cfg',
+    description:
+      "Emailer config JSON file, as the worker's --email-cfg; without it the admin API returns the links instead of sending them.",
+  },
+  { name: 'email-templates', description: "Directory of email templates, as the worker's --email-templates." },
   { name: 'local-connector', defaultText: 'local', description: 'Connector id of the local identities of admin users.' },
   { name: 'log-debug', boolean: true, defaultText: 'false', description: 'Log at debug level.' },
   { name: 'version', boolean: true, env: false, description: 'Print the version and exit.' },
@@ -92,6 +105,10 @@ const ZOverlordFlags = z.object({
   'disable-console': zBooleanFlag.default(false),
   ...ZServerTimeoutFlags,
   'local-connector': z.string().min(1).default('local'),
+  issuer: zHttpUrl.optional(),
+  'issuer-name': z.string().min(1).default('dex'),
+  'email-cfg': z.string().min(1).optional(),
+  'email-templates': z.string().min(1).optional(),
   'log-debug': zBooleanFlag.default(false),
 });
 
@@ -123,6 +140,14 @@ export interface OverlordConfig {
    * command does when `--console-dir` is not given; in-process starts (tests) do not.
    */
   buildConsole?: boolean;
+  /** The workers' issuer (`--issuer`), for the links in emails; without it the admin API sends none. */
+  issuer?: string;
+  /** Name used in the emails (`--issuer-name`, default dex). */
+  issuerName?: string;
+  /** The emailer (`--email-cfg`, read and checked at start). */
+  emailer?: TEmailerConfig;
+  /** `--email-templates`. */
+  emailTemplatesDir?: string;
   logDebug: boolean;
 }
 
@@ -148,9 +173,23 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
       `--key-publish-delay: must be from ${MIN_KEY_PUBLISH_DELAY_MS / 1000}s (the workers' polling and margin) to half the --key-period, at most 24h`,
     );
   }
+  const issuer = flags.issuer;
+  if (issuer !== undefined && (issuer.search !== '' || issuer.hash !== '')) throw usageError('--issuer: must not have a query or fragment');
+  let emailer: TEmailerConfig | undefined;
+  if (flags['email-cfg'] !== undefined) {
+    try {
+      emailer = readEmailerConfig(flags['email-cfg']);
+    } catch (error) {
+      throw usageError(`--email-cfg: ${(error as Error).message}`);
+    }
+  }
   return {
     kind: 'run',
     config: Object.freeze({
+      ...(issuer === undefined ? {} : { issuer: issuer.href.replace(/\/$/, '') }),
+      issuerName: flags['issuer-name'],
+      ...(emailer === undefined ? {} : { emailer }),
+      ...(flags['email-templates'] === undefined ? {} : { emailTemplatesDir: flags['email-templates'] }),
       dbUrl: flags['db-url'],
       keySecrets: flags['key-secrets'],
       dbMigrate: flags['db-migrate'],

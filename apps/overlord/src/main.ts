@@ -2,6 +2,7 @@ import { type Database, createDatabase, migrateDatabase, redactDatabaseUrl } fro
 import { type RunningHeartbeat, startHeartbeat } from '@dex/shared/domain/heartbeats';
 import { DEFAULT_KEY_PUBLISH_DELAY_MS, reencryptSigningKeys, rotateSigningKeys } from '@dex/shared/domain/keys';
 import { type ListeningServer, listenOn } from '@dex/shared/http';
+import { createEmailer, loadEmailTemplates } from '@dex/shared/email';
 import { createLogger, type Logger } from '@dex/shared/logging';
 import { runServerCli } from '@dex/shared/process';
 import { createAdminApp } from './app.ts';
@@ -45,6 +46,13 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   let consoleBuild: ConsoleBuild | undefined;
   let heartbeat: RunningHeartbeat | undefined;
   const metrics = new OverlordMetrics();
+  const emailer = createEmailer({
+    config: config.emailer,
+    templates: loadEmailTemplates(config.emailTemplatesDir),
+    issuerName: config.issuerName ?? 'dex',
+    logger,
+    registry: metrics.registry,
+  });
   try {
     await db.ping();
     // Idempotent and safe beside other overlords: makes the first key, proves the key secrets
@@ -75,6 +83,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       consoleBuild,
       keyAlg: config.keyAlg ?? 'RS256',
       metrics,
+      mail: { issuer: config.issuer, emailer },
     });
     http = await listenOn({
       listen: config.adminListen,
@@ -128,6 +137,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       await build?.stop();
       // The lease is given up at once (a standby takes over) while the admin API drains.
       await Promise.all([jobs.stop(), server.close()]);
+      emailer.close();
       await db.close();
       logger.info('stopped');
     },

@@ -1,3 +1,4 @@
+import type { TEmailerConfig } from '@dex/shared/email';
 import { createLogger } from '@dex/shared/logging';
 import { createTestDatabase, type TestDatabase, testSecrets } from '@dex/shared/testing';
 import { type RunningOverlord, startOverlord } from '../src/main.ts';
@@ -29,6 +30,10 @@ export interface AdminHarnessOptions {
   timeouts?: { headerTimeoutMs: number; requestTimeoutMs: number; shutdownTimeoutMs: number };
   /** A PostgreSQL server other than `DEX_TEST_PG_URL` (one the test owns and may stop). */
   pgUrl?: string;
+  /** The workers' issuer, for the links of emails (`--issuer`). */
+  issuer?: string;
+  /** The emailer (`--email-cfg`). */
+  emailer?: TEmailerConfig;
 }
 
 /** Starts an overlord for one test file: `beforeAll(async () => { harness = await startAdminHarness(provider); })`. */

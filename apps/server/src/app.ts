@@ -3,8 +3,18 @@ import { DEFAULT_SERVER_TIMEOUTS } from '@dex/shared/config';
 import type { Database } from '@dex/shared/db';
 import { findBrowserSession } from '@dex/shared/domain/auth';
 import { OOB_REDIRECT_URI } from '@dex/shared/domain/clients';
+import { LOCAL_CONNECTOR_ID } from '@dex/shared/domain/users';
 import type { TConnectorConfig } from '@dex/shared/domain/connectors';
+import { createEmailer, type Emailer, loadEmailTemplates } from '@dex/shared/email';
 import type { Logger } from '@dex/shared/logging';
+import type { AccountDeps } from './accounts/account-deps.ts';
+import { AccountLinks } from './accounts/account-links.ts';
+import { acceptInvitationRoute } from './accounts/accept-invitation.ts';
+import { registerRoute } from './accounts/register.ts';
+import { resendVerifyEmailRoute } from './accounts/resend-verify-email.ts';
+import { resetPasswordRoute } from './accounts/reset-password.ts';
+import { sendResetPasswordRoute } from './accounts/send-reset-password.ts';
+import { verifyEmailRoute } from './accounts/verify-email.ts';
 import { ConnectorRegistry } from './connectors/connector-registry.ts';
 import { connectorPagesRoute } from './connectors/connector-pages.ts';
 import { createLdapConnector } from './connectors/ldap-connector.ts';
@@ -18,6 +28,7 @@ import type { WorkerConfig } from './env.ts';
 import { parseTrustedProxies, trustedProxyAddress } from './http/client-address.ts';
 import { WorkerMetrics } from './http/metrics.ts';
 import { Cors } from './http/cors.ts';
+import { EmailLimits } from './http/email-limits.ts';
 import { LoginLimits } from './http/rate-limit.ts';
 import type { WorkerRequest } from './http/request.ts';
 import { createRouter, type Route, type RouteTable } from './http/router.ts';
@@ -63,6 +74,8 @@ export interface WorkerApp {
   metrics: WorkerMetrics;
   keys: KeyCache;
   connectors: ConnectorRegistry;
+  /** The emailer of `--email-cfg` (tests drain it; main.ts closes it). */
+  emailer: Emailer;
 }
 
 /**
@@ -98,6 +111,26 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     keySecrets: config.keySecrets,
     recordLoginEvent,
   };
+  const emailer = createEmailer({
+    config: config.emailer,
+    templates: loadEmailTemplates(config.emailTemplatesDir),
+    issuerName: config.issuerName,
+    logger: deps.logger,
+    registry: metrics.registry,
+  });
+  const links = new AccountLinks({ prisma, issuer, keys });
+  const accounts: AccountDeps = {
+    prisma,
+    issuer,
+    issuerPath,
+    issuerName: config.issuerName,
+    links,
+    emailer,
+    limits: new EmailLimits(prisma, { perEmail: 3, perAddress: 20, windowMs: 3_600_000 }),
+    renderError,
+    cookie: { path: cookie.path, secure: cookie.secure },
+    localConnectorId: LOCAL_CONNECTOR_ID,
+  };
   const context: ConnectorContext = {
     issuer,
     issuerName: config.issuerName,
@@ -105,6 +138,10 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     secureCookies: cookie.secure,
     completeLogin: createCompleteLogin(loginDeps),
     renderError,
+    accountPages: {
+      registration: config.enableRegistration === true,
+      passwordReset: emailer.isConfigured,
+    },
   };
   const loginLimits = {
     prisma,
@@ -149,7 +186,10 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
   };
 
   const apiDeps = { prisma, issuer, accessTokens };
-  const workerApi = workerApiRoute(apiDeps, [...clientEndpoints(apiDeps), ...userEndpoints({ ...apiDeps, localConnectorId: 'local' })]);
+  const workerApi = workerApiRoute(apiDeps, [
+    ...clientEndpoints(apiDeps),
+    ...userEndpoints({ ...apiDeps, localConnectorId: LOCAL_CONNECTOR_ID, links, emailer }),
+  ]);
   const routes = new Map<string, Route>([
     // Machine endpoints: JSON in, OAuth JSON errors out.
     ['/.well-known/openid-configuration', discoveryRoute(issuer, { registration: config.enableClientRegistration })],
@@ -187,6 +227,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
         renderError,
         ...(config.ssoSessionTtlMs === null ? {} : { readBrowserSession }),
         issueCode: (res, session, login) => issueCode(loginDeps, res, session, login),
+        ...(config.enableRegistration === true ? { registrationConnectorId: LOCAL_CONNECTOR_ID } : {}),
       }),
     ],
     ['/auth/*', connectorPagesRoute(connectors)],
@@ -209,7 +250,14 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     ],
     ['/logout', logoutRoute({ prisma, issuer, issuerName: config.issuerName, issuerPath, keys, cookie, renderError, recordLoginEvent })],
     ['/api/v1/*', workerApi],
+    // Account pages: email verification, password reset, invitations (and /register below).
+    ['/verify-email', verifyEmailRoute(accounts)],
+    ['/resend-verify-email', resendVerifyEmailRoute({ ...accounts, keys, accessTokens })],
+    ['/send-reset-password', sendResetPasswordRoute(accounts)],
+    ['/reset-password', resetPasswordRoute(accounts)],
+    ['/accept-invitation', acceptInvitationRoute(accounts)],
   ]);
+  if (config.enableRegistration === true) routes.set('/register', registerRoute(accounts));
   if (config.enableClientRegistration) {
     const limits = config.registration ?? { perAddress: 10, windowMs: 3_600_000 };
     routes.set(
@@ -241,8 +289,8 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     });
   if (config.metricsListen === undefined) {
     for (const [path, route] of ops) routes.set(path, route);
-    return { handler: router(issuerPath, routes), routes, keys, connectors, metrics };
+    return { handler: router(issuerPath, routes), routes, keys, connectors, metrics, emailer };
   }
   routes.set('/health', health);
-  return { handler: router(issuerPath, routes), opsHandler: router('', ops), routes, keys, connectors, metrics };
+  return { handler: router(issuerPath, routes), opsHandler: router('', ops), routes, keys, connectors, metrics, emailer };
 }

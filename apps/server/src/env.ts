@@ -17,6 +17,7 @@ import {
   zKeySecrets,
   zOriginList,
 } from '@dex/shared/config';
+import { readEmailerConfig, type TEmailerConfig } from '@dex/shared/email';
 import { DEX_VERSION } from '@dex/shared/version';
 import { parseTrustedProxies } from './http/client-address.ts';
 
@@ -73,6 +74,21 @@ const FLAGS: readonly FlagSpec[] = [
     boolean: true,
     defaultText: 'false',
     description: 'Create a user on the first login through an upstream connector (OIDC, LDAP), as dex v0 did.',
+  },
+  {
+    name: 'enable-registration',
+    boolean: true,
+    defaultText: 'false',
+    description: 'Let people create local accounts (email and password) at <issuer>/register, from the local login page (dex v0).',
+  },
+  {
+    name: 'email-cfg',
+    description:
+      'Emailer config JSON file: {"type":"smtp","host","port","username","password","from"} or {"type":"fake"} (development: logs the emails, links included). Without it no email is sent.',
+  },
+  {
+    name: 'email-templates',
+    description: 'Directory whose verify-email, password-reset, invite, account-exists .txt/.html/.subject files replace the shipped ones.',
   },
   {
     name: 'enable-client-registration',
@@ -132,6 +148,9 @@ const ZWorkerFlags = z.object({
   'sso-session-ttl': zDuration.default(24 * 3_600_000),
   'disable-sso': zBooleanFlag.default(false),
   'enable-client-registration': zBooleanFlag.default(false),
+  'enable-registration': zBooleanFlag.default(false),
+  'email-cfg': z.string().min(1).optional(),
+  'email-templates': z.string().min(1).optional(),
   'enable-automatic-registration': zBooleanFlag.default(false),
   'registration-initial-access-token': z.string().min(16, 'must be at least 16 characters').optional(),
   'registration-max-per-ip': zPositiveInt.default(10),
@@ -190,6 +209,12 @@ export interface WorkerConfig {
   /** Dynamic registration: the initial access token it requires (none: open), and the per-address limit per window. */
   registration?: { initialAccessToken?: string; perAddress: number; windowMs: number };
   enableAutomaticRegistration: boolean;
+  /** Self-registration of local accounts at `<issuer>/register` (`--enable-registration`). */
+  enableRegistration?: boolean;
+  /** The emailer (`--email-cfg`, read and checked at start); none: links are handed out by the APIs instead of sent. */
+  emailer?: TEmailerConfig;
+  /** `--email-templates`: the directory whose files replace the shipped email templates. */
+  emailTemplatesDir?: string;
   /** Failed-login limits: per account, per client address, and the window (= lockout). */
   loginLimits: { perAccount: number; perAddress: number; windowMs: number };
   /** Device authorization grant (RFC 8628): how long a request lives, and the polling interval. */
@@ -224,6 +249,18 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (initialAccessToken !== undefined && !flags['enable-client-registration']) {
     throw usageError('--registration-initial-access-token: needs --enable-client-registration');
   }
+  if (flags['enable-registration'] && flags['enable-automatic-registration']) {
+    throw usageError('--enable-registration: cannot be used with --enable-automatic-registration (dex v0)');
+  }
+  const emailCfg = flags['email-cfg'];
+  let emailer: TEmailerConfig | undefined;
+  if (emailCfg !== undefined) {
+    try {
+      emailer = readEmailerConfig(emailCfg);
+    } catch (error) {
+      throw usageError(`--email-cfg: ${(error as Error).message}`);
+    }
+  }
   const metricsListen = flags['metrics-listen'];
   if (metricsListen !== undefined && (metricsListen.protocol !== 'http:' || metricsListen.pathname !== '/')) {
     throw usageError('--metrics-listen: must be http://host:port (no path)');
@@ -255,6 +292,9 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
         windowMs: 3_600_000,
       },
       enableAutomaticRegistration: flags['enable-automatic-registration'],
+      enableRegistration: flags['enable-registration'],
+      ...(emailer === undefined ? {} : { emailer }),
+      ...(flags['email-templates'] === undefined ? {} : { emailTemplatesDir: flags['email-templates'] }),
       loginLimits: {
         perAccount: flags['login-max-failures'],
         perAddress: flags['login-max-failures-per-ip'],

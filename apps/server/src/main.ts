@@ -34,7 +34,7 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
   let ops: ListeningServer | undefined;
   try {
     await db.ping();
-    const { handler, opsHandler, keys, routes, connectors } = createWorkerApp({ db, logger, config });
+    const { handler, opsHandler, keys, routes, connectors, emailer } = createWorkerApp({ db, logger, config });
     const keySet = await keys.get();
     if (keySet.active === null) logger.warn('no active signing key yet: start dex-overlord, which creates it');
     const serving = {
@@ -65,6 +65,9 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
         logger.info('draining');
         await heartbeat.stop();
         await Promise.all([http.close(), metricsServer?.close()]);
+        // Emails queued after answering still go out (they read the database) before it closes.
+        await emailer.drain();
+        emailer.close();
         await db.close();
         logger.info('stopped');
       },

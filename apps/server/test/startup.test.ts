@@ -1,5 +1,19 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runBin, testSecrets } from '@dex/shared/testing';
 import { describe, expect, it } from 'vitest';
+
+/** Emailer configs for the start-up checks of --email-cfg. */
+const emailDir = mkdtempSync(join(tmpdir(), 'dex-email-cfg-'));
+const emailCfg = (name: string, text: string) => {
+  const file = join(emailDir, name);
+  writeFileSync(file, text);
+  return file;
+};
+const badJson = emailCfg('bad.json', '{"type":"smtp",');
+const unknownType = emailCfg('mailgun.json', '{"type":"mailgun","privateAPIKey":"k"}');
+const noHost = emailCfg('nohost.json', '{"type":"smtp","port":587,"from":"dex@example.com","username":"u","password":"pw-never-shown"}');
 
 const workerExit = (args: string[]) => runBin('worker', args);
 
@@ -34,6 +48,17 @@ describe('dex-worker start-up errors', () => {
     [
       [...base, '--trusted-proxies', '10.0.0.0/8,10.0.0.300'],
       'dex-worker: --trusted-proxies: "10.0.0.300" is not an IP address or CIDR range (like 10.0.0.0/8 or fd00::/8)',
+    ],
+    [[...base, '--email-cfg', badJson], `dex-worker: --email-cfg: ${badJson}: is not valid JSON`],
+    [[...base, '--email-cfg', unknownType], `dex-worker: --email-cfg: ${unknownType}: type: type must be "fake" or "smtp"`],
+    [[...base, '--email-cfg', noHost], `dex-worker: --email-cfg: ${noHost}: host: host is required`],
+    [
+      [...base, '--email-cfg', join(emailDir, 'missing.json')],
+      `dex-worker: --email-cfg: cannot read ${join(emailDir, 'missing.json')}: ENOENT`,
+    ],
+    [
+      [...base, '--enable-registration', '--enable-automatic-registration'],
+      'dex-worker: --enable-registration: cannot be used with --enable-automatic-registration (dex v0)',
     ],
     [
       [...base, '--trusted-proxies', '::1/129'],

@@ -30,6 +30,7 @@ import {
   type TListUsersQuery,
   type TProcessList,
   type TRevokeUserTokensResult,
+  type TSentUserEmail,
   type TRotateKeysRequest,
   type TRotateKeysResult,
   type TSigningKeyList,
@@ -56,6 +57,7 @@ import {
   ZHealth,
   ZProcessList,
   ZRevokeUserTokensResult,
+  ZSentUserEmail,
   ZRotateKeysResult,
   ZSigningKeyList,
   ZState,
@@ -191,6 +193,10 @@ export interface AdminClient {
   enableUser(id: string): Promise<TUser>;
   /** `POST /api/v1/users/:id/revoke-tokens`. */
   revokeUserTokens(id: string): Promise<TRevokeUserTokensResult>;
+  /** `POST /api/v1/users/:id/send-invitation`. */
+  sendUserInvitation(id: string): Promise<TSentUserEmail>;
+  /** `POST /api/v1/users/:id/send-password-reset`. */
+  sendUserPasswordReset(id: string): Promise<TSentUserEmail>;
 
   /** `GET /api/v1/audit`: one page, newest first. */
   listAuditEvents(query?: PageQuery<TListAuditEventsQuery>): Promise<TAuditEventList>;
@@ -375,6 +381,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     disableUser: (id) => call({ method: 'POST', path: byId(USER_API_PATHS.disable, id), schema: ZUser }),
     enableUser: (id) => call({ method: 'POST', path: byId(USER_API_PATHS.enable, id), schema: ZUser }),
     revokeUserTokens: (id) => call({ method: 'POST', path: byId(USER_API_PATHS.revokeTokens, id), schema: ZRevokeUserTokensResult }),
+    sendUserInvitation: (id) => call({ method: 'POST', path: byId(USER_API_PATHS.sendInvitation, id), schema: ZSentUserEmail }),
+    sendUserPasswordReset: (id) => call({ method: 'POST', path: byId(USER_API_PATHS.sendPasswordReset, id), schema: ZSentUserEmail }),
 
     listAuditEvents: (query = {}) => call({ method: 'GET', path: AUDIT_API_PATHS.audit, query, schema: ZAuditEventList }),
     listLoginEvents: (query = {}) => call({ method: 'GET', path: EVENTS_API_PATHS.events, query, schema: ZLoginEventList }),

@@ -62,6 +62,8 @@ export function createConsoleOperations(getAdmin: () => AdminClient): ConsoleOpe
       disable: (id) => run((admin) => admin.disableUser(id)),
       enable: (id) => run((admin) => admin.enableUser(id)),
       revokeTokens: (id) => run((admin) => admin.revokeUserTokens(id)),
+      sendInvitation: (id) => run((admin) => admin.sendUserInvitation(id)),
+      sendPasswordReset: (id) => run((admin) => admin.sendUserPasswordReset(id)),
     },
     audit: {
       list: (query) => run((admin) => admin.listAuditEvents(query)),

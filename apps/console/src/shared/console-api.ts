@@ -18,6 +18,7 @@ import type {
   TListUsersQuery,
   TProcessList,
   TRevokeUserTokensResult,
+  TSentUserEmail,
   TRotateKeysRequest,
   TRotateKeysResult,
   TSigningKeyList,
@@ -147,6 +148,10 @@ export interface ConsoleApi {
     disable(id: string): Promise<BridgeResult<TUser>>;
     enable(id: string): Promise<BridgeResult<TUser>>;
     revokeTokens(id: string): Promise<BridgeResult<TRevokeUserTokensResult>>;
+    /** Emails an "Activate your account" link (or returns it when the overlord has no emailer). */
+    sendInvitation(id: string): Promise<BridgeResult<TSentUserEmail>>;
+    /** Emails a password-reset link (or returns it when the overlord has no emailer). */
+    sendPasswordReset(id: string): Promise<BridgeResult<TSentUserEmail>>;
   };
   readonly audit: {
     list(query?: BridgeListQuery<TListAuditEventsQuery>): Promise<BridgeResult<TAuditEventList>>;

@@ -117,6 +117,8 @@ export const IPC_ARGUMENTS: { readonly [C in ChannelName]: z.ZodType<ChannelArgs
   'users.disable': z.tuple([zId]),
   'users.enable': z.tuple([zId]),
   'users.revokeTokens': z.tuple([zId]),
+  'users.sendInvitation': z.tuple([zId]),
+  'users.sendPasswordReset': z.tuple([zId]),
 
   'audit.list': z.tuple([ZBridgeListAuditEventsQuery.optional()]),
 

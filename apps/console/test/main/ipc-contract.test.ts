@@ -48,6 +48,8 @@ describe('IPC contract', () => {
       | 'users.disable'
       | 'users.enable'
       | 'users.revokeTokens'
+      | 'users.sendInvitation'
+      | 'users.sendPasswordReset'
       | 'audit.list'
       | 'events.list'
     >();

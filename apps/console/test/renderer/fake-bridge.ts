@@ -32,6 +32,8 @@ export interface FakeOverlord {
   calls: { name: string; args: unknown[] }[];
   /** The secret `connect` accepts (web). */
   secret: string;
+  /** Whether the overlord has an emailer: without, invitation and reset links come back instead of being sent. */
+  hasEmailer: boolean;
   connection: ActiveConnection | null;
 }
 
@@ -211,6 +213,7 @@ export function createFakeOverlord(
     ],
     calls: [],
     secret: 'the-right-secret',
+    hasEmailer: true,
     connection: null,
     bridge: undefined as unknown as FakeOverlord['bridge'],
   };
@@ -468,6 +471,22 @@ export function createFakeOverlord(
       revokeTokens: (id) => {
         record('users.revokeTokens', [id]);
         return ok({ revokedRefreshTokens: 2, endedSessions: 1 });
+      },
+      sendInvitation: (id) => {
+        record('users.sendInvitation', [id]);
+        return ok(
+          fake.hasEmailer
+            ? { emailSent: true }
+            : { emailSent: false, resetPasswordLink: `http://127.0.0.1:5556/dex/accept-invitation?token=for-${id}` },
+        );
+      },
+      sendPasswordReset: (id) => {
+        record('users.sendPasswordReset', [id]);
+        return ok(
+          fake.hasEmailer
+            ? { emailSent: true }
+            : { emailSent: false, resetPasswordLink: `http://127.0.0.1:5556/dex/reset-password?token=for-${id}` },
+        );
       },
     },
     audit: {

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { createFakeOverlord } from './fake-bridge.ts';
+import { createFakeOverlord, makeUser } from './fake-bridge.ts';
 import { axeViolations, renderConsole } from './render-console.tsx';
 
 describe('users screen', () => {
@@ -60,5 +60,31 @@ describe('users screen', () => {
       ),
     );
     expect(fake.calls.find((call) => call.name === 'users.update')?.args).toEqual(['user-1', { admin: true }]);
+  });
+
+  it('sends a password reset by email, and shows the invitation link when the overlord has no emailer', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    const invitee = makeUser({ id: 'u-dora', email: 'dora@example.com', emailVerified: false, admin: false });
+    fake.users.push(invitee);
+    renderConsole(fake.bridge, { route: 'users' });
+
+    await user.click(await screen.findByRole('button', { name: `Send password reset to ${invitee.email}` }));
+    const ask = await screen.findByRole('dialog', { name: 'Send password reset' });
+    expect(ask.textContent).toContain(invitee.email);
+    await user.click(within(ask).getByRole('button', { name: 'Send password reset' }));
+    expect(await screen.findByText(`Password reset link sent to ${invitee.email}`)).toBeTruthy();
+
+    fake.hasEmailer = false;
+    await user.click(screen.getByRole('button', { name: `Send invitation to ${invitee.email}` }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Send invitation' })).getByRole('button', { name: 'Send invitation' }),
+    );
+    const shown = await screen.findByRole('dialog', { name: 'Invitation link' });
+    expect((within(shown).getByLabelText('Link') as HTMLInputElement).value).toBe(
+      `http://127.0.0.1:5556/dex/accept-invitation?token=for-${invitee.id}`,
+    );
+    expect(await axeViolations()).toEqual([]);
+    expect(fake.calls.map((call) => call.name)).toEqual(expect.arrayContaining(['users.sendPasswordReset', 'users.sendInvitation']));
   });
 });

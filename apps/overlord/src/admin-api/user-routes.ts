@@ -1,6 +1,7 @@
 import { type Response, Router } from 'express';
 import {
   type TRevokeUserTokensResult,
+  type TSentUserEmail,
   type TUserList,
   USER_API_PATHS,
   ZCreateUserRequest,
@@ -10,6 +11,10 @@ import {
 import { toUserView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
 import { type AuditAction, recordAuditEvent } from '@dex/shared/domain/audit';
+import { loadKeySet } from '@dex/shared/domain/keys';
+import { sendUserLink, type TLinkPurpose } from '@dex/shared/domain/links';
+import type { Emailer } from '@dex/shared/email';
+import { AppError } from '@dex/shared/errors';
 import { createUser, disableUser, enableUser, listUsers, requireUserDetails, revokeUserTokens, updateUser } from '@dex/shared/domain/users';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
@@ -20,6 +25,8 @@ export interface UserRoutesDeps {
   prisma: PrismaDb;
   /** Connector id of the local identity a user with a password gets (`--local-connector`). */
   localConnectorId: string;
+  /** Invitation and password-reset emails: the workers' issuer (`--issuer`), the emailer, the key secrets to sign links with. */
+  mail?: { issuer: string | undefined; emailer: Emailer; keySecrets: readonly Uint8Array[] };
 }
 
 /** Users are paged by email; the cursor carries the last email of the page. */
@@ -35,6 +42,37 @@ export function userRoutes(deps: UserRoutesDeps): Router {
   const { prisma } = deps;
   const audit = (res: Response, action: AuditAction, targetId: string, change: { before?: unknown; after?: unknown }) =>
     recordAuditEvent(prisma, { actor: actorOf(res), action, targetType: 'user', targetId, ...change });
+
+  /**
+   * Emails a user a link (dex v0 §2.14's invitation, or a password reset) signed with the
+   * active key, pointing at the workers' issuer; without an emailer the link is returned.
+   */
+  async function sendLink(userId: string, purpose: TLinkPurpose): Promise<TSentUserEmail> {
+    const mail = deps.mail;
+    if (mail?.issuer === undefined) {
+      throw new AppError('NOT_IMPLEMENTED', { message: "sending user emails needs the overlord's --issuer (the workers' issuer URL)" });
+    }
+    const user = await requireUserDetails(prisma, userId);
+    if (user.disabled) throw new AppError('BAD_REQUEST', { message: 'the user is disabled' });
+    if (purpose === 'invite' && user.emailVerified)
+      throw new AppError('BAD_REQUEST', { message: 'the user has verified the email already' });
+    const { active } = await loadKeySet(prisma, { secrets: mail.keySecrets });
+    if (active === null) throw new AppError('INTERNAL', { message: 'no signing key is active yet', status: 503, expose: true });
+    const sent = await sendUserLink(prisma, { emailer: mail.emailer, key: active, issuer: mail.issuer, purpose, userId: user.id });
+    return { emailSent: sent.emailSent, ...(sent.link === undefined ? {} : { resetPasswordLink: sent.link }) };
+  }
+
+  router.post(USER_API_PATHS.sendInvitation, async (req, res) => {
+    const body = await sendLink(req.params.id, 'invite');
+    await audit(res, 'user.send_invitation', req.params.id, { after: { emailSent: body.emailSent } });
+    res.json(body);
+  });
+
+  router.post(USER_API_PATHS.sendPasswordReset, async (req, res) => {
+    const body = await sendLink(req.params.id, 'reset-password');
+    await audit(res, 'user.send_password_reset', req.params.id, { after: { emailSent: body.emailSent } });
+    res.json(body);
+  });
 
   router.get(USER_API_PATHS.users, async (req, res) => {
     const query = parseQuery(ZListUsersQuery, req.query);

@@ -1,4 +1,4 @@
-import { verifyLocalPassword } from '@dex/shared/domain/users';
+import { LOCAL_CONNECTOR_ID, verifyLocalPassword } from '@dex/shared/domain/users';
 import { createPasswordFormConnector, type PasswordFormDeps } from './password-form.ts';
 import type { Connector, ConnectorContext } from './types.ts';
 
@@ -6,6 +6,15 @@ import type { Connector, ConnectorContext } from './types.ts';
 const INVALID_LOGIN = 'Invalid email address or password.';
 
 export type LocalConnectorDeps = PasswordFormDeps;
+
+/** "Create an account" and "Forgot your password?" under the local login form, as enabled. */
+function accountLinks(context: ConnectorContext, sessionId: string): { registerUrl?: string; resetUrl?: string } {
+  const query = `?session=${encodeURIComponent(sessionId)}`;
+  return {
+    ...(context.accountPages?.registration === true ? { registerUrl: `${context.issuerPath}/register${query}` } : {}),
+    ...(context.accountPages?.passwordReset === true ? { resetUrl: `${context.issuerPath}/send-reset-password${query}` } : {}),
+  };
+}
 
 /**
  * The `local` connector: email and password checked against dex's own users (reference §6.2),
@@ -25,6 +34,10 @@ export function createLocalConnector(
       loginLabel: 'Email address',
       maxLoginLength: 254,
       accountKey: (login) => login.toLowerCase(),
+      // Registration and password reset serve the users of the `local` connector.
+      ...(config.id === LOCAL_CONNECTOR_ID && context.accountPages !== undefined
+        ? { accountLinks: (sessionId: string) => accountLinks(context, sessionId) }
+        : {}),
       async check(login, password) {
         const result = await verifyLocalPassword(deps.prisma, { email: login, password });
         if (result.ok) {

@@ -50,6 +50,8 @@ export interface PasswordFormOptions {
   check(login: string, password: string, res: WorkerResponse): Promise<PasswordCheck>;
   checkHealth?(): Promise<void>;
   refresh?(data: RefreshData): Promise<RefreshedIdentity>;
+  /** Links under the form for this login request ("Create an account", "Forgot your password?"). */
+  accountLinks?(sessionId: string): { registerUrl?: string; resetUrl?: string };
 }
 
 /**
@@ -86,6 +88,7 @@ export function createPasswordFormConnector(options: PasswordFormOptions, contex
       postUrl: loginPath,
       sessionId,
       csrfToken,
+      ...options.accountLinks?.(sessionId),
       ...extra,
     });
     sendHtml(res, status, page, { noStore: true });

@@ -83,6 +83,8 @@ export interface ConnectorContext {
     res: ServerResponse;
   }): Promise<void>;
   renderError: RenderError;
+  /** Which account pages the local connector's form links to: `/register` (`--enable-registration`), `/send-reset-password` (an emailer is set). */
+  readonly accountPages?: { registration: boolean; passwordReset: boolean };
 }
 
 export type ConnectorFactory = (config: TConnectorConfig, context: ConnectorContext) => Connector;

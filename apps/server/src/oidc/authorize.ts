@@ -49,6 +49,8 @@ export interface AuthorizeDeps {
   /** The browser's live single sign-on session, when SSO is on. */
   readBrowserSession?: (req: WorkerRequest) => Promise<BrowserSessionRecord | null>;
   issueCode(res: ServerResponse, session: AuthSessionRecord, login: IdentifiedLogin): Promise<void>;
+  /** `--enable-registration`: the connector whose users may register (`register=1` leads to its `/register` page). */
+  registrationConnectorId?: string;
 }
 
 /**
@@ -160,11 +162,26 @@ function authorize(deps: AuthorizeDeps) {
             const url = `${deps.issuerPath}/auth?${query.toString()}`;
             return { id: c.id, displayName: c.displayName, url, available: available.get(c.id) ?? true };
           }),
+          ...(connectors.some((c) => c.id === deps.registrationConnectorId)
+            ? { registerUrl: `${deps.issuerPath}/auth?${registerQuery(base, deps.registrationConnectorId ?? '')}` }
+            : {}),
         }),
       );
       return;
     }
     const session = await createAuthSession(deps.prisma, { ...sessionOptions, connectorId: connector.id });
+    if (params.register === '1' && connector.id === deps.registrationConnectorId) {
+      redirect(res, `${deps.issuerPath}/register?session=${encodeURIComponent(session.id)}`);
+      return;
+    }
     redirect(res, connector.loginUrl(session, { loginHint: params.login_hint, prompts, maxAgeSeconds: request.maxAgeSeconds }));
   };
+}
+
+/** The authorization request again, for the registering connector, with dex v0's `register=1`. */
+function registerQuery(base: URLSearchParams, connectorId: string): string {
+  const query = new URLSearchParams(base);
+  query.set('connector_id', connectorId);
+  query.set('register', '1');
+  return query.toString();
 }

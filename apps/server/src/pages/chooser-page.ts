@@ -12,7 +12,7 @@ export interface ChooserLink {
  * The connector chooser (dex v0 `login.html`): one button per connector, in a stable order. A
  * connector that is down is listed as unavailable, without a link, so the others stay usable.
  */
-export function renderChooserPage(options: { issuerName: string; links: readonly ChooserLink[] }): string {
+export function renderChooserPage(options: { issuerName: string; links: readonly ChooserLink[]; registerUrl?: string }): string {
   return layout({
     title: 'Log in',
     issuerName: options.issuerName,
@@ -20,6 +20,10 @@ export function renderChooserPage(options: { issuerName: string; links: readonly
       link.available
         ? html`<li><a class="button" id="connector-${link.id}" href="${link.url}">Log in with ${link.displayName}</a></li>`
         : html`<li><span class="button unavailable" id="connector-${link.id}" aria-disabled="true">${link.displayName} is unavailable right now</span></li>`,
-    )}</ul>`,
+    )}</ul>${
+      options.registerUrl === undefined
+        ? ''
+        : html`<p class="muted">No account yet? <a id="register" href="${options.registerUrl}">Create an account</a></p>`
+    }`,
   });
 }

@@ -10,6 +10,10 @@ export interface PasswordPageOptions {
   error?: string;
   /** What the login field asks for ("Email address" for the local connector). */
   loginLabel: string;
+  /** "Create an account" (local connector, `--enable-registration`). */
+  registerUrl?: string;
+  /** "Forgot your password?" (local connector, with an emailer). */
+  resetUrl?: string;
 }
 
 /** The password form (dex v0 `local-login.html`). */
@@ -28,6 +32,8 @@ ${options.error === undefined ? '' : html`<p class="error" role="alert" id="logi
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Log in</button>
-</form>`,
+</form>
+${options.resetUrl === undefined ? '' : html`<p class="muted"><a id="forgot-password" href="${options.resetUrl}">Forgot your password?</a></p>`}
+${options.registerUrl === undefined ? '' : html`<p class="muted">No account yet? <a id="register" href="${options.registerUrl}">Create an account</a></p>`}`,
   });
 }

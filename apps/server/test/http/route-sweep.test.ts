@@ -115,7 +115,7 @@ describe.each(testProviders(process.env))('every route, every method, malformed 
   let routes: [string, Route][];
   let client: { id: string; secret: string };
   beforeAll(async () => {
-    stack = await startWorkerStack(provider, { enableClientRegistration: true });
+    stack = await startWorkerStack(provider, { enableClientRegistration: true, enableRegistration: true });
     routes = [...stack.worker.routes];
     client = await stack.addClient();
   });
@@ -144,6 +144,12 @@ describe.each(testProviders(process.env))('every route, every method, malformed 
         '/token/introspect',
         '/token/revoke',
         '/userinfo',
+        '/register',
+        '/verify-email',
+        '/resend-verify-email',
+        '/send-reset-password',
+        '/reset-password',
+        '/accept-invitation',
       ].sort(),
     );
   });
@@ -208,7 +214,7 @@ describe.each(testProviders(process.env))('every route, every method, malformed 
 describe.each(testProviders(process.env))('one path rule for the whole route table (%s)', (provider) => {
   let stack: WorkerStack;
   beforeAll(async () => {
-    stack = await startWorkerStack(provider, { enableClientRegistration: true });
+    stack = await startWorkerStack(provider, { enableClientRegistration: true, enableRegistration: true });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -8,6 +8,8 @@ export const USER_API_PATHS = {
   disable: '/api/v1/users/:id/disable',
   enable: '/api/v1/users/:id/enable',
   revokeTokens: '/api/v1/users/:id/revoke-tokens',
+  sendInvitation: '/api/v1/users/:id/send-invitation',
+  sendPasswordReset: '/api/v1/users/:id/send-password-reset',
 } as const;
 
 /** A user as the admin API shows it: never any password material. */
@@ -81,3 +83,14 @@ export const ZRevokeUserTokensResult = z.object({
   endedSessions: z.number().int(),
 });
 export type TRevokeUserTokensResult = z.infer<typeof ZRevokeUserTokensResult>;
+
+/**
+ * `POST /api/v1/users/:id/send-invitation` and `.../send-password-reset`: whether the email
+ * went out; without an emailer (`--email-cfg`) the link instead, for the admin to pass on
+ * (dex v0's `emailSent:false, resetPasswordLink`).
+ */
+export const ZSentUserEmail = z.object({
+  emailSent: z.boolean(),
+  resetPasswordLink: z.string().optional(),
+});
+export type TSentUserEmail = z.infer<typeof ZSentUserEmail>;

@@ -20,5 +20,7 @@ export const AUDIT_ACTIONS = [
   'user.disable',
   'user.enable',
   'user.revoke_tokens',
+  'user.send_invitation',
+  'user.send_password_reset',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

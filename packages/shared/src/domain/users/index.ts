@@ -8,3 +8,6 @@ export { updateUser, type UpdateUserOptions, type UserChange } from './update-us
 export { disableUser, type DisableUserOptions } from './disable-user.ts';
 export { enableUser } from './enable-user.ts';
 export { revokeUserTokens, type RevokeUserTokensOptions, type RevokedUserTokens } from './revoke-user-tokens.ts';
+export { MIN_NEW_PASSWORD_LENGTH, newPasswordProblem } from './password-policy.ts';
+export { setPasswordByLink, type SetPasswordByLinkOptions, type SetPasswordByLinkResult } from './set-password-by-link.ts';
+export { markEmailVerified, type MarkEmailVerifiedResult } from './mark-email-verified.ts';

@@ -53,6 +53,17 @@ export function useSetUserDisabled() {
   });
 }
 
+/** Emails the user an invitation or a password-reset link (no cache changes: only the audit log grows). */
+export function useSendUserEmail() {
+  const bridge = useBridge();
+  return useMutation({
+    mutationKey: [...userKeys.all, 'send-email'],
+    mutationFn: (input: { id: string; kind: 'invitation' | 'password-reset' }) =>
+      unwrap(input.kind === 'invitation' ? bridge.users.sendInvitation(input.id) : bridge.users.sendPasswordReset(input.id)),
+    meta: { invalidates: [auditKeys.all] },
+  });
+}
+
 export function useRevokeUserTokens() {
   const bridge = useBridge();
   return useMutation({

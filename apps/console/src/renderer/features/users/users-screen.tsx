@@ -10,6 +10,7 @@ import { Screen } from '../../components/screen.tsx';
 import { Empty, InlineError, Loading } from '../../components/states.tsx';
 import { useDebounced } from '../../components/use-debounced.ts';
 import { useCreateUser, useRevokeUserTokens, useSetUserDisabled, userQueries, useUpdateUser } from './queries.ts';
+import { UserEmailActions } from './user-email-actions.tsx';
 import { UserFormDialog } from './user-form.tsx';
 import { SearchBox } from '../../components/search-box.tsx';
 import { RowAction } from '../../components/row-action.tsx';
@@ -129,6 +130,7 @@ export function UsersScreen() {
                           }}
                         />
                       )}
+                      <UserEmailActions user={user} />
                       <RowAction
                         label="Revoke sessions"
                         accessibleName={`Revoke sessions of ${user.email}`}
