@@ -75,6 +75,13 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'Create a user on the first login through an upstream connector (OIDC, LDAP), as dex v0 did.',
   },
   {
+    name: 'api-use-client-credentials',
+    boolean: true,
+    defaultText: 'false',
+    description:
+      "Worker API: also accept an admin client's client-credentials ID token (dex v0's way); its client-credentials access token is always accepted.",
+  },
+  {
     name: 'enable-client-registration',
     boolean: true,
     defaultText: 'false',
@@ -133,6 +140,7 @@ const ZWorkerFlags = z.object({
   'disable-sso': zBooleanFlag.default(false),
   'enable-client-registration': zBooleanFlag.default(false),
   'enable-automatic-registration': zBooleanFlag.default(false),
+  'api-use-client-credentials': zBooleanFlag.default(false),
   'registration-initial-access-token': z.string().min(16, 'must be at least 16 characters').optional(),
   'registration-max-per-ip': zPositiveInt.default(10),
   'login-max-failures': zPositiveInt.default(10),
@@ -190,6 +198,8 @@ export interface WorkerConfig {
   /** Dynamic registration: the initial access token it requires (none: open), and the per-address limit per window. */
   registration?: { initialAccessToken?: string; perAddress: number; windowMs: number };
   enableAutomaticRegistration: boolean;
+  /** Worker API: take an admin client's client-credentials ID token as the client (`--api-use-client-credentials`). */
+  apiUseClientCredentials?: boolean;
   /** Failed-login limits: per account, per client address, and the window (= lockout). */
   loginLimits: { perAccount: number; perAddress: number; windowMs: number };
   /** Device authorization grant (RFC 8628): how long a request lives, and the polling interval. */
@@ -255,6 +265,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
         windowMs: 3_600_000,
       },
       enableAutomaticRegistration: flags['enable-automatic-registration'],
+      apiUseClientCredentials: flags['api-use-client-credentials'],
       loginLimits: {
         perAccount: flags['login-max-failures'],
         perAddress: flags['login-max-failures-per-ip'],
