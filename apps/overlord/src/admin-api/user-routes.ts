@@ -10,7 +10,16 @@ import {
 import { toUserView } from '@dex/shared/admin-api/views';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
-import { createUser, disableUser, enableUser, listUsers, requireUserDetails, revokeUserTokens, updateUser } from '@dex/shared/domain/users';
+import {
+  createUser,
+  deleteUser,
+  disableUser,
+  enableUser,
+  listUsers,
+  requireUserDetails,
+  revokeUserTokens,
+  updateUser,
+} from '@dex/shared/domain/users';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
 import { parseBody, parseQuery } from '@dex/shared/admin-api/requests';
@@ -29,7 +38,7 @@ function userPath(id: string): string {
   return USER_API_PATHS.userById.replace(':id', encodeURIComponent(id));
 }
 
-/** User management (new; dex v0 could only create admins): list, read, create, edit, disable, log out. */
+/** User management (new; dex v0 could only create admins): list, read, create, edit, delete, disable, log out. */
 export function userRoutes(deps: UserRoutesDeps): Router {
   const router = Router();
   const { prisma } = deps;
@@ -65,6 +74,12 @@ export function userRoutes(deps: UserRoutesDeps): Router {
     const { before, after } = await updateUser(prisma, { userId: req.params.id, ...patch });
     await audit(res, 'user.update', after.id, { before: toUserView(before), after: toUserView(after) });
     res.json(toUserView(after));
+  });
+
+  router.delete(USER_API_PATHS.userById, async (req, res) => {
+    const { user } = await deleteUser(prisma, { userId: req.params.id });
+    await audit(res, 'user.delete', user.id, { before: toUserView(user) });
+    res.status(204).end();
   });
 
   router.post(USER_API_PATHS.disable, async (req, res) => {
