@@ -41,7 +41,7 @@ export const IPC_METHODS = {
   clients: ['list', 'get', 'create', 'update', 'remove', 'rotateSecret'],
   connectors: ['list', 'get', 'create', 'update', 'remove', 'validate'],
   keys: ['list', 'rotate'],
-  users: ['list', 'get', 'create', 'update', 'disable', 'enable', 'revokeTokens'],
+  users: ['list', 'get', 'create', 'update', 'remove', 'disable', 'enable', 'revokeTokens'],
   audit: ['list'],
 } as const satisfies { [N in BridgeNamespace]: readonly MethodOf<N>[] };
 
