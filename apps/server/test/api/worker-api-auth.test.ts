@@ -57,6 +57,13 @@ describe.each(testProviders(process.env))('worker API v1: ID-token authenticatio
       where: { action: 'user.create', targetId: created.body === null ? '' : (created.body.user as { id: string }).id },
     });
     expect(event?.actor).toBe(user.email);
+    // v0's CreateUser honours `disabled`: such a user cannot log in until enabled.
+    const disabled = await api(stack, 'users', idToken, {
+      method: 'POST',
+      body: { user: { email: `off-${Date.now()}@example.com`, disabled: true } },
+    });
+    expect(disabled.status).toBe(201);
+    expect(disabled.body?.user).toMatchObject({ disabled: true });
   });
 
   it("refuses a non-admin user's ID token with 401 unauthorized, even through an admin client", async () => {
