@@ -209,14 +209,47 @@ describe.each(testProviders(process.env))('admin API users (%s)', (provider) => 
     });
 
     it.each([
-      [{}, 'nothing to update: send at least one of admin, displayName, emailVerified'],
+      [{}, 'nothing to update: send at least one of admin, displayName, email, emailVerified'],
       [{ admin: 'yes' }, 'admin must be a boolean'],
       [{ displayName: null }, 'displayName must be a string'],
-      [{ email: 'new@example.com' }, 'unknown field email'],
+      [{ email: 42 }, 'email must be a string'],
+      [{ email: '' }, 'email must not be empty'],
+      [{ email: 'not an address' }, 'invalid email address'],
       [{ password: 'new-password' }, 'unknown field password'],
     ])('answers 400 for %j', async (body, message) => {
       const user = await createUser({ email: `${tag()}@example.com` });
       expect(await patch(`/api/v1/users/${user.id}`, body)).toEqual({ status: 400, body: { code: 'BAD_REQUEST', message } });
+    });
+
+    it('changes the email (lowercased): unverified unless emailVerified comes with it; the user logs in with the new one', async () => {
+      const user = await createUser({ email: `${tag()}@example.com`, password: 'secret-password', emailVerified: true });
+      const email = `${tag()}@Example.com`;
+      expect(await patch(`/api/v1/users/${user.id}`, { email })).toEqual({
+        status: 200,
+        body: { ...user, email: email.toLowerCase(), emailVerified: false },
+      });
+      expect(await verifyLocalPassword(prisma(), { email, password: 'secret-password' })).toMatchObject({ ok: true });
+      expect(await verifyLocalPassword(prisma(), { email: user.email, password: 'secret-password' })).toMatchObject({ ok: false });
+      const other = `${tag()}@example.com`;
+      expect(await patch(`/api/v1/users/${user.id}`, { email: other, emailVerified: true, displayName: 'Moved' })).toEqual({
+        status: 200,
+        body: { ...user, email: other, emailVerified: true, displayName: 'Moved' },
+      });
+      // The same address again (any case) changes nothing.
+      expect((await patch(`/api/v1/users/${user.id}`, { email: other.toUpperCase() })).body).toMatchObject({
+        email: other,
+        emailVerified: true,
+      });
+    });
+
+    it("answers 409 for another user's email", async () => {
+      const taken = await createUser({ email: `${tag()}@example.com` });
+      const user = await createUser({ email: `${tag()}@example.com` });
+      expect(await patch(`/api/v1/users/${user.id}`, { email: taken.email.toUpperCase() })).toEqual({
+        status: 409,
+        body: { code: 'CONFLICT', message: 'email already in use' },
+      });
+      expect((await harness.json(`/api/v1/users/${user.id}`)).body).toEqual(user);
     });
 
     it('answers 404 for an unknown user', async () => {
@@ -291,6 +324,53 @@ describe.each(testProviders(process.env))('admin API users (%s)', (provider) => 
     });
   });
 
+  describe('DELETE /api/v1/users/:id', () => {
+    it('deletes the user with their password, identities, refresh tokens and sessions, answers 204 and audits the user as it was', async () => {
+      const email = `${tag()}@example.com`;
+      const user = await createUser({ email, password: 'secret-password' });
+      await issueRefreshToken(prisma(), {
+        userId: user.id,
+        clientId: 'some-client',
+        connectorId: 'local',
+        scopes: ['openid'],
+        ttlMs: 3_600_000,
+      });
+      await createBrowserSession(prisma(), {
+        userId: user.id,
+        connectorId: 'local',
+        identity: { id: user.id },
+        authTime: new Date(),
+        ttlMs: 3_600_000,
+      });
+
+      const response = await harness.call(`/api/v1/users/${user.id}`, { method: 'DELETE' });
+      expect(response.status).toBe(204);
+      expect(await response.text()).toBe('');
+      expect(await harness.json(`/api/v1/users/${user.id}`)).toEqual({
+        status: 404,
+        body: { code: 'NOT_FOUND', message: 'user not found' },
+      });
+      expect(await verifyLocalPassword(prisma(), { email, password: 'secret-password' })).toMatchObject({ ok: false });
+      const left = await Promise.all([
+        prisma().refreshToken.count({ where: { userId: user.id } }),
+        prisma().browserSession.count({ where: { userId: user.id } }),
+        prisma().remoteIdentity.count({ where: { userId: user.id } }),
+        prisma().passwordCredential.count({ where: { userId: user.id } }),
+      ]);
+      expect(left).toEqual([0, 0, 0, 0]);
+      expect((await auditOf(user.id)).at(-1)).toEqual({ actor: 'admin-api', action: 'user.delete', before: user, after: null });
+      // The address is free again.
+      expect((await createUser({ email })).email).toBe(email);
+    });
+
+    it('answers 404 for an unknown user', async () => {
+      expect(await harness.json('/api/v1/users/no-such-user', { method: 'DELETE' })).toEqual({
+        status: 404,
+        body: { code: 'NOT_FOUND', message: 'user not found' },
+      });
+    });
+  });
+
   describe('GET /api/v1/state', () => {
     it("keeps v0's AdminUserCreated and adds counts, the database and the version", async () => {
       const { status, body } = await harness.json('/api/v1/state');
@@ -316,6 +396,7 @@ describe.each(testProviders(process.env))('admin API users (%s)', (provider) => 
       ['POST', '/api/v1/users'],
       ['GET', '/api/v1/users/x'],
       ['PATCH', '/api/v1/users/x'],
+      ['DELETE', '/api/v1/users/x'],
       ['POST', '/api/v1/users/x/disable'],
       ['POST', '/api/v1/users/x/enable'],
       ['POST', '/api/v1/users/x/revoke-tokens'],

@@ -21,6 +21,7 @@ import { createLdapConnector } from './connectors/ldap-connector.ts';
 import { createLocalConnector } from './connectors/local-connector.ts';
 import { createOidcConnector } from './connectors/oidc-connector.ts';
 import type { Connector, ConnectorContext } from './connectors/types.ts';
+import { accountEndpoints } from './api/account-api.ts';
 import { clientEndpoints } from './api/clients-api.ts';
 import { userEndpoints } from './api/users-api.ts';
 import { workerApiRoute } from './api/worker-api.ts';
@@ -185,10 +186,11 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     failureWindowMs: config.loginLimits.windowMs,
   };
 
-  const apiDeps = { prisma, issuer, accessTokens };
+  const apiDeps = { prisma, issuer, accessTokens, keys, apiUseClientCredentials: config.apiUseClientCredentials ?? false };
   const workerApi = workerApiRoute(apiDeps, [
     ...clientEndpoints(apiDeps),
     ...userEndpoints({ ...apiDeps, localConnectorId: LOCAL_CONNECTOR_ID, links, emailer }),
+    ...accountEndpoints({ prisma, idTokenTtlMs: config.idTokenTtlMs }),
   ]);
   const routes = new Map<string, Route>([
     // Machine endpoints: JSON in, OAuth JSON errors out.

@@ -91,6 +91,13 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'Directory whose verify-email, password-reset, invite, account-exists .txt/.html/.subject files replace the shipped ones.',
   },
   {
+    name: 'api-use-client-credentials',
+    boolean: true,
+    defaultText: 'false',
+    description:
+      "Worker API: also accept an admin client's client-credentials ID token (dex v0's way); its client-credentials access token is always accepted.",
+  },
+  {
     name: 'enable-client-registration',
     boolean: true,
     defaultText: 'false',
@@ -152,6 +159,7 @@ const ZWorkerFlags = z.object({
   'email-cfg': z.string().min(1).optional(),
   'email-templates': z.string().min(1).optional(),
   'enable-automatic-registration': zBooleanFlag.default(false),
+  'api-use-client-credentials': zBooleanFlag.default(false),
   'registration-initial-access-token': z.string().min(16, 'must be at least 16 characters').optional(),
   'registration-max-per-ip': zPositiveInt.default(10),
   'login-max-failures': zPositiveInt.default(10),
@@ -215,6 +223,8 @@ export interface WorkerConfig {
   emailer?: TEmailerConfig;
   /** `--email-templates`: the directory whose files replace the shipped email templates. */
   emailTemplatesDir?: string;
+  /** Worker API: take an admin client's client-credentials ID token as the client (`--api-use-client-credentials`). */
+  apiUseClientCredentials?: boolean;
   /** Failed-login limits: per account, per client address, and the window (= lockout). */
   loginLimits: { perAccount: number; perAddress: number; windowMs: number };
   /** Device authorization grant (RFC 8628): how long a request lives, and the polling interval. */
@@ -295,6 +305,7 @@ export function readWorkerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       enableRegistration: flags['enable-registration'],
       ...(emailer === undefined ? {} : { emailer }),
       ...(flags['email-templates'] === undefined ? {} : { emailTemplatesDir: flags['email-templates'] }),
+      apiUseClientCredentials: flags['api-use-client-credentials'],
       loginLimits: {
         perAccount: flags['login-max-failures'],
         perAddress: flags['login-max-failures-per-ip'],

@@ -187,6 +187,8 @@ export interface AdminClient {
   createUser(request: TCreateUserRequest): Promise<TUser>;
   /** `PATCH /api/v1/users/:id`. */
   updateUser(id: string, changes: TUpdateUserRequest): Promise<TUser>;
+  /** `DELETE /api/v1/users/:id`: the user, their credentials, tokens and sessions. */
+  deleteUser(id: string): Promise<void>;
   /** `POST /api/v1/users/:id/disable`. */
   disableUser(id: string): Promise<TUser>;
   /** `POST /api/v1/users/:id/enable`. */
@@ -378,6 +380,9 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     getUser: (id) => call({ method: 'GET', path: byId(USER_API_PATHS.userById, id), schema: ZUser }),
     createUser: (request) => call({ method: 'POST', path: USER_API_PATHS.users, body: request, schema: ZUser }),
     updateUser: (id, changes) => call({ method: 'PATCH', path: byId(USER_API_PATHS.userById, id), body: changes, schema: ZUser }),
+    deleteUser: async (id) => {
+      await call({ method: 'DELETE', path: byId(USER_API_PATHS.userById, id), schema: null });
+    },
     disableUser: (id) => call({ method: 'POST', path: byId(USER_API_PATHS.disable, id), schema: ZUser }),
     enableUser: (id) => call({ method: 'POST', path: byId(USER_API_PATHS.enable, id), schema: ZUser }),
     revokeUserTokens: (id) => call({ method: 'POST', path: byId(USER_API_PATHS.revokeTokens, id), schema: ZRevokeUserTokensResult }),

@@ -59,6 +59,7 @@ export function createConsoleOperations(getAdmin: () => AdminClient): ConsoleOpe
       get: (id) => run((admin) => admin.getUser(id)),
       create: (request) => run((admin) => admin.createUser(request)),
       update: (id, changes) => run((admin) => admin.updateUser(id, changes)),
+      remove: (id) => run((admin) => admin.deleteUser(id)),
       disable: (id) => run((admin) => admin.disableUser(id)),
       enable: (id) => run((admin) => admin.enableUser(id)),
       revokeTokens: (id) => run((admin) => admin.revokeUserTokens(id)),

@@ -145,6 +145,8 @@ export interface ConsoleApi {
     get(id: string): Promise<BridgeResult<TUser>>;
     create(request: TCreateUserRequest): Promise<BridgeResult<TUser>>;
     update(id: string, changes: TUpdateUserRequest): Promise<BridgeResult<TUser>>;
+    /** Deletes the user with their credentials, tokens and sessions. */
+    remove(id: string): Promise<BridgeResult<void>>;
     disable(id: string): Promise<BridgeResult<TUser>>;
     enable(id: string): Promise<BridgeResult<TUser>>;
     revokeTokens(id: string): Promise<BridgeResult<TRevokeUserTokensResult>>;

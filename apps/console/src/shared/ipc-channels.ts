@@ -41,7 +41,7 @@ export const IPC_METHODS = {
   clients: ['list', 'get', 'create', 'update', 'remove', 'rotateSecret'],
   connectors: ['list', 'get', 'create', 'update', 'remove', 'validate'],
   keys: ['list', 'rotate'],
-  users: ['list', 'get', 'create', 'update', 'disable', 'enable', 'revokeTokens', 'sendInvitation', 'sendPasswordReset'],
+  users: ['list', 'get', 'create', 'update', 'remove', 'disable', 'enable', 'revokeTokens', 'sendInvitation', 'sendPasswordReset'],
   audit: ['list'],
   events: ['list'],
 } as const satisfies { [N in BridgeNamespace]: readonly MethodOf<N>[] };

@@ -114,6 +114,7 @@ export const IPC_ARGUMENTS: { readonly [C in ChannelName]: z.ZodType<ChannelArgs
   'users.get': z.tuple([zId]),
   'users.create': z.tuple([ZCreateUserRequest]),
   'users.update': z.tuple([zId, ZUpdateUserRequest]),
+  'users.remove': z.tuple([zId]),
   'users.disable': z.tuple([zId]),
   'users.enable': z.tuple([zId]),
   'users.revokeTokens': z.tuple([zId]),

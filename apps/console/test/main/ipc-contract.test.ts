@@ -45,6 +45,7 @@ describe('IPC contract', () => {
       | 'users.get'
       | 'users.create'
       | 'users.update'
+      | 'users.remove'
       | 'users.disable'
       | 'users.enable'
       | 'users.revokeTokens'

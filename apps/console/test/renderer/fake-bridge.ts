@@ -460,6 +460,12 @@ export function createFakeOverlord(
         record('users.update', [id, changes]);
         return setUser(id, changes);
       },
+      remove: (id) => {
+        record('users.remove', [id]);
+        fake.users = fake.users.filter((user) => user.id !== id);
+        audit('user.delete', 'user', id);
+        return ok(undefined);
+      },
       disable: (id) => {
         record('users.disable', [id]);
         return setUser(id, { disabled: true });

@@ -87,4 +87,53 @@ describe('users screen', () => {
     expect(await axeViolations()).toEqual([]);
     expect(fake.calls.map((call) => call.name)).toEqual(expect.arrayContaining(['users.sendPasswordReset', 'users.sendInvitation']));
   });
+
+  it('shows admin, verified and disabled badges', async () => {
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.users.push(makeUser({ id: 'user-3', email: 'dan@example.com', emailVerified: false, disabled: true }));
+    renderConsole(fake.bridge, { route: 'users' });
+    const table = await screen.findByRole('table');
+    const row = (email: string) => within(within(table).getByText(email).closest('tr') as HTMLElement);
+    expect(row('bob@example.com').getByText('Admin')).toBeTruthy();
+    expect(row('ann@example.com').getByText('verified')).toBeTruthy();
+    expect(row('dan@example.com').getByText('unverified')).toBeTruthy();
+    expect(row('dan@example.com').getByText('Disabled')).toBeTruthy();
+  });
+
+  it('edits name, email and the verified flag, sending only what changed; a new email starts unverified', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'users' });
+    await user.click(await screen.findByRole('button', { name: 'Edit ann@example.com' }));
+    const form = await screen.findByRole('dialog', { name: 'Edit ann@example.com' });
+    expect(await axeViolations()).toEqual([]);
+    const verified = within(form).getByLabelText('Email verified') as HTMLInputElement;
+    expect(verified.checked).toBe(true);
+    const email = within(form).getByLabelText(/^Email \(required\)/);
+    await user.clear(email);
+    await user.type(email, 'ann.new@example.com');
+    expect(verified.checked).toBe(false);
+    await user.clear(within(form).getByLabelText('Display name'));
+    await user.type(within(form).getByLabelText('Display name'), 'Ann New');
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('ann.new@example.com')).toBeTruthy();
+    expect(fake.calls.find((call) => call.name === 'users.update')?.args).toEqual([
+      'user-1',
+      { email: 'ann.new@example.com', displayName: 'Ann New', emailVerified: false },
+    ]);
+  });
+
+  it('deletes a user only after confirming', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'users' });
+    await user.click(await screen.findByRole('button', { name: 'Delete bob@example.com' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Delete user' });
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(fake.calls.some((call) => call.name === 'users.remove')).toBe(false);
+    await user.click(await screen.findByRole('button', { name: 'Delete bob@example.com' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Delete user' })).getByRole('button', { name: 'Delete user' }));
+    await waitFor(() => expect(screen.queryByText('bob@example.com')).toBeNull());
+    expect(fake.calls.find((call) => call.name === 'users.remove')?.args).toEqual(['user-2']);
+  });
 });

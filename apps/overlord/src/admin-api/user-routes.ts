@@ -15,7 +15,16 @@ import { loadKeySet } from '@dex/shared/domain/keys';
 import { sendUserLink, type TLinkPurpose } from '@dex/shared/domain/links';
 import type { Emailer } from '@dex/shared/email';
 import { AppError } from '@dex/shared/errors';
-import { createUser, disableUser, enableUser, listUsers, requireUserDetails, revokeUserTokens, updateUser } from '@dex/shared/domain/users';
+import {
+  createUser,
+  deleteUser,
+  disableUser,
+  enableUser,
+  listUsers,
+  requireUserDetails,
+  revokeUserTokens,
+  updateUser,
+} from '@dex/shared/domain/users';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '@dex/shared/admin-api/requests';
 import { parseBody, parseQuery } from '@dex/shared/admin-api/requests';
@@ -36,7 +45,7 @@ function userPath(id: string): string {
   return USER_API_PATHS.userById.replace(':id', encodeURIComponent(id));
 }
 
-/** User management (new; dex v0 could only create admins): list, read, create, edit, disable, log out. */
+/** User management (new; dex v0 could only create admins): list, read, create, edit, delete, disable, log out. */
 export function userRoutes(deps: UserRoutesDeps): Router {
   const router = Router();
   const { prisma } = deps;
@@ -103,6 +112,12 @@ export function userRoutes(deps: UserRoutesDeps): Router {
     const { before, after } = await updateUser(prisma, { userId: req.params.id, ...patch });
     await audit(res, 'user.update', after.id, { before: toUserView(before), after: toUserView(after) });
     res.json(toUserView(after));
+  });
+
+  router.delete(USER_API_PATHS.userById, async (req, res) => {
+    const { user } = await deleteUser(prisma, { userId: req.params.id });
+    await audit(res, 'user.delete', user.id, { before: toUserView(user) });
+    res.status(204).end();
   });
 
   router.post(USER_API_PATHS.disable, async (req, res) => {

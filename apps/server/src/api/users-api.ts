@@ -29,6 +29,7 @@ const ZCreateUserBody = z.strictObject(
         displayName: z.string({ error: 'user.displayName must be a string' }).max(200).optional(),
         emailVerified: z.boolean({ error: 'user.emailVerified must be a boolean' }).optional(),
         admin: z.boolean({ error: 'user.admin must be a boolean' }).optional(),
+        disabled: z.boolean({ error: 'user.disabled must be a boolean' }).optional(),
       },
       { error: 'user is required' },
     ),

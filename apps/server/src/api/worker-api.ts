@@ -1,7 +1,7 @@
 import type { WorkerRequest } from '#http/request.ts';
 import { sendEmpty, sendJson, type WorkerResponse } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
-import { type ApiCaller, type ApiCallerDeps, authenticateApiCaller } from './api-caller.ts';
+import { type ApiCaller, type ApiCallerDeps, authenticateApiCaller, requireAdmin } from './api-caller.ts';
 import { ApiError, sendApiError, toApiError } from './api-error.ts';
 
 /** What an endpoint of the worker API gets: the request, its authenticated caller and the path's `:name` values. */
@@ -18,10 +18,15 @@ export interface ApiAnswer {
   location?: string;
 }
 
-/** One endpoint: a method and a path below `<issuer>/api/v1/` whose `:name` segments are parameters. */
+/**
+ * One endpoint: a method and a path below `<issuer>/api/v1/` whose `:name` segments are
+ * parameters. `authorize` throws when the caller may not call it; without it, only admins
+ * may ({@link requireAdmin}).
+ */
 export interface ApiEndpoint {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
+  authorize?(caller: ApiCaller, params: Readonly<Record<string, string>>): void;
   handle(call: ApiCall): Promise<ApiAnswer>;
 }
 
@@ -49,8 +54,8 @@ function decodeSegments(subpath: string): string[] {
 
 /**
  * `<issuer>/api/v1/*`: the worker API v1 (dex v0 §2.14, with its quirks fixed), for admin
- * clients and the admins who use them, through one route of the router. Every request needs
- * an admin's Bearer access token (see `authenticateApiCaller`); errors are
+ * clients, the admins who use them, and users on their own account, through one route of the
+ * router. Every request needs a Bearer token (see `authenticateApiCaller`); errors are
  * `{"error", "error_description"}` in v0's catalogue. Paths match exactly, as everywhere.
  * @example routes.set('/api/v1/*', workerApiRoute(deps, [...clientEndpoints(deps), ...userEndpoints(deps)]));
  */
@@ -77,6 +82,7 @@ export function workerApiRoute(deps: ApiCallerDeps, endpoints: readonly ApiEndpo
           throw new ApiError('method_not_allowed', 405, `use ${methods.join(' or ')}`);
         }
         const caller = await authenticateApiCaller(deps, req);
+        (match.endpoint.authorize ?? requireAdmin)(caller, match.params);
         const answer = await match.endpoint.handle({ req, caller, params: match.params });
         if (answer.location !== undefined) res.setHeader('Location', answer.location);
         if (answer.body === undefined) sendEmpty(res, answer.status);

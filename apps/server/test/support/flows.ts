@@ -44,16 +44,18 @@ export function authorizeUrl(stack: WorkerStack, client: TestClient, params: Rec
   return url;
 }
 
+type TestUser = Awaited<ReturnType<WorkerStack['addUser']>>;
+
 /**
- * Logs a fresh user in through the real pages for a client and returns the callback URL
- * (with `code`), the PKCE verifier and the parties.
+ * Logs a user (a fresh one unless `user` is given) in through the real pages for a client and
+ * returns the callback URL (with `code`), the PKCE verifier and the parties.
  */
 export async function loginForCode(
   stack: WorkerStack,
-  options: { scope?: string; client?: TestClient; pkce?: boolean } = {},
-): Promise<{ client: TestClient; user: Awaited<ReturnType<WorkerStack['addUser']>>; verifier: string; callback: URL }> {
+  options: { scope?: string; client?: TestClient; pkce?: boolean; user?: TestUser } = {},
+): Promise<{ client: TestClient; user: TestUser; verifier: string; callback: URL }> {
   const client = options.client ?? (await stack.addClient());
-  const user = await stack.addUser();
+  const user = options.user ?? (await stack.addUser());
   const { verifier, challenge } = pkcePair();
   const auth = new URL(`${stack.issuer}/auth`);
   auth.search = new URLSearchParams({
@@ -73,8 +75,8 @@ export async function loginForCode(
 /** A full code flow: returns the token response body. */
 export async function obtainTokens(
   stack: WorkerStack,
-  options: { scope?: string; client?: TestClient } = {},
-): Promise<{ client: TestClient; user: Awaited<ReturnType<WorkerStack['addUser']>>; tokens: Record<string, string | number> }> {
+  options: { scope?: string; client?: TestClient; user?: TestUser } = {},
+): Promise<{ client: TestClient; user: TestUser; tokens: Record<string, string | number> }> {
   const { client, user, verifier, callback } = await loginForCode(stack, options);
   const response = await tokenRequest(stack, client, {
     grant_type: 'authorization_code',

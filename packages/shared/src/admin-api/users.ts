@@ -62,18 +62,26 @@ export const ZCreateUserRequest = z.strictObject(
 );
 export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
 
-/** `PATCH /api/v1/users/:id`: the fields to change (at least one). Email and password are not editable here. */
+/**
+ * `PATCH /api/v1/users/:id`: the fields to change (at least one). A changed `email` is
+ * unverified unless `emailVerified` comes with it. The password is not editable here.
+ */
 export const ZUpdateUserRequest = z
   .strictObject(
     {
       admin: z.boolean({ error: 'admin must be a boolean' }).optional(),
       displayName: displayName.optional(),
+      email: z
+        .string({ error: 'email must be a string' })
+        .min(1, { error: 'email must not be empty' })
+        .max(254, { error: 'email must be at most 254 characters' })
+        .optional(),
       emailVerified: z.boolean({ error: 'emailVerified must be a boolean' }).optional(),
     },
     { error: 'the request body must be a JSON object' },
   )
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
-    error: 'nothing to update: send at least one of admin, displayName, emailVerified',
+    error: 'nothing to update: send at least one of admin, displayName, email, emailVerified',
   });
 export type TUpdateUserRequest = z.infer<typeof ZUpdateUserRequest>;
 

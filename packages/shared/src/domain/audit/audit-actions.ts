@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   'user.disable',
   'user.enable',
   'user.revoke_tokens',
+  'user.revoke_client_tokens',
+  'user.delete',
   'user.send_invitation',
   'user.send_password_reset',
 ] as const;

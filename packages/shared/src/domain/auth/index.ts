@@ -25,6 +25,12 @@ export {
   revokeTokensOfAuthSession,
   revokeUserRefreshTokens,
 } from './refresh-tokens.ts';
+export {
+  listRefreshTokenClients,
+  type RefreshTokenClient,
+  revokeClientRefreshTokens,
+  type RevokedClientRefreshTokens,
+} from './refresh-token-clients.ts';
 export { type BrowserSessionRecord, createBrowserSession, endBrowserSession, findBrowserSession } from './browser-sessions.ts';
 export { isAnyRevoked, revokeIds } from './revocations.ts';
 export {

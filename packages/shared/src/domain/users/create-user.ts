@@ -12,6 +12,8 @@ export interface CreateUserOptions {
   displayName?: string;
   emailVerified?: boolean;
   admin?: boolean;
+  /** Created disabled: the user cannot log in until enabled (dex v0's worker API honours it). */
+  disabled?: boolean;
   /** Connector id for the local identity (default `local`). */
   localConnectorId?: string;
   /** An upstream identity to link the new user to (automatic registration). */
@@ -41,6 +43,7 @@ export async function createUser(prisma: PrismaDb, options: CreateUserOptions): 
         displayName: options.displayName ?? '',
         emailVerified: options.emailVerified ?? false,
         admin: options.admin ?? false,
+        disabled: options.disabled ?? false,
         ...(passwordHash === undefined ? {} : { password: { create: { passwordHash } } }),
         remoteIdentities: {
           create: [

@@ -5,6 +5,7 @@ export { verifyLocalPassword, type LocalLoginResult, type VerifyLocalPasswordOpt
 export { findUserDetails, requireUserDetails, type UserDetails } from './find-user-details.ts';
 export { listUsers, type ListUsersOptions, type UserPage } from './list-users.ts';
 export { updateUser, type UpdateUserOptions, type UserChange } from './update-user.ts';
+export { deleteUser, type DeleteUserOptions } from './delete-user.ts';
 export { disableUser, type DisableUserOptions } from './disable-user.ts';
 export { enableUser } from './enable-user.ts';
 export { revokeUserTokens, type RevokeUserTokensOptions, type RevokedUserTokens } from './revoke-user-tokens.ts';

@@ -43,6 +43,15 @@ export function useUpdateUser() {
   });
 }
 
+export function useDeleteUser() {
+  const bridge = useBridge();
+  return useMutation({
+    mutationKey: [...userKeys.all, 'delete'],
+    mutationFn: (id: string) => unwrap(bridge.users.remove(id)),
+    meta: { invalidates: AFFECTED, successMessage: 'User deleted' },
+  });
+}
+
 export function useSetUserDisabled() {
   const bridge = useBridge();
   return useMutation({

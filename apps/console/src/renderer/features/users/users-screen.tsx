@@ -9,7 +9,9 @@ import { FIRST_PAGE, Pager, type PagerState } from '../../components/pager.tsx';
 import { Screen } from '../../components/screen.tsx';
 import { Empty, InlineError, Loading } from '../../components/states.tsx';
 import { useDebounced } from '../../components/use-debounced.ts';
-import { useCreateUser, useRevokeUserTokens, useSetUserDisabled, userQueries, useUpdateUser } from './queries.ts';
+import { useCreateUser, useDeleteUser, useRevokeUserTokens, useSetUserDisabled, userQueries, useUpdateUser } from './queries.ts';
+import { UserDeleteDialog } from './user-delete-dialog.tsx';
+import { UserEditDialog } from './user-edit-dialog.tsx';
 import { UserEmailActions } from './user-email-actions.tsx';
 import { UserFormDialog } from './user-form.tsx';
 import { SearchBox } from '../../components/search-box.tsx';
@@ -18,9 +20,15 @@ import { TableFrame } from '../../components/table-frame.tsx';
 
 export const USERS_PAGE_SIZE = 25;
 
-type Dialog = { kind: 'create' } | { kind: 'disable'; user: TUser } | { kind: 'revoke'; user: TUser } | { kind: 'admin'; user: TUser };
+type Dialog =
+  | { kind: 'create' }
+  | { kind: 'edit'; user: TUser }
+  | { kind: 'delete'; user: TUser }
+  | { kind: 'disable'; user: TUser }
+  | { kind: 'revoke'; user: TUser }
+  | { kind: 'admin'; user: TUser };
 
-/** People who can log in: search, create, disable or enable, make admin, revoke sessions. */
+/** People who can log in: search, create, edit, delete, disable or enable, make admin, revoke sessions. */
 export function UsersScreen() {
   const bridge = useBridge();
   const toasts = useToasts();
@@ -40,6 +48,7 @@ export function UsersScreen() {
   const update = useUpdateUser();
   const setDisabled = useSetUserDisabled();
   const revoke = useRevokeUserTokens();
+  const remove = useDeleteUser();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
 
@@ -88,7 +97,11 @@ export function UsersScreen() {
                   <tr key={user.id} className={user.disabled ? 'row-muted' : undefined}>
                     <td>
                       {user.email}
-                      {!user.emailVerified && <span className="badge badge-quiet">unverified</span>}
+                      {user.emailVerified ? (
+                        <span className="badge badge-ok">verified</span>
+                      ) : (
+                        <span className="badge badge-quiet">unverified</span>
+                      )}
                     </td>
                     <td>{user.displayName === '' ? <span className="muted">—</span> : user.displayName}</td>
                     <td>
@@ -100,6 +113,14 @@ export function UsersScreen() {
                     <td className="mono">{[...(user.hasPassword ? ['password'] : []), ...user.connectors].join(', ') || '—'}</td>
                     <td>{formatDateTime(user.createdAt)}</td>
                     <td className="cell-actions">
+                      <RowAction
+                        label="Edit"
+                        accessibleName={`Edit ${user.email}`}
+                        onClick={() => {
+                          update.reset();
+                          setDialog({ kind: 'edit', user });
+                        }}
+                      />
                       <RowAction
                         label={user.admin ? 'Remove admin' : 'Make admin'}
                         accessibleName={`${user.admin ? 'Remove admin from' : 'Make admin'} ${user.email}`}
@@ -139,6 +160,14 @@ export function UsersScreen() {
                           setDialog({ kind: 'revoke', user });
                         }}
                       />
+                      <RowAction
+                        label="Delete"
+                        accessibleName={`Delete ${user.email}`}
+                        onClick={() => {
+                          remove.reset();
+                          setDialog({ kind: 'delete', user });
+                        }}
+                      />
                     </td>
                   </tr>
                 ))}
@@ -162,6 +191,24 @@ export function UsersScreen() {
           error={create.error}
           onClose={close}
           onSubmit={(request) => create.mutate(request, { onSuccess: close })}
+        />
+      )}
+      {dialog?.kind === 'edit' && (
+        <UserEditDialog
+          user={dialog.user}
+          isPending={update.isPending}
+          error={update.error}
+          onClose={close}
+          onSubmit={(changes) => update.mutate({ id: dialog.user.id, changes }, { onSuccess: close })}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <UserDeleteDialog
+          user={dialog.user}
+          isPending={remove.isPending}
+          error={remove.error}
+          onClose={close}
+          onConfirm={() => remove.mutate(dialog.user.id, { onSuccess: close })}
         />
       )}
       {dialog?.kind === 'admin' && (
