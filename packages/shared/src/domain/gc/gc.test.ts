@@ -13,6 +13,7 @@ import {
   revokeIds,
 } from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
+import { CONSOLE_SESSION_IDLE_MS, CONSOLE_SESSION_MAX_MS, createConsoleSession, findConsoleSession } from '../console-sessions/index.ts';
 import { writeHeartbeat } from '../heartbeats/index.ts';
 import { createUser } from '../users/index.ts';
 import { collectGarbage } from './index.ts';
@@ -99,6 +100,11 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     await writeHeartbeat(db.prisma, { ...beat, id: gone, startedAt: past, now: new Date(Date.now() - 48 * 3_600_000) });
     await writeHeartbeat(db.prisma, { ...beat, id: seen, startedAt: past, now: new Date(Date.now() - 60_000) });
 
+    // Console sessions: one past its 12 h end, one idle too long, one live (kept, still signed in).
+    await createConsoleSession(db.prisma, { actor: 'old@example.com', now: new Date(Date.now() - CONSOLE_SESSION_MAX_MS - 1_000) });
+    await createConsoleSession(db.prisma, { actor: 'idle@example.com', now: new Date(Date.now() - CONSOLE_SESSION_IDLE_MS - 1_000) });
+    const signedIn = await createConsoleSession(db.prisma, { actor: 'ann@example.com', userId: user.id });
+
     const counts = await collectGarbage(db.prisma, { batchSize: 3 });
     expect(counts).toEqual({
       authSessions: 7,
@@ -109,7 +115,10 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       loginFailures: 2,
       deviceAuthorizations: 4,
       processHeartbeats: 1,
+      consoleSessions: 2,
     });
+    expect(await db.prisma.consoleSession.findMany({ select: { actor: true } })).toEqual([{ actor: 'ann@example.com' }]);
+    expect(await findConsoleSession(db.prisma, signedIn.id)).toMatchObject({ actor: 'ann@example.com', userId: user.id });
     expect(await db.prisma.deviceAuthorization.findMany({ select: { clientId: true } })).toEqual([{ clientId: 'live' }]);
     expect(await db.prisma.processHeartbeat.findUnique({ where: { id: gone } })).toBeNull();
     expect(await db.prisma.processHeartbeat.findUnique({ where: { id: seen } })).not.toBeNull();
@@ -129,6 +138,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       loginFailures: 0,
       deviceAuthorizations: 0,
       processHeartbeats: 0,
+      consoleSessions: 0,
     });
   });
 });

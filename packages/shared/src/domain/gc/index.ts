@@ -1,4 +1,5 @@
 import type { PrismaDb } from '#db/create-database.ts';
+import { deleteExpiredConsoleSessions } from '#domain/console-sessions/index.ts';
 import { deleteSilentHeartbeats } from '#domain/heartbeats/list-processes.ts';
 
 export interface CollectGarbageOptions {
@@ -21,6 +22,8 @@ export interface GarbageCounts {
   loginFailures: number;
   /** Heartbeats of processes not heard of for a day. */
   processHeartbeats: number;
+  /** Console sessions past their end or idle too long. */
+  consoleSessions: number;
 }
 
 /** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
@@ -40,7 +43,7 @@ async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]
  * until their family expires: they are how a reuse is recognised), and expired browser
  * sessions, revocations past their expiry (every access token they covered has expired
  * by then), failed-login counters whose window ended, and expired device authorization
- * requests. Works in batches of `batchSize` rows per statement. Idempotent.
+ * requests, and console sessions past their end or idle too long. Works in batches of `batchSize` rows per statement. Idempotent.
  * @example const counts = await collectGarbage(db.prisma);
  */
 export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOptions = {}): Promise<GarbageCounts> {
@@ -97,5 +100,16 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     take,
   );
   const processHeartbeats = await deleteSilentHeartbeats(prisma, { now });
-  return { authSessions, authCodes, refreshTokens, browserSessions, revocations, loginFailures, deviceAuthorizations, processHeartbeats };
+  const consoleSessions = await deleteExpiredConsoleSessions(prisma, { now });
+  return {
+    authSessions,
+    authCodes,
+    refreshTokens,
+    browserSessions,
+    revocations,
+    loginFailures,
+    deviceAuthorizations,
+    processHeartbeats,
+    consoleSessions,
+  };
 }
