@@ -105,3 +105,10 @@ export async function deleteExpiredConsoleSessions(prisma: PrismaDb, options: { 
   });
   return count;
 }
+
+export {
+  CONSOLE_CLIENT_ID,
+  CONSOLE_DESKTOP_CLIENT_ID,
+  ensureConsoleClients,
+  type EnsureConsoleClientsOptions,
+} from './ensure-console-clients.ts';
