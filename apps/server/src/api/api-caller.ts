@@ -1,4 +1,5 @@
 import type { PrismaDb } from '@dex/shared/db';
+import { AUDIT_CLIENT_HEADER, labelledActor } from '@dex/shared/domain/audit';
 import { findClient } from '@dex/shared/domain/clients';
 import type { WorkerRequest } from '#http/request.ts';
 import { findAccessTokenSubject } from '#oidc/access-token-subject.ts';
@@ -6,7 +7,9 @@ import type { AccessTokens } from '#oidc/jwt-access-tokens.ts';
 import { ApiError } from './api-error.ts';
 
 /** Who calls the worker API: an admin client itself (client credentials), or an admin user through an admin client. */
-export type ApiCaller = { kind: 'client'; clientId: string } | { kind: 'user'; clientId: string; userId: string; email: string };
+export type ApiCaller =
+  | { kind: 'client'; clientId: string; label?: string }
+  | { kind: 'user'; clientId: string; userId: string; email: string };
 
 export interface ApiCallerDeps {
   prisma: PrismaDb;
@@ -31,7 +34,8 @@ export async function authenticateApiCaller(deps: ApiCallerDeps, req: WorkerRequ
   if (claims === null || subject === null) throw new ApiError('unauthorized', 401, 'the access token is invalid, expired or revoked');
   if (subject.kind === 'client') {
     if (!subject.client.admin) throw new ApiError('forbidden', 403, `client ${subject.client.id} is not an admin client`);
-    return { kind: 'client', clientId: subject.client.id };
+    const label = req.header(AUDIT_CLIENT_HEADER);
+    return { kind: 'client', clientId: subject.client.id, ...(label === undefined ? {} : { label }) };
   }
   const client = await findClient(deps.prisma, claims.clientId);
   if (client === null || !client.admin) throw new ApiError('forbidden', 403, `client ${claims.clientId} is not an admin client`);
@@ -39,7 +43,13 @@ export async function authenticateApiCaller(deps: ApiCallerDeps, req: WorkerRequ
   return { kind: 'user', clientId: client.id, userId: subject.user.id, email: subject.user.email };
 }
 
-/** The audit log's actor for a caller: the admin user's email, or the admin client. */
+/**
+ * The audit log's actor for a caller: the admin user's email, or the admin client
+ * (`client:<id>`); a client that names itself with `X-Dex-Client` (dexctl does) reads
+ * `dexctl (worker-api, client:<id>)`.
+ */
 export function auditActor(caller: ApiCaller): string {
-  return caller.kind === 'user' ? caller.email : `client:${caller.clientId}`;
+  if (caller.kind === 'user') return caller.email;
+  const client = `client:${caller.clientId}`;
+  return labelledActor({ label: caller.label, driver: `worker-api, ${client}`, fallback: client });
 }

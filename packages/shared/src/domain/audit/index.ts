@@ -36,3 +36,4 @@ export {
   type AuditEventView,
   type ListAuditEventsOptions,
 } from './list-audit-events.ts';
+export { AUDIT_CLIENT_HEADER, labelledActor } from './actor-label.ts';
