@@ -235,7 +235,9 @@ if [ ! -f "$APP/apps/console/dist/renderer/index.html" ]; then
   check "build the console (npm run build:renderer)" sh -c "cd '$APP' && npm run build:renderer --workspace @dex/console"
 fi
 check "npm prune --omit=dev" sh -c "cd '$APP' && npm prune --omit=dev --offline --no-audit --no-fund"
-chmod -R go-w "$APP"
+# Readable by all, writable by none but root: the copy's top directory takes the mode of the
+# checkout's (0700 when it was cloned into a `mktemp -d` directory), which uid 10001 can't enter.
+chmod -R go-w,a+rX "$APP"
 check "vitest and electron are gone; tsx, the generated Prisma clients and the console build stay" sh -c "
   test ! -e '$APP/node_modules/vitest' && test ! -e '$APP/node_modules/electron' &&
   test -e '$APP/node_modules/tsx' && test -d '$APP/packages/shared/src/db/generated/postgresql' &&
