@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AppError } from '@dex/shared/errors';
 import { freePort, testSecrets } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_API_TIMEOUT_MS, type AdminRequestEvent, createAdminClient } from '../src/core/admin-client.ts';
+import { ADMIN_API_TIMEOUT_MS, type AdminRequestEvent, createAdminClient } from '../src/shared/admin-client.ts';
 
 const SECRET = testSecrets().adminApiSecret;
 const CLIENT = {

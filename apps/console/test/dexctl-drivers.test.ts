@@ -54,6 +54,19 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
     if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
   });
 
+  describe('the audit log names dexctl and its driver', () => {
+    it.each([
+      ['database', 'dexctl (db)'],
+      ['admin API', 'dexctl (admin-api)'],
+    ] as const)('with the %s driver: %s', async (name, actor) => {
+      const made = await dexctlOn(on(name), ['new-client', REDIRECT_URL]);
+      expect(made.code, made.stderr).toBe(0);
+      const clientId = parseAssignments(made.stdout).DEX_APP_CLIENT_ID ?? '';
+      const events = await db.prisma.auditEvent.findMany({ where: { targetId: clientId } });
+      expect(events.map((event) => [event.actor, event.action])).toEqual([[actor, 'client.create']]);
+    });
+  });
+
   describe('eval "$(dexctl new-client --trusted URL)", then a client logs a user in', () => {
     it.each(DRIVERS)('with the %s driver (chosen through DEXCTL_* variables)', async (name) => {
       const driver = on(name);

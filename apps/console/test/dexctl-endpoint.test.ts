@@ -118,7 +118,7 @@ describe.each(testProviders(process.env))('dexctl --endpoint, the worker API v1 
     const events = await listAuditEvents(db.prisma, { limit: 50 });
     const mine = events.events.filter((event) => event.targetId === other);
     expect(mine.map((event) => event.action).sort()).toEqual(['client.create', 'client.delete', 'client.rotate_secret']);
-    for (const event of mine) expect(event.actor).toBe(`client:${admin.id}`);
+    for (const event of mine) expect(event.actor).toBe(`dexctl (worker-api, client:${admin.id})`);
   });
 
   it('refuses a client that is not an admin client, with a clear message and exit 1', async () => {

@@ -21,6 +21,9 @@ import { stateRoutes } from './admin-api/state-routes.ts';
 import { userRoutes } from './admin-api/user-routes.ts';
 import type { Emailer } from '@dex/shared/email';
 import type { ConsoleBuild } from './console/build-console.ts';
+import { consoleSignInRoutes } from './console-sign-in/console-sign-in-routes.ts';
+import { signInFlowKey } from './console-sign-in/derived-secrets.ts';
+import type { WorkerProvider } from './console-sign-in/worker-provider.ts';
 import { consoleSite } from './console/serve-console.ts';
 import type { OverlordMetrics } from './metrics.ts';
 
@@ -46,6 +49,11 @@ export interface AdminAppDeps {
   consoleBuild?: ConsoleBuild;
   /** Invitation and password-reset emails (`--email-cfg`, `--issuer`); without, those endpoints answer 501. */
   mail?: { issuer: string | undefined; emailer: Emailer };
+  /**
+   * "Sign in with dex": the deployment's worker (null or absent: break-glass only) and the
+   * console client's redirect URI, `<public URL>/console/callback`.
+   */
+  consoleSignIn?: { worker: WorkerProvider | null; redirectUri: () => string };
 }
 
 /**
@@ -83,6 +91,16 @@ export function createAdminApp(deps: AdminAppDeps): Express {
     });
   }
 
+  // Before the console's files: the sign-in through dex lives under /console/.
+  app.use(
+    consoleSignInRoutes({
+      prisma: deps.db.prisma,
+      logger: deps.logger,
+      worker: deps.consoleSignIn?.worker ?? null,
+      flowKey: signInFlowKey(deps.adminApiSecret),
+      redirectUri: deps.consoleSignIn?.redirectUri ?? (() => ''),
+    }),
+  );
   if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir, build: deps.consoleBuild }));
 
   // The console's sign-in and session: before the guard, which they stand in for.

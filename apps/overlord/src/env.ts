@@ -69,6 +69,16 @@ const FLAGS: readonly FlagSpec[] = [
     defaultText: 'apps/console/dist/renderer of this repository, built at the first start when absent',
     description: 'The built console renderer, served at /console/ on the admin address.',
   },
+  {
+    name: 'console-issuer',
+    description:
+      'Issuer URL of the deployment\'s dex worker (http://127.0.0.1:5556/dex) through which admins sign in to the console ("Sign in with dex"). Without it the console offers only the break-glass sign-in with the admin API secret.',
+  },
+  {
+    name: 'public-url',
+    defaultText: 'the --admin-listen address',
+    description: "The URL at which browsers reach this overlord; the console client's redirect URI is <public-url>/console/callback.",
+  },
   { name: 'disable-console', boolean: true, defaultText: 'false', description: 'Serve no console at /console/.' },
   ...SERVER_TIMEOUT_FLAGS,
   {
@@ -103,6 +113,8 @@ const ZOverlordFlags = z.object({
   'console-origins': zOriginList({ wildcard: false }).default([]),
   'console-dir': z.string().min(1, 'console-dir must be a directory').default(DEFAULT_CONSOLE_DIR),
   'disable-console': zBooleanFlag.default(false),
+  'console-issuer': zHttpUrl.optional(),
+  'public-url': zHttpUrl.optional(),
   ...ZServerTimeoutFlags,
   'local-connector': z.string().min(1).default('local'),
   issuer: zHttpUrl.optional(),
@@ -133,6 +145,10 @@ export interface OverlordConfig {
   consoleOrigins?: readonly string[];
   /** The built console renderer served at `/console/`, or null for none (default: this repository's build). */
   consoleDir?: string | null;
+  /** The worker's issuer that admins sign in to the console through (`--console-issuer`); none: break-glass only. */
+  consoleIssuer?: URL | null;
+  /** Where browsers reach this overlord (`--public-url`; default: the address it listens on). */
+  publicUrl?: URL | null;
   /** Header, request and shutdown timeouts of the admin API (default 10 s, 30 s, 10 s). */
   timeouts?: Readonly<ServerTimeouts>;
   /**
@@ -204,6 +220,8 @@ export function readOverlordConfig(argv: readonly string[], env: NodeJS.ProcessE
       leaderLeaseTtlMs: flags['leader-lease-ttl'],
       consoleOrigins: flags['console-origins'],
       consoleDir: flags['disable-console'] ? null : flags['console-dir'],
+      consoleIssuer: flags['console-issuer'] ?? null,
+      publicUrl: flags['public-url'] ?? null,
       timeouts: serverTimeouts(flags),
       buildConsole: invocation.config['console-dir'] === undefined,
       logDebug: flags['log-debug'],

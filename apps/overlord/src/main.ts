@@ -1,5 +1,6 @@
 import { type Database, createDatabase, migrateDatabase, redactDatabaseUrl } from '@dex/shared/db';
 import { type RunningHeartbeat, startHeartbeat } from '@dex/shared/domain/heartbeats';
+import { CONSOLE_CLIENT_ID, ensureConsoleClients } from '@dex/shared/domain/console-sessions';
 import { DEFAULT_KEY_PUBLISH_DELAY_MS, reencryptSigningKeys, rotateSigningKeys } from '@dex/shared/domain/keys';
 import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createEmailer, loadEmailTemplates } from '@dex/shared/email';
@@ -8,6 +9,9 @@ import { runServerCli } from '@dex/shared/process';
 import { createAdminApp } from './app.ts';
 import { type ConsoleBuild, ensureConsoleBuilt } from './console/build-console.ts';
 import { DEFAULT_CONSOLE_DIR } from './console/serve-console.ts';
+import { CONSOLE_SIGN_IN_PATHS } from './console-sign-in/console-sign-in-routes.ts';
+import { consoleClientSecret } from './console-sign-in/derived-secrets.ts';
+import { workerProvider } from './console-sign-in/worker-provider.ts';
 import { collectGarbageJob } from './jobs/collect-garbage.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { rotateSigningKeysJob } from './jobs/rotate-signing-keys.ts';
@@ -70,6 +74,10 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
     if (reencrypted.length > 0) logger.info({ kids: reencrypted }, 'signing keys re-encrypted under the first key secret');
     const consoleDir = config.consoleDir === undefined ? DEFAULT_CONSOLE_DIR : config.consoleDir;
     if (consoleDir !== null && config.buildConsole === true) consoleBuild = ensureConsoleBuilt({ dir: consoleDir, logger });
+    const consoleIssuer = config.consoleIssuer ?? null;
+    const clientSecret = consoleClientSecret(config.adminApiSecret);
+    // Known once the admin API listens (the port may be 0).
+    let redirectUri = '';
     const app = createAdminApp({
       db,
       logger,
@@ -84,6 +92,10 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       keyAlg: config.keyAlg ?? 'RS256',
       metrics,
       mail: { issuer: config.issuer, emailer },
+      consoleSignIn: {
+        worker: consoleIssuer === null ? null : workerProvider({ issuer: consoleIssuer, clientId: CONSOLE_CLIENT_ID, clientSecret }),
+        redirectUri: () => redirectUri,
+      },
     });
     http = await listenOn({
       listen: config.adminListen,
@@ -91,6 +103,11 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       ...(config.timeouts === undefined ? {} : { timeouts: config.timeouts }),
       clientErrorBody: (message) => ({ code: 'BAD_REQUEST', message }),
     });
+    redirectUri = new URL(CONSOLE_SIGN_IN_PATHS.callback, config.publicUrl ?? http.url).href;
+    if (consoleIssuer !== null) {
+      await ensureConsoleClients(db.prisma, { redirectUri, secret: clientSecret });
+      logger.info({ issuer: consoleIssuer.href, redirectUri }, 'console sign-in through dex');
+    }
     runner = new JobRunner({
       context: { prisma: db.prisma, logger, metrics },
       jobs: [

@@ -28,6 +28,8 @@ export interface AdminHarnessOptions {
   consoleDir?: string | null;
   /** Header, request and shutdown timeouts of the admin API. */
   timeouts?: { headerTimeoutMs: number; requestTimeoutMs: number; shutdownTimeoutMs: number };
+  /** The worker's issuer for "Sign in with dex" (`--console-issuer`). */
+  consoleIssuer?: URL | null;
   /** A PostgreSQL server other than `DEX_TEST_PG_URL` (one the test owns and may stop). */
   pgUrl?: string;
   /** The workers' issuer, for the links of emails (`--issuer`). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@dex/shared/logging';
 import { app, dialog, safeStorage } from 'electron';
-import { createAdminClient } from '#core/admin-client.ts';
+import { createAdminClient } from '#shared/admin-client.ts';
 import { createConnectionManager } from './connection/connection-manager.ts';
 import { createDesktopBridge } from './connection/create-desktop-bridge.ts';
 import { createTrustedWebContents } from './ipc/handle.ts';

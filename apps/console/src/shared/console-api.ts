@@ -37,7 +37,7 @@ import type { AppErrorJson } from '@dex/shared/errors';
  * Two implementations exist behind this one type:
  * - **desktop** (Electron): the preload script exposes it as `window.consoleApi`; every call is
  *   an IPC request that the main process validates (zod) and answers with the admin API client
- *   of `src/core/admin-client.ts`. Connection profiles and their secrets live in the main
+ *   of `src/shared/admin-client.ts`. Connection profiles and their secrets live in the main
  *   process (secrets encrypted with `safeStorage`) and never reach the renderer.
  * - **web**: the same renderer served by the overlord at `/console`; calls go to the same
  *   origin's admin API with `fetch`; the secret entered at sign-in is exchanged once for the

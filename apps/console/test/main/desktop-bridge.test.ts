@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdminClient } from '#core/admin-client.ts';
+import { createAdminClient } from '#shared/admin-client.ts';
 import { createConnectionManager } from '#main/connection/connection-manager.ts';
 import { createDesktopBridge } from '#main/connection/create-desktop-bridge.ts';
 import { createProfileStore, PROFILES_FILE_NAME } from '#main/profiles/profile-store.ts';

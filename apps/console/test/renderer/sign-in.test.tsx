@@ -12,6 +12,8 @@ describe('sign-in (web)', () => {
 
     const secret = await screen.findByLabelText(/Admin API secret/);
     expect(await axeViolations()).toEqual([]);
+    // Sign-in through dex is a navigation to the overlord, which sends the browser to dex and back.
+    expect(screen.getByRole('link', { name: 'Sign in with dex' }).getAttribute('href')).toBe('/console/sign-in');
     await user.type(secret, 'not-the-secret');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     const alert = await screen.findByRole('alert');

@@ -1,16 +1,10 @@
-import express, { type Request, type Response, Router } from 'express';
+import express, { Router } from 'express';
 import { CONSOLE_SESSION_API_PATHS, type TConsoleSession, ZBreakGlassRequest } from '@dex/shared/admin-api';
 import { safeEqual } from '@dex/shared/crypto';
 import type { PrismaDb } from '@dex/shared/db';
-import { recordAuditEvent } from '@dex/shared/domain/audit';
-import {
-  BREAK_GLASS_ACTOR,
-  type ConsoleSessionView,
-  createConsoleSession,
-  deleteConsoleSession,
-  findConsoleSession,
-} from '@dex/shared/domain/console-sessions';
+import { BREAK_GLASS_ACTOR, type ConsoleSessionView, deleteConsoleSession, findConsoleSession } from '@dex/shared/domain/console-sessions';
 import { AppError } from '@dex/shared/errors';
+import { openConsoleSession } from './open-console-session.ts';
 import { CONSOLE_SESSION_COOKIE, readCookie } from './require-admin.ts';
 import { parseBody } from '@dex/shared/admin-api/requests';
 
@@ -19,17 +13,6 @@ const bodyOf = (session: ConsoleSessionView): TConsoleSession => ({
   expiresAt: session.expiresAt.toISOString(),
   csrfToken: session.csrfToken,
 });
-
-/** The session cookie: never readable by scripts, never sent by another site, the overlord's whole origin. */
-function setSessionCookie(req: Request, res: Response, value: string, maxAgeMs: number): void {
-  res.cookie(CONSOLE_SESSION_COOKIE, value, {
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: req.protocol === 'https',
-    path: '/',
-    maxAge: maxAgeMs,
-  });
-}
 
 /**
  * The console's session, held by the overlord (the browser keeps only an HttpOnly,
@@ -47,14 +30,7 @@ export function consoleSessionRoutes(deps: { prisma: PrismaDb; adminApiSecret: s
   router.post(path, express.json({ limit: '4kb' }), async (req, res) => {
     const { secret } = parseBody(ZBreakGlassRequest, req.body);
     if (!safeEqual(secret.trim(), deps.adminApiSecret)) throw new AppError('UNAUTHORIZED', { message: 'wrong admin API secret' });
-    const { id, session } = await createConsoleSession(deps.prisma, { actor: BREAK_GLASS_ACTOR });
-    await recordAuditEvent(deps.prisma, {
-      actor: BREAK_GLASS_ACTOR,
-      action: 'console.sign-in',
-      targetType: 'console-session',
-      targetId: BREAK_GLASS_ACTOR,
-    });
-    setSessionCookie(req, res, id, session.expiresAt.getTime() - Date.now());
+    const session = await openConsoleSession(req, res, { prisma: deps.prisma, actor: BREAK_GLASS_ACTOR });
     res.status(201).set('Cache-Control', 'no-store').json(bodyOf(session));
   });
 

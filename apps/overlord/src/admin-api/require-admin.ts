@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { PrismaDb } from '@dex/shared/db';
+import { AUDIT_CLIENT_HEADER, labelledActor } from '@dex/shared/domain/audit';
 import { findConsoleSession, isConsoleCsrfToken } from '@dex/shared/domain/console-sessions';
 import { AppError } from '@dex/shared/errors';
 import { requireAdminSecret } from './require-admin-secret.ts';
@@ -28,8 +29,8 @@ export function actorOf(res: Response): string {
 }
 
 /**
- * Guards the admin API: the admin secret in `Authorization` (dexctl, scripts: actor
- * `admin-api`), or a console session cookie (actor: the session's admin). A change made with
+ * Guards the admin API: the admin secret in `Authorization` (scripts: actor `admin-api`;
+ * dexctl, which sends `X-Dex-Client: dexctl`: `dexctl (admin-api)`), or a console session cookie (actor: the session's admin). A change made with
  * the cookie must carry the session's `X-CSRF-Token`, so no other page can make one.
  */
 export function requireAdmin(deps: { secret: string; prisma: PrismaDb }) {
@@ -37,7 +38,8 @@ export function requireAdmin(deps: { secret: string; prisma: PrismaDb }) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const sessionId = readCookie(req, CONSOLE_SESSION_COOKIE);
     if (req.get('authorization') !== undefined || sessionId === undefined || sessionId === '') {
-      res.locals.actor = ADMIN_SECRET_ACTOR;
+      // A tool with the secret may name itself (`dexctl (admin-api)`): a label, not a credential.
+      res.locals.actor = labelledActor({ label: req.get(AUDIT_CLIENT_HEADER), driver: 'admin-api', fallback: ADMIN_SECRET_ACTOR });
       bySecret(req, res, next);
       return;
     }

@@ -1,4 +1,5 @@
 import type { PrismaDb } from '@dex/shared/db';
+import { AUDIT_CLIENT_HEADER, labelledActor } from '@dex/shared/domain/audit';
 import { type ClientRecord, findClient } from '@dex/shared/domain/clients';
 import { findUserById, type UserRecord } from '@dex/shared/domain/users';
 import type { WorkerRequest } from '#http/request.ts';
@@ -14,7 +15,7 @@ import { verifyApiIdToken } from './id-token-bearer.ts';
  * client among the token's audiences when there is one, else its first audience.
  */
 export type ApiCaller =
-  | { kind: 'client'; clientId: string; adminClient: boolean }
+  | { kind: 'client'; clientId: string; adminClient: boolean; label?: string }
   | { kind: 'user'; clientId: string; adminClient: boolean; userId: string; email: string; adminUser: boolean };
 
 export interface ApiCallerDeps {
@@ -50,7 +51,11 @@ export async function authenticateApiCaller(deps: ApiCallerDeps, req: WorkerRequ
   if (claims !== null) {
     const subject = await findAccessTokenSubject(deps.prisma, claims);
     if (subject === null) throw new ApiError('unauthorized', 401, INVALID);
-    if (subject.kind === 'client') return { kind: 'client', clientId: subject.client.id, adminClient: subject.client.admin };
+    if (subject.kind === 'client') {
+      // dexctl names itself (X-Dex-Client) for the audit log; only a label, never a right.
+      const label = req.header(AUDIT_CLIENT_HEADER);
+      return { kind: 'client', clientId: subject.client.id, adminClient: subject.client.admin, ...(label === undefined ? {} : { label }) };
+    }
     const client = await findClient(deps.prisma, claims.clientId);
     if (client === null) throw new ApiError('unauthorized', 401, INVALID);
     return userCaller(subject.user, [client]);
@@ -111,7 +116,13 @@ export function requireSelfOrAdmin(caller: ApiCaller, userId: string): void {
   requireAdmin(caller);
 }
 
-/** The audit log's actor for a caller: the user's email, or the client. */
+/**
+ * The audit log's actor for a caller: the admin user's email, or the admin client
+ * (`client:<id>`); a client that names itself with `X-Dex-Client` (dexctl does) reads
+ * `dexctl (worker-api, client:<id>)`.
+ */
 export function auditActor(caller: ApiCaller): string {
-  return caller.kind === 'user' ? caller.email : `client:${caller.clientId}`;
+  if (caller.kind === 'user') return caller.email;
+  const client = `client:${caller.clientId}`;
+  return labelledActor({ label: caller.label, driver: `worker-api, ${client}`, fallback: client });
 }

@@ -1,6 +1,6 @@
 import type { TClient, TUser } from '@dex/shared/admin-api';
 import { AppError } from '@dex/shared/errors';
-import { type AdminClient, createAdminClient } from '../../core/admin-client.ts';
+import { type AdminClient, createAdminClient } from '../../shared/admin-client.ts';
 import type { Driver } from '../driver.ts';
 
 /** The largest page the list endpoints serve (the contract's `PAGE_SIZE`, which its index does not export). */
@@ -26,6 +26,7 @@ export async function withApiDriver<T>(options: ApiDriverOptions, use: (driver: 
   const admin = createAdminClient({
     baseUrl: options.url,
     secret: options.secret,
+    auditLabel: 'dexctl',
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     onRequest: (event) => options.debug(`${event.method} ${event.path} -> ${event.status ?? 'no answer'} (${event.durationMs} ms)`),
   });

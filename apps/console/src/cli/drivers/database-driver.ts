@@ -28,7 +28,7 @@ import { withOpenDatabase } from '../open-database.ts';
 import { toClient, toConnectorList, toRotationResult, toSigningKey, toUser } from './contract-views.ts';
 
 /** Who the audit log names for changes made with `--db-url` (the admin API writes `admin-api`). */
-const AUDIT_ACTOR = 'dexctl';
+const AUDIT_ACTOR = 'dexctl (db)';
 /** Rows per query when reading a whole list. */
 const PAGE_SIZE = 100;
 /** The overlord's default `--key-period`, for a chain without an active key. */
@@ -46,7 +46,7 @@ export interface DatabaseDriverOptions {
 /**
  * Opens the database (refusing one without the dex schema), runs `use` with a driver that
  * works in it through the shared domain functions, and closes it. Changes are written to the
- * audit log as the admin API writes them, with the actor `dexctl`.
+ * audit log as the admin API writes them, with the actor `dexctl (db)`.
  * @example await withDatabaseDriver({ url, keySecrets: undefined, keyPeriodMs: undefined, debug }, (driver) => driver.listClients());
  */
 export function withDatabaseDriver<T>(options: DatabaseDriverOptions, use: (driver: Driver) => Promise<T>): Promise<T> {

@@ -96,7 +96,8 @@ export async function withWorkerApiDriver<T>(options: WorkerApiDriverOptions, us
     'the client_credentials grant',
   );
   const call = async <S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token.access_token}` };
+    // `X-Dex-Client`: the audit log reads `dexctl (worker-api, client:<id>)`.
+    const headers: Record<string, string> = { authorization: `Bearer ${token.access_token}`, 'x-dex-client': 'dexctl' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await exchange(method, `${issuer}/api/v1/${path}`, {
       headers,

@@ -1,5 +1,5 @@
 import { AppError } from '@dex/shared/errors';
-import type { AdminClient, AdminClientOptions } from '#core/admin-client.ts';
+import type { AdminClient, AdminClientOptions } from '#shared/admin-client.ts';
 import type { ActiveConnection, ConnectInput, ConnectionProfile } from '#shared/console-api.ts';
 import type { ProfileStore } from '../profiles/profile-store.ts';
 

@@ -1,4 +1,4 @@
-import { createConsoleOperations, settle } from '#core/console-operations.ts';
+import { createConsoleOperations, settle } from '#shared/console-operations.ts';
 import type { BridgeNamespaces } from '#shared/ipc-contract.ts';
 import type { ProfileStore } from '../profiles/profile-store.ts';
 import type { ConnectionManager } from './connection-manager.ts';

@@ -1,6 +1,6 @@
 import { AppError } from '@dex/shared/errors';
-import { createAdminClient } from '#core/admin-client.ts';
-import { createConsoleOperations, settle } from '#core/console-operations.ts';
+import { createAdminClient } from '#shared/admin-client.ts';
+import { createConsoleOperations, settle } from '#shared/console-operations.ts';
 import type { ActiveConnection, BridgeResult, ConnectionProfile, ConsoleApi } from '#shared/console-api.ts';
 
 /** The one implicit profile of the web console: the overlord that served the page. */

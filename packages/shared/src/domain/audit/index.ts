@@ -39,3 +39,4 @@ export {
   type ListAuditEventsOptions,
 } from './list-audit-events.ts';
 export { AUDIT_ACTIONS, type AuditAction } from './audit-actions.ts';
+export { AUDIT_CLIENT_HEADER, labelledActor } from './actor-label.ts';

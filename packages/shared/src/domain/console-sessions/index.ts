@@ -13,7 +13,10 @@ const TOUCH_EVERY_MS = 60_000;
 export const BREAK_GLASS_ACTOR = 'break-glass';
 
 export interface ConsoleSessionView {
+  /** The admin's email (OIDC sign-in through dex), or `break-glass`. */
   actor: string;
+  /** The admin's user id when signed in through dex; null for break-glass. */
+  userId: string | null;
   createdAt: Date;
   expiresAt: Date;
   /** What the browser sends as `X-CSRF-Token` on every change; derived from the session id. */
@@ -25,18 +28,19 @@ function csrfTokenOf(sessionId: string): string {
   return createHmac('sha256', sessionId).update('dex-console-csrf').digest('base64url');
 }
 
-function viewOf(sessionId: string, row: { actor: string; createdAt: Date; expiresAt: Date }): ConsoleSessionView {
-  return { actor: row.actor, createdAt: row.createdAt, expiresAt: row.expiresAt, csrfToken: csrfTokenOf(sessionId) };
+function viewOf(sessionId: string, row: { actor: string; userId: string | null; createdAt: Date; expiresAt: Date }): ConsoleSessionView {
+  return { actor: row.actor, userId: row.userId, createdAt: row.createdAt, expiresAt: row.expiresAt, csrfToken: csrfTokenOf(sessionId) };
 }
 
 /**
- * Opens a console session for `actor`: a 256-bit id (the cookie's value; only its SHA-256 is
- * stored) that lasts until idle for 30 min or 12 h after sign-in.
- * @example const { id, session } = await createConsoleSession(db.prisma, { actor: 'ann@example.com' });
+ * Opens a console session for `actor` (and the admin's `userId` when signed in through dex): a
+ * 256-bit id (the cookie's value; only its SHA-256 is stored) that lasts until idle for 30 min
+ * or 12 h after sign-in.
+ * @example const { id, session } = await createConsoleSession(db.prisma, { actor: 'ann@example.com', userId: user.id });
  */
 export async function createConsoleSession(
   prisma: PrismaDb,
-  options: { actor: string; now?: Date },
+  options: { actor: string; userId?: string; now?: Date },
 ): Promise<{ id: string; session: ConsoleSessionView }> {
   const now = options.now ?? new Date();
   const id = randomToken();
@@ -44,6 +48,7 @@ export async function createConsoleSession(
     data: {
       idHash: sha256Hex(id),
       actor: options.actor,
+      userId: options.userId ?? null,
       createdAt: now,
       lastUsedAt: now,
       expiresAt: new Date(now.getTime() + CONSOLE_SESSION_MAX_MS),
@@ -100,3 +105,10 @@ export async function deleteExpiredConsoleSessions(prisma: PrismaDb, options: { 
   });
   return count;
 }
+
+export {
+  CONSOLE_CLIENT_ID,
+  CONSOLE_DESKTOP_CLIENT_ID,
+  ensureConsoleClients,
+  type EnsureConsoleClientsOptions,
+} from './ensure-console-clients.ts';

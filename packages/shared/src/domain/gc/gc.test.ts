@@ -13,6 +13,7 @@ import {
   revokeIds,
 } from '../auth/index.ts';
 import { createBrowserSession } from '../auth/browser-sessions.ts';
+import { CONSOLE_SESSION_IDLE_MS, CONSOLE_SESSION_MAX_MS, createConsoleSession, findConsoleSession } from '../console-sessions/index.ts';
 import { writeHeartbeat } from '../heartbeats/index.ts';
 import { recordLoginEvent } from '../login-events/index.ts';
 import { createUser } from '../users/index.ts';
@@ -112,6 +113,11 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
     }
     await recordLoginEvent(db.prisma, { type: 'success', email: 'recent@example.com', at: new Date(Date.now() - day + 60_000) });
 
+    // Console sessions: one past its 12 h end, one idle too long, one live (kept, still signed in).
+    await createConsoleSession(db.prisma, { actor: 'old@example.com', now: new Date(Date.now() - CONSOLE_SESSION_MAX_MS - 1_000) });
+    await createConsoleSession(db.prisma, { actor: 'idle@example.com', now: new Date(Date.now() - CONSOLE_SESSION_IDLE_MS - 1_000) });
+    const signedIn = await createConsoleSession(db.prisma, { actor: 'ann@example.com', userId: user.id });
+
     const counts = await collectGarbage(db.prisma, { batchSize: 3, loginEventsRetentionMs: day });
     expect(counts).toEqual({
       authSessions: 7,
@@ -123,7 +129,10 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       deviceAuthorizations: 4,
       processHeartbeats: 1,
       loginEvents: 2,
+      consoleSessions: 2,
     });
+    expect(await db.prisma.consoleSession.findMany({ select: { actor: true } })).toEqual([{ actor: 'ann@example.com' }]);
+    expect(await findConsoleSession(db.prisma, signedIn.id)).toMatchObject({ actor: 'ann@example.com', userId: user.id });
     expect(await db.prisma.deviceAuthorization.findMany({ select: { clientId: true } })).toEqual([{ clientId: 'live' }]);
     expect(await db.prisma.processHeartbeat.findUnique({ where: { id: gone } })).toBeNull();
     expect(await db.prisma.processHeartbeat.findUnique({ where: { id: seen } })).not.toBeNull();
@@ -145,6 +154,7 @@ describe.each(testProviders(process.env))('garbage collection (%s)', (provider) 
       deviceAuthorizations: 0,
       processHeartbeats: 0,
       loginEvents: 0,
+      consoleSessions: 0,
     });
   });
 });

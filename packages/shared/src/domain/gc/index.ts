@@ -1,4 +1,5 @@
 import type { PrismaDb } from '#db/create-database.ts';
+import { deleteExpiredConsoleSessions } from '#domain/console-sessions/index.ts';
 import { deleteSilentHeartbeats } from '#domain/heartbeats/list-processes.ts';
 import { DEFAULT_LOGIN_EVENTS_RETENTION_MS, deleteOldLoginEvents } from '#domain/login-events/delete-old-login-events.ts';
 
@@ -26,6 +27,8 @@ export interface GarbageCounts {
   processHeartbeats: number;
   /** Login events older than the retention. */
   loginEvents: number;
+  /** Console sessions past their end or idle too long. */
+  consoleSessions: number;
 }
 
 /** Deletes rows chosen by `select` in batches until none is left; returns how many went. */
@@ -45,7 +48,7 @@ async function inBatches(select: () => Promise<string[]>, remove: (ids: string[]
  * until their family expires: they are how a reuse is recognised), and expired browser
  * sessions, revocations past their expiry (every access token they covered has expired
  * by then), failed-login counters whose window ended, and expired device authorization
- * requests, and login events older than their retention. Works in batches of `batchSize` rows per statement. Idempotent.
+ * requests, login events older than their retention, and console sessions past their end or idle too long. Works in batches of `batchSize` rows per statement. Idempotent.
  * @example const counts = await collectGarbage(db.prisma);
  */
 export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOptions = {}): Promise<GarbageCounts> {
@@ -107,6 +110,7 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     now,
     batchSize: take,
   });
+  const consoleSessions = await deleteExpiredConsoleSessions(prisma, { now });
   return {
     authSessions,
     authCodes,
@@ -117,5 +121,6 @@ export async function collectGarbage(prisma: PrismaDb, options: CollectGarbageOp
     deviceAuthorizations,
     processHeartbeats,
     loginEvents,
+    consoleSessions,
   };
 }

@@ -9,8 +9,10 @@ import { ErrorPanel, InlineError, Loading } from '../../components/states.tsx';
 import { sessionQueries, useConnect, useRemoveProfile, useSaveProfile } from './queries.ts';
 
 /**
- * Sign-in. Web: the admin secret of the overlord that served the page. Desktop: pick a saved
- * connection (its secret stays in the main process), or add one.
+ * Sign-in. Web: "Sign in with dex" (the overlord runs the OIDC sign-in through the
+ * deployment's worker and keeps the session), or break-glass with the admin secret of the
+ * overlord that served the page. Desktop: pick a saved connection (its secret stays in the
+ * main process), or add one.
  */
 export function SignInScreen(props: { startupError?: unknown; onRetryStartup?: () => void }) {
   const bridge = useBridge();
@@ -31,6 +33,22 @@ export function SignInScreen(props: { startupError?: unknown; onRetryStartup?: (
 }
 
 function WebSignIn() {
+  return (
+    <>
+      {/* A navigation, not a fetch: the overlord sends the browser to dex and back; no token reaches this page. */}
+      <a className="button button-primary button-block" href={SIGN_IN_WITH_DEX_PATH}>
+        Sign in with dex
+      </a>
+      <p className="muted">As an admin user of this dex. When dex itself is down, use the break-glass sign-in:</p>
+      <WebBreakGlassForm />
+    </>
+  );
+}
+
+/** Where the overlord starts the sign-in through dex (`GET /console/sign-in`). */
+const SIGN_IN_WITH_DEX_PATH = '/console/sign-in';
+
+function WebBreakGlassForm() {
   const [secret, setSecret] = useState('');
   const connect = useConnect();
   const onSubmit = (event: FormEvent) => {
@@ -39,6 +57,7 @@ function WebSignIn() {
   };
   return (
     <form onSubmit={onSubmit} className="form" aria-label="Sign in with the admin secret">
+      <h2>Break-glass</h2>
       <p className="muted">
         Enter this overlord&apos;s admin API secret (<code>--admin-api-secret</code>). It is sent once and exchanged for a session the
         overlord holds; this page does not keep it.

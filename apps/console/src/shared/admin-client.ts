@@ -119,6 +119,11 @@ export interface AdminClientOptions {
   secret?: string;
   /** The console session's CSRF token (cookie mode only). */
   csrfToken?: () => string | null;
+  /**
+   * How the tool names itself in the audit log, sent as `X-Dex-Client` with the secret
+   * (dexctl: `dexctl`, recorded as `dexctl (admin-api)`). A label, not a credential.
+   */
+  auditLabel?: string;
   /** Injected in tests; the global `fetch` by default. */
   fetch?: typeof fetch;
   /** Per request, answer body included (default {@link ADMIN_API_TIMEOUT_MS}). */
@@ -259,6 +264,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     const path = `${spec.path}${query}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (spec.isAuthenticated !== false && secret !== undefined) headers.authorization = secret;
+    if (secret !== undefined && options.auditLabel !== undefined) headers['x-dex-client'] = options.auditLabel;
     const csrfToken = secret === undefined && spec.method !== 'GET' ? options.csrfToken?.() : null;
     if (csrfToken !== null && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
     if (spec.body !== undefined) headers['content-type'] = 'application/json';

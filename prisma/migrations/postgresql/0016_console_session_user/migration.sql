@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "console_sessions" ADD COLUMN     "user_id" TEXT;
