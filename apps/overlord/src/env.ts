@@ -114,6 +114,8 @@ export interface OverlordConfig {
    * command does when `--console-dir` is not given; in-process starts (tests) do not.
    */
   buildConsole?: boolean;
+  /** The bound of each request or LDAP operation of "Test connection" (default 5 s; tests shorten it). */
+  connectorTestTimeoutMs?: number;
   logDebug: boolean;
 }
 

@@ -75,6 +75,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
       consoleBuild,
       keyAlg: config.keyAlg ?? 'RS256',
       metrics,
+      ...(config.connectorTestTimeoutMs === undefined ? {} : { connectorTestTimeoutMs: config.connectorTestTimeoutMs }),
     });
     http = await listenOn({
       listen: config.adminListen,

@@ -1,4 +1,4 @@
-import { createLogger } from '@dex/shared/logging';
+import { createLogger, type Logger } from '@dex/shared/logging';
 import { createTestDatabase, type TestDatabase, testSecrets } from '@dex/shared/testing';
 import { type RunningOverlord, startOverlord } from '../src/main.ts';
 
@@ -29,12 +29,16 @@ export interface AdminHarnessOptions {
   timeouts?: { headerTimeoutMs: number; requestTimeoutMs: number; shutdownTimeoutMs: number };
   /** A PostgreSQL server other than `DEX_TEST_PG_URL` (one the test owns and may stop). */
   pgUrl?: string;
+  /** The bound of each step of "Test connection". */
+  connectorTestTimeoutMs?: number;
+  /** Where the overlord logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /** Starts an overlord for one test file: `beforeAll(async () => { harness = await startAdminHarness(provider); })`. */
 export async function startAdminHarness(
   provider: 'sqlite' | 'postgresql',
-  { pgUrl, ...options }: AdminHarnessOptions = {},
+  { pgUrl, logger, ...options }: AdminHarnessOptions = {},
 ): Promise<AdminHarness> {
   const secrets = testSecrets();
   const database: TestDatabase = await createTestDatabase(provider, { pgUrl: pgUrl ?? process.env.DEX_TEST_PG_URL, migrate: false });
@@ -53,7 +57,7 @@ export async function startAdminHarness(
         logDebug: false,
         ...options,
       },
-      { logger: createLogger({ name: 'dex-overlord', silent: true }) },
+      { logger: logger ?? createLogger({ name: 'dex-overlord', silent: true }) },
     );
   } catch (error) {
     await database.drop();

@@ -11,7 +11,7 @@ import { redirect, type WorkerResponse } from '#http/respond.ts';
 import { answerClient } from '#oidc/complete-login.ts';
 import { identityFromClaims, needsUserinfo } from './oidc-identity.ts';
 import type { Connector, ConnectorContext } from './types.ts';
-import { describeUpstreamError, UpstreamDiscovery } from './upstream-discovery.ts';
+import { describeUpstreamError, UpstreamDiscovery } from '@dex/shared/upstream';
 import { failureFor } from './upstream-failure.ts';
 import { FreshnessSigner, freshnessOf, maxAuthAgeSeconds, parseFreshness, upstreamFreshnessParams } from './upstream-freshness.ts';
 import { clearUpstreamLoginCookie, readUpstreamLoginCookie, setUpstreamLoginCookie } from './upstream-login-cookie.ts';

@@ -94,6 +94,14 @@ export function checkConnectorConfigs(options: { input: unknown; stored: readonl
     }
     if (checked.config !== null) configs.push(checked.config);
   }
+  const locals = configs.filter((config) => config.type === 'local');
+  const second = locals[1];
+  if (second !== undefined) {
+    problems.push({
+      path: `${configs.indexOf(second)}.type`,
+      message: `must not be local: "${locals[0]?.id}" is already the local connector (there can be one)`,
+    });
+  }
   return problems.length > 0 ? { configs: null, problems } : { configs, problems };
 }
 
