@@ -106,7 +106,7 @@ test.describe('the web console at the overlord’s /console', () => {
     // Test connection: the overlord really tries the unreachable host, and says where it stopped.
     await form.getByRole('button', { name: 'Test connection' }).click();
     await expect(form.getByText('✗ The connection does not work.')).toBeVisible();
-    await expect(form.getByRole('status').getByText(/Connect/)).toContainText('ldap.invalid:389:');
+    await expect(form.getByRole('listitem').filter({ hasText: /^✗ Connect: / })).toContainText('ldap.invalid:389:');
     await checkScreen(page, testInfo, 'connectors-test-failed');
     // Saving a config whose test failed needs a confirmation.
     await form.getByRole('button', { name: 'Add connector' }).click();
