@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_LAUNCH_OPTIONS } from '@dex/shared/testing/chromium';
 import { defineConfig } from '@playwright/test';
 import type { DexWorkerFixtures } from './fixtures/test.ts';
 
@@ -23,18 +24,7 @@ export default defineConfig<object, DexWorkerFixtures>({
     pgUrl: process.env.DEX_TEST_PG_URL || undefined,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: { ...CHROMIUM_LAUNCH_OPTIONS, args: [...CHROMIUM_LAUNCH_OPTIONS.args] },
   },
   projects: [
     {

@@ -1,21 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CHROMIUM_LAUNCH_OPTIONS } from '@dex/shared/testing/chromium';
 import { type Browser, chromium } from 'playwright-core';
 
-/** Debian's Chromium, as the end-to-end suite launches it (TOOLCHAIN.md: no downloaded browsers here). */
+/** Debian's Chromium, as the end-to-end suite launches it. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  return chromium.launch({ ...CHROMIUM_LAUNCH_OPTIONS, args: [...CHROMIUM_LAUNCH_OPTIONS.args] });
 }
 
 /** A web app's origin: a server on a free port that serves one empty page, for a browser page to run code from. */

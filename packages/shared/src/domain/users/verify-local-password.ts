@@ -1,4 +1,4 @@
-import { UNUSABLE_PASSWORD_HASH, verifyPassword } from '#crypto/index.ts';
+import { hashPassword, needsRehash, UNUSABLE_PASSWORD_HASH, verifyPassword } from '#crypto/index.ts';
 import type { PrismaDb } from '#db/create-database.ts';
 import { normalizeEmail, toUserRecord, type UserRecord } from './types.ts';
 
@@ -15,7 +15,8 @@ export interface VerifyLocalPasswordOptions {
 /**
  * Checks an email and password for the local connector. An unknown email costs the same
  * hash computation as a known one, so response times do not tell which emails exist.
- * `disabled` and `password_expired` are only reported after the password matched.
+ * `disabled` and `password_expired` are only reported after the password matched. A hash made
+ * with earlier parameters is replaced by one with today's once the password matched.
  * @example const result = await verifyLocalPassword(db.prisma, { email, password });
  */
 export async function verifyLocalPassword(prisma: PrismaDb, options: VerifyLocalPasswordOptions): Promise<LocalLoginResult> {
@@ -30,5 +31,12 @@ export async function verifyLocalPassword(prisma: PrismaDb, options: VerifyLocal
   if (expires !== null && expires.getTime() <= (options.now ?? new Date()).getTime()) {
     return { ok: false, reason: 'password_expired' };
   }
+  if (needsRehash(row.password.passwordHash)) await rehash(prisma, row.id, row.password.passwordHash, options.password);
   return { ok: true, user: toUserRecord(row) };
+}
+
+/** Stores a fresh hash unless the password changed meanwhile (then the change wins). */
+async function rehash(prisma: PrismaDb, userId: string, previousHash: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await prisma.passwordCredential.updateMany({ where: { userId, passwordHash: previousHash }, data: { passwordHash } });
 }
