@@ -81,6 +81,7 @@ export function checkConnectorConfigs(options: { input: unknown; stored: readonl
   const configs: TConnectorConfig[] = [];
   const problems: ConnectorConfigProblem[] = [];
   const seen = new Map<string, number>();
+  let local: { id: string } | null = null;
   for (const [index, input] of options.input.entries()) {
     const id = isPlainObject(input) && typeof input.id === 'string' ? input.id : undefined;
     const checked = checkConnectorConfig({ input, stored: id === undefined ? undefined : storedById.get(id) });
@@ -92,15 +93,15 @@ export function checkConnectorConfigs(options: { input: unknown; stored: readonl
       if (first === undefined) seen.set(id, index);
       else problems.push({ path: `${index}.id`, message: `must be unique ("${id}" is also the id of entry ${first})` });
     }
+    if (checked.config?.type === 'local') {
+      if (local === null) local = checked.config;
+      else
+        problems.push({
+          path: `${index}.type`,
+          message: `must not be local: "${local.id}" is already the local connector (there can be one)`,
+        });
+    }
     if (checked.config !== null) configs.push(checked.config);
-  }
-  const locals = configs.filter((config) => config.type === 'local');
-  const second = locals[1];
-  if (second !== undefined) {
-    problems.push({
-      path: `${configs.indexOf(second)}.type`,
-      message: `must not be local: "${locals[0]?.id}" is already the local connector (there can be one)`,
-    });
   }
   return problems.length > 0 ? { configs: null, problems } : { configs, problems };
 }
