@@ -41,6 +41,8 @@ export interface AdminAppDeps {
   keyAlg?: 'RS256' | 'ES256';
   /** Browser origins allowed to call the admin API (CORS); none by default. */
   consoleOrigins?: readonly string[];
+  /** The bound of each request or LDAP operation of "Test connection" (default 5 s). */
+  connectorTestTimeoutMs?: number;
   /** Served at `/metrics` (behind the admin secret) when given. */
   metrics?: OverlordMetrics;
   /** The built console renderer, served at `/console/`; null serves no console. */
@@ -115,7 +117,12 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.use(stateRoutes({ db: deps.db }));
   app.use(adminRoutes({ prisma: deps.db.prisma, localConnectorId: deps.localConnectorId }));
   app.use(clientsRoutes({ prisma: deps.db.prisma }));
-  app.use(connectorsRoutes({ prisma: deps.db.prisma }));
+  app.use(
+    connectorsRoutes({
+      prisma: deps.db.prisma,
+      ...(deps.connectorTestTimeoutMs === undefined ? {} : { connectorTestTimeoutMs: deps.connectorTestTimeoutMs }),
+    }),
+  );
   app.use(
     userRoutes({
       prisma: deps.db.prisma,

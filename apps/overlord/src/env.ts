@@ -164,6 +164,8 @@ export interface OverlordConfig {
   emailer?: TEmailerConfig;
   /** `--email-templates`. */
   emailTemplatesDir?: string;
+  /** The bound of each request or LDAP operation of "Test connection" (default 5 s; tests shorten it). */
+  connectorTestTimeoutMs?: number;
   logDebug: boolean;
 }
 

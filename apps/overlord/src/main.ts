@@ -96,6 +96,7 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
         worker: consoleIssuer === null ? null : workerProvider({ issuer: consoleIssuer, clientId: CONSOLE_CLIENT_ID, clientSecret }),
         redirectUri: () => redirectUri,
       },
+      ...(config.connectorTestTimeoutMs === undefined ? {} : { connectorTestTimeoutMs: config.connectorTestTimeoutMs }),
     });
     http = await listenOn({
       listen: config.adminListen,

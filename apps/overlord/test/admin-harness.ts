@@ -1,5 +1,5 @@
 import type { TEmailerConfig } from '@dex/shared/email';
-import { createLogger } from '@dex/shared/logging';
+import { createLogger, type Logger } from '@dex/shared/logging';
 import { createTestDatabase, type TestDatabase, testSecrets } from '@dex/shared/testing';
 import { type RunningOverlord, startOverlord } from '../src/main.ts';
 
@@ -36,12 +36,16 @@ export interface AdminHarnessOptions {
   issuer?: string;
   /** The emailer (`--email-cfg`). */
   emailer?: TEmailerConfig;
+  /** The bound of each step of "Test connection". */
+  connectorTestTimeoutMs?: number;
+  /** Where the overlord logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /** Starts an overlord for one test file: `beforeAll(async () => { harness = await startAdminHarness(provider); })`. */
 export async function startAdminHarness(
   provider: 'sqlite' | 'postgresql',
-  { pgUrl, ...options }: AdminHarnessOptions = {},
+  { pgUrl, logger, ...options }: AdminHarnessOptions = {},
 ): Promise<AdminHarness> {
   const secrets = testSecrets();
   const database: TestDatabase = await createTestDatabase(provider, { pgUrl: pgUrl ?? process.env.DEX_TEST_PG_URL, migrate: false });
@@ -60,7 +64,7 @@ export async function startAdminHarness(
         logDebug: false,
         ...options,
       },
-      { logger: createLogger({ name: 'dex-overlord', silent: true }) },
+      { logger: logger ?? createLogger({ name: 'dex-overlord', silent: true }) },
     );
   } catch (error) {
     await database.drop();

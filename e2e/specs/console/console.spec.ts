@@ -103,7 +103,15 @@ test.describe('the web console at the overlord’s /console', () => {
     await checkScreen(page, testInfo, 'connectors-new-ldap');
     await form.getByRole('button', { name: 'JSON' }).click();
     await expect(form.getByLabel('Config (JSON)')).toHaveValue(/"host": "ldap.invalid:389"/);
+    // Test connection: the overlord really tries the unreachable host, and says where it stopped.
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await expect(form.getByText('✗ The connection does not work.')).toBeVisible();
+    await expect(form.getByRole('listitem').filter({ hasText: /^✗ Connect: / })).toContainText('ldap.invalid:389:');
+    await checkScreen(page, testInfo, 'connectors-test-failed');
+    // Saving a config whose test failed needs a confirmation.
     await form.getByRole('button', { name: 'Add connector' }).click();
+    await expect(form.getByRole('alert')).toContainText('The connection test failed.');
+    await form.getByRole('button', { name: 'Save anyway' }).click();
     await expect(page.getByRole('dialog')).toHaveCount(0);
     await expect(page.getByRole('cell', { name: LDAP_CONNECTOR_ID, exact: true })).toBeVisible();
 
@@ -128,6 +136,8 @@ test.describe('the web console at the overlord’s /console', () => {
     await edit.getByRole('textbox', { name: /^Display name/ }).fill('Corporate directory');
     await expect(edit.getByText('The overlord accepts this config.')).toBeVisible();
     await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect(edit.getByRole('alert')).toContainText('The connection was not tested.');
+    await edit.getByRole('button', { name: 'Save anyway' }).click();
     await expect(page.getByRole('dialog')).toHaveCount(0);
     await expect(async () =>
       expect(await loginPageChoices(worker, dex)).toEqual(['Corporate directory is unavailable right now', 'Log in with Email']),

@@ -18,6 +18,8 @@ import {
   type TConsoleSession,
   type TConnector,
   type TConnectorList,
+  type TConnectorTestRequest,
+  type TConnectorTestResult,
   type TConnectorValidation,
   type TCreateAdminRequest,
   type TCreateClientRequest,
@@ -51,6 +53,7 @@ import {
   ZClientSecret,
   ZConnector,
   ZConnectorList,
+  ZConnectorTestResult,
   ZConnectorValidation,
   ZConsoleSession,
   ZCreatedClient,
@@ -183,6 +186,8 @@ export interface AdminClient {
   deleteConnector(id: string): Promise<void>;
   /** `POST /api/v1/connectors/validate`: one config or a list, nothing saved. */
   validateConnectors(input: unknown): Promise<TConnectorValidation>;
+  /** `POST /api/v1/connectors/test`: "Test connection", the overlord's real checks, step by step; nothing saved. */
+  testConnector(request: TConnectorTestRequest): Promise<TConnectorTestResult>;
 
   /** `GET /api/v1/users`: one page, ordered by email. */
   listUsers(query?: PageQuery<TListUsersQuery>): Promise<TUserList>;
@@ -381,6 +386,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       await call({ method: 'DELETE', path: byId(CONNECTORS_API_PATHS.connectorById, id), schema: null });
     },
     validateConnectors: (input) => call({ method: 'POST', path: CONNECTORS_API_PATHS.validate, body: input, schema: ZConnectorValidation }),
+    testConnector: (request) => call({ method: 'POST', path: CONNECTORS_API_PATHS.test, body: request, schema: ZConnectorTestResult }),
 
     listUsers: (query = {}) => call({ method: 'GET', path: USER_API_PATHS.users, query, schema: ZUserList }),
     getUser: (id) => call({ method: 'GET', path: byId(USER_API_PATHS.userById, id), schema: ZUser }),

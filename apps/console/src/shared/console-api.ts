@@ -7,6 +7,8 @@ import type {
   TClientSecret,
   TConnector,
   TConnectorList,
+  TConnectorTestRequest,
+  TConnectorTestResult,
   TConnectorValidation,
   TCreateClientRequest,
   TCreateConnectorRequest,
@@ -131,6 +133,8 @@ export interface ConsoleApi {
     remove(id: string): Promise<BridgeResult<void>>;
     /** One config or a list; nothing is saved. */
     validate(input: unknown): Promise<BridgeResult<TConnectorValidation>>;
+    /** "Test connection": the overlord's real checks of a config (saved or not), step by step; nothing is saved. */
+    test(request: TConnectorTestRequest): Promise<BridgeResult<TConnectorTestResult>>;
   };
   readonly keys: {
     list(): Promise<BridgeResult<TSigningKeyList>>;

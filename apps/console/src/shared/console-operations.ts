@@ -49,6 +49,7 @@ export function createConsoleOperations(getAdmin: () => AdminClient): ConsoleOpe
       update: (id, changes) => run((admin) => admin.updateConnector(id, changes)),
       remove: (id) => run((admin) => admin.deleteConnector(id)),
       validate: (input) => run((admin) => admin.validateConnectors(input)),
+      test: (request) => run((admin) => admin.testConnector(request)),
     },
     keys: {
       list: () => run((admin) => admin.listKeys()),

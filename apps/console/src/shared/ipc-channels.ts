@@ -39,7 +39,7 @@ export const IPC_METHODS = {
   connection: ['current', 'connect', 'disconnect'],
   overview: ['health', 'state', 'processes'],
   clients: ['list', 'get', 'create', 'update', 'remove', 'rotateSecret'],
-  connectors: ['list', 'get', 'create', 'update', 'remove', 'validate'],
+  connectors: ['list', 'get', 'create', 'update', 'remove', 'validate', 'test'],
   keys: ['list', 'rotate'],
   users: ['list', 'get', 'create', 'update', 'remove', 'disable', 'enable', 'revokeTokens', 'sendInvitation', 'sendPasswordReset'],
   audit: ['list'],

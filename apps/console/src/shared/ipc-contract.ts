@@ -1,5 +1,6 @@
 import {
   ZCreateClientRequest,
+  ZConnectorTestRequest,
   ZCreateConnectorRequest,
   ZCreateUserRequest,
   ZListAuditEventsQuery,
@@ -106,6 +107,7 @@ export const IPC_ARGUMENTS: { readonly [C in ChannelName]: z.ZodType<ChannelArgs
   'connectors.update': z.tuple([zId, ZUpdateConnectorRequest]),
   'connectors.remove': z.tuple([zId]),
   'connectors.validate': z.tuple([z.unknown()]),
+  'connectors.test': z.tuple([ZConnectorTestRequest]),
 
   'keys.list': none,
   'keys.rotate': z.tuple([ZRotateKeysRequest.optional()]),

@@ -39,6 +39,7 @@ describe('IPC contract', () => {
       | 'connectors.update'
       | 'connectors.remove'
       | 'connectors.validate'
+      | 'connectors.test'
       | 'keys.list'
       | 'keys.rotate'
       | 'users.list'

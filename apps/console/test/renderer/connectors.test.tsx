@@ -43,6 +43,9 @@ describe('connectors screen', () => {
 
     await user.click(await screen.findByRole('button', { name: 'New connector' }));
     const form = await screen.findByRole('dialog', { name: 'New connector' });
+    // Only the types the worker serves are offered.
+    const types = [...(within(form).getByLabelText('Type') as HTMLSelectElement).options].map((option) => option.value);
+    expect(types).toEqual(['local', 'oidc', 'ldap']);
     await user.selectOptions(within(form).getByLabelText('Type'), 'oidc');
     await user.type(within(form).getByLabelText(/^ID/), 'corp');
 
@@ -62,7 +65,11 @@ describe('connectors screen', () => {
     expect(await within(form).findByText('✓ The overlord accepts this config.')).toBeTruthy();
     expect(issuer.getAttribute('aria-invalid')).toBe('false');
 
+    // Not tested: saving asks for a confirmation first.
     await user.click(within(form).getByRole('button', { name: 'Add connector' }));
+    expect(within(form).getByRole('alert').textContent).toContain('The connection was not tested.');
+    expect(fake.calls.some((call) => call.name === 'connectors.create')).toBe(false);
+    await user.click(within(form).getByRole('button', { name: 'Save anyway' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(fake.calls.find((call) => call.name === 'connectors.create')?.args[0]).toEqual({
       type: 'oidc',
@@ -117,6 +124,9 @@ describe('connectors screen', () => {
     const clientId = within(form).getByLabelText(/Client ID/);
     await user.clear(clientId);
     await user.type(clientId, 'dex-2');
+    // Tested and working: saved without a confirmation.
+    await user.click(within(form).getByRole('button', { name: 'Test connection' }));
+    expect(await within(form).findByText('✓ The connection works.')).toBeTruthy();
     await user.click(within(form).getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     // Only what changed is sent: the masked secret stays out of the patch, so the stored one is kept.
@@ -129,6 +139,7 @@ describe('connectors screen', () => {
     await user.click(within(again).getByRole('button', { name: 'JSON' }));
     expect((within(again).getByLabelText(/Config \(JSON\)/) as HTMLTextAreaElement).value).toContain('rotated-upstream-secret');
     await user.click(within(again).getByRole('button', { name: 'Save changes' }));
+    await user.click(within(again).getByRole('button', { name: 'Save anyway' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(fake.calls.filter((call) => call.name === 'connectors.update').at(-1)?.args).toEqual([
       'corp',

@@ -347,6 +347,11 @@ export function createFakeOverlord(
       },
     },
     connectors: {
+      // The fake reaches nothing: the real checks run in the overlord (e2e and apps/overlord tests).
+      test: (request) => {
+        record('connectors.test', [request]);
+        return ok({ ok: true, steps: [{ name: 'Nothing to connect to', ok: true, message: 'fake bridge', elapsedMs: 0 }] });
+      },
       list: () => {
         const items = [...fake.connectors]
           .sort((a, b) => a.position - b.position)

@@ -4,7 +4,9 @@ import {
   type TConnector,
   type TConnectorConfigJson,
   type TConnectorList,
+  type TConnectorTestResult,
   type TConnectorValidation,
+  ZConnectorTestRequest,
   ZCreateConnectorRequest,
   ZReplaceConnectorsRequest,
   ZUpdateConnectorRequest,
@@ -19,16 +21,20 @@ import {
   listConnectors,
   maskConnectorSecrets,
   replaceConnectors,
+  resolveConnectorConfig,
   type TConnectorConfig,
   updateConnector,
   validateConnectorConfigs,
 } from '@dex/shared/domain/connectors';
 import { AppError } from '@dex/shared/errors';
+import { testConnectorConnection } from '@dex/shared/upstream';
 import { parseBody } from '@dex/shared/admin-api/requests';
 import { actorOf } from './require-admin.ts';
 
 export interface ConnectorsRoutesDeps {
   prisma: PrismaDb;
+  /** The bound of each request or LDAP operation of "Test connection" (default 5 s). */
+  connectorTestTimeoutMs?: number;
 }
 
 /** A config as it leaves the server: every secret masked. */
@@ -92,6 +98,14 @@ export function connectorsRoutes(deps: ConnectorsRoutesDeps): Router {
   router.post(CONNECTORS_API_PATHS.validate, async (req, res) => {
     const problems = await validateConnectorConfigs(prisma, { input: req.body });
     const body: TConnectorValidation = problems.length === 0 ? { valid: true } : { valid: false, errors: problems };
+    res.json(body);
+  });
+
+  // "Test connection": the real checks the worker's connector depends on, from this process; saves nothing.
+  router.post(CONNECTORS_API_PATHS.test, async (req, res) => {
+    const { position: _position, ...input } = parseBody(ZConnectorTestRequest, req.body);
+    const config = await resolveConnectorConfig(prisma, { input });
+    const body: TConnectorTestResult = await testConnectorConnection({ config, timeoutMs: deps.connectorTestTimeoutMs ?? 5_000 });
     res.json(body);
   });
 

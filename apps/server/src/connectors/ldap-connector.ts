@@ -1,15 +1,23 @@
 import { readFileSync } from 'node:fs';
 import type { Client, Entry } from 'ldapts';
-import type { TConnectorConfig } from '@dex/shared/domain/connectors';
 import { locals } from '@dex/shared/http';
 import type { TConnectorLoginFailure } from '#http/metrics.ts';
-import { describeLdapError, firstValue, isDirectoryAnswer, isInvalidCredentials, LdapDirectory } from './ldap-directory.ts';
+import {
+  describeLdapError,
+  type LdapConnectorConfig,
+  firstValue,
+  isDirectoryAnswer,
+  isInvalidCredentials,
+  LdapDirectory,
+  ldapDirectoryOptions,
+  ldapHostOf,
+} from '@dex/shared/upstream';
 import { escapeDnValue, escapeFilterValue, fillTemplate } from './ldap-escape.ts';
 import type { UpstreamIdentity } from './oidc-identity.ts';
 import { createPasswordFormConnector, type PasswordFormDeps } from './password-form.ts';
 import type { Connector, ConnectorContext, RefreshData, RefreshedIdentity } from './types.ts';
 
-export type LdapConnectorConfig = Extract<TConnectorConfig, { type: 'ldap' }>;
+export type { LdapConnectorConfig };
 
 export interface LdapConnectorDeps extends PasswordFormDeps {
   /** Reads `caFile`, `certFile`, `keyFile` (tests replace it). */
@@ -19,7 +27,6 @@ export interface LdapConnectorDeps extends PasswordFormDeps {
 /** The one message for every failed password login, so it does not reveal which usernames exist. */
 const INVALID_LOGIN = 'Invalid username or password.';
 const UNAVAILABLE = 'The directory server cannot be reached right now. Try again in a few minutes.';
-const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_USERNAME = 256;
 
 /** A failed login: what the user reads, the HTTP status, and what is logged. */
@@ -38,13 +45,6 @@ class LoginFailure extends Error {
 
 const invalid = (reason: string) => new LoginFailure({ status: 401, userMessage: INVALID_LOGIN, outcome: 'invalid_credentials', reason });
 
-function timeoutMs(value: number | string | undefined): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  if (typeof value === 'number') return value;
-  const amount = Number.parseInt(value, 10);
-  return value.endsWith('ms') ? amount : value.endsWith('m') ? amount * 60_000 : amount * 1_000;
-}
-
 /**
  * The `ldap` connector (reference §6.2): a username and password form checked against an
  * LDAP directory, on `ldapts`. Two modes:
@@ -59,7 +59,7 @@ function timeoutMs(value: number | string | undefined): number {
  */
 export function createLdapConnector(config: LdapConnectorConfig, context: ConnectorContext, deps: LdapConnectorDeps): Connector {
   const _loginPath = `${context.issuerPath}/auth/${encodeURIComponent(config.id)}/login`;
-  const host = config.host ?? `${config.serverHost}:${config.serverPort ?? (config.useSSL === true ? 636 : 389)}`;
+  const host = ldapHostOf(config);
   const baseDN = config.baseDN ?? '';
   const nameAttribute = config.nameAttribute ?? 'cn';
   const emailAttribute = config.emailAttribute ?? 'mail';
@@ -70,17 +70,7 @@ export function createLdapConnector(config: LdapConnectorConfig, context: Connec
   let setupError: string | null = null;
   let directory: LdapDirectory | null = null;
   try {
-    directory = new LdapDirectory({
-      host,
-      security: config.useSSL === true ? 'ldaps' : config.useTLS === true ? 'starttls' : 'none',
-      tls: {
-        ...(config.caFile === undefined ? {} : { ca: readFile(config.caFile) }),
-        ...(config.certFile === undefined ? {} : { cert: readFile(config.certFile) }),
-        ...(config.keyFile === undefined ? {} : { key: readFile(config.keyFile) }),
-      },
-      timeoutMs: timeoutMs(config.timeout),
-      service: config.searchBindDN === undefined ? null : { dn: config.searchBindDN, password: config.searchBindPw ?? '' },
-    });
+    directory = new LdapDirectory(ldapDirectoryOptions(config, { readFile }));
   } catch (error) {
     setupError = `cannot set up the connection to ${host}: ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import type { TConnectorLoginFailure } from '#http/metrics.ts';
 import { MissingClaimError } from './oidc-identity.ts';
-import { UpstreamDiscoveryError } from './upstream-discovery.ts';
+import { UpstreamDiscoveryError } from '@dex/shared/upstream';
 
 /** What the user reads when a login through the upstream provider fails (never secrets or internals). */
 export interface Failure {

@@ -20,6 +20,8 @@ export const CONNECTORS_API_PATHS = {
   connectors: '/api/v1/connectors',
   connectorById: '/api/v1/connectors/:id',
   validate: '/api/v1/connectors/validate',
+  /** POST: "Test connection" for a config (saved or not); saves nothing. */
+  test: '/api/v1/connectors/test',
 } as const;
 
 export { MASKED_SECRET };
@@ -98,3 +100,30 @@ export const ZConnectorValidation = z.discriminatedUnion('valid', [
   z.object({ valid: z.literal(false), errors: z.array(ZConnectorProblem) }),
 ]);
 export type TConnectorValidation = z.infer<typeof ZConnectorValidation>;
+
+/**
+ * `POST /api/v1/connectors/test`: one config in the shape `POST /api/v1/connectors` takes
+ * (an optional `position` is ignored). Secrets sent masked are taken from the connector saved
+ * under the same id, so a saved connector can be tested from its form. An invalid config is
+ * a 400 `{code, message}`.
+ */
+export const ZConnectorTestRequest = ZCreateConnectorRequest;
+export type TConnectorTestRequest = z.infer<typeof ZConnectorTestRequest>;
+
+/** One step of a connection test: what was tried, whether it worked, what happened (no secrets), how long it took. */
+export const ZConnectorTestStep = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  message: z.string(),
+  elapsedMs: z.number().int().nonnegative(),
+});
+export type TConnectorTestStep = z.infer<typeof ZConnectorTestStep>;
+
+/**
+ * The answer of `POST /api/v1/connectors/test` (200 whether the connection works or not):
+ * the steps in order, up to the first that failed. OIDC: fetch the discovery document, check
+ * the issuer, fetch the JWKS. LDAP: read the TLS files, connect (StartTLS or LDAPS when
+ * configured), bind as the service account (or anonymously), search under the base DN.
+ */
+export const ZConnectorTestResult = z.object({ ok: z.boolean(), steps: z.array(ZConnectorTestStep) });
+export type TConnectorTestResult = z.infer<typeof ZConnectorTestResult>;

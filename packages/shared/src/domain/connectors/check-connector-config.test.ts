@@ -38,7 +38,8 @@ describe('checkConnectorConfig', () => {
   });
 
   it('checks lists: entries by index, ids unique', () => {
-    const { configs, problems } = checkConnectorConfigs({ input: [{ type: 'local', id: 'a' }, { type: 'local', id: 'a' }, 7], stored: [] });
+    const github = { type: 'github', id: 'a', clientID: 'x', clientSecret: 'y' };
+    const { configs, problems } = checkConnectorConfigs({ input: [{ type: 'local', id: 'a' }, github, 7], stored: [] });
     expect(configs).toBeNull();
     expect(problems).toEqual([
       { path: '1.id', message: 'must be unique ("a" is also the id of entry 0)' },
@@ -46,5 +47,13 @@ describe('checkConnectorConfig', () => {
     ]);
     expect(formatConnectorProblem({ path: '1.id', message: 'is required' }, { prefix: 'connectors' })).toBe('connectors.1.id is required');
     expect(formatConnectorProblem({ path: '', message: 'must be a JSON object' })).toBe('the connector config must be a JSON object');
+  });
+
+  it('refuses a second local connector in a list, at its index', () => {
+    const { problems } = checkConnectorConfigs({ input: [{ type: 'local', id: 'local' }, 7, { type: 'local', id: 'email' }], stored: [] });
+    expect(problems).toEqual([
+      { path: '1', message: 'must be a JSON object' },
+      { path: '2.type', message: 'must not be local: "local" is already the local connector (there can be one)' },
+    ]);
   });
 });

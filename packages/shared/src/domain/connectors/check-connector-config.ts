@@ -81,6 +81,7 @@ export function checkConnectorConfigs(options: { input: unknown; stored: readonl
   const configs: TConnectorConfig[] = [];
   const problems: ConnectorConfigProblem[] = [];
   const seen = new Map<string, number>();
+  let local: { id: string } | null = null;
   for (const [index, input] of options.input.entries()) {
     const id = isPlainObject(input) && typeof input.id === 'string' ? input.id : undefined;
     const checked = checkConnectorConfig({ input, stored: id === undefined ? undefined : storedById.get(id) });
@@ -91,6 +92,14 @@ export function checkConnectorConfigs(options: { input: unknown; stored: readonl
       const first = seen.get(id);
       if (first === undefined) seen.set(id, index);
       else problems.push({ path: `${index}.id`, message: `must be unique ("${id}" is also the id of entry ${first})` });
+    }
+    if (checked.config?.type === 'local') {
+      if (local === null) local = checked.config;
+      else
+        problems.push({
+          path: `${index}.type`,
+          message: `must not be local: "${local.id}" is already the local connector (there can be one)`,
+        });
     }
     if (checked.config !== null) configs.push(checked.config);
   }

@@ -22,6 +22,7 @@ export { createConnector, type CreateConnectorOptions } from './create-connector
 export { deleteConnector, type DeleteConnectorOptions } from './delete-connector.ts';
 export { getConnector, type GetConnectorOptions } from './get-connector.ts';
 export { listConnectors } from './list-connectors.ts';
+export { resolveConnectorConfig, type ResolveConnectorConfigOptions } from './resolve-connector-config.ts';
 export { replaceConnectors, type ReplaceConnectorsOptions, type ReplacedConnectors } from './replace-connectors.ts';
 export { updateConnector, type UpdateConnectorOptions, type UpdatedConnector } from './update-connector.ts';
 export { validateConnectorConfigs, type ValidateConnectorConfigsOptions } from './validate-connector-configs.ts';

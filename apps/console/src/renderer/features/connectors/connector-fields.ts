@@ -98,8 +98,11 @@ export const CONNECTOR_FORMS: Readonly<Record<string, readonly FieldSpec[]>> = {
   uaa: [displayName('the connector ID'), { name: 'serverURL', label: 'Server URL', kind: 'url', isRequired: true }, ...oauth2],
 };
 
-/** The types a new connector can have, in the order the type picker lists them. */
-export const CONNECTOR_TYPES = ['local', 'oidc', 'ldap', 'github', 'bitbucket', 'uaa'] as const;
+/**
+ * The types a new connector can have, in the order the type picker lists them: only those the
+ * worker serves (a saved connector of another type is still shown and edited as it is).
+ */
+export const CONNECTOR_TYPES = ['local', 'oidc', 'ldap'] as const;
 
 export const CONNECTOR_TYPE_LABELS: Readonly<Record<string, string>> = {
   local: 'Local (email and password)',

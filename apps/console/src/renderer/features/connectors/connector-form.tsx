@@ -16,7 +16,8 @@ import {
   patchOf,
   withField,
 } from './connector-fields.ts';
-import { connectorQueries } from './queries.ts';
+import { ConnectionTestSteps, saveWarning, type TestedConfig } from './connection-test.tsx';
+import { connectorQueries, useTestConnector } from './queries.ts';
 
 /** How long the form waits after the last keystroke before asking the overlord to validate. */
 export const VALIDATE_DELAY_MS = 300;
@@ -75,6 +76,9 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
   const [jsonProblem, setJsonProblem] = useState<string | null>(null);
   const [isTouched, setTouched] = useState(!isNew);
   const typeSelectId = useId();
+  const testConnector = useTestConnector();
+  const [tested, setTested] = useState<TestedConfig | null>(null);
+  const [warning, setWarning] = useState<string | null>(null);
 
   const draft = useDebounced(config, VALIDATE_DELAY_MS);
   const validation = useQuery({ ...connectorQueries.validation(bridge, draft), enabled: isTouched });
@@ -85,7 +89,13 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
 
   const update = (next: ConnectorConfig) => {
     setTouched(true);
+    setWarning(null);
     setConfig(next);
+  };
+
+  const onTest = () => {
+    const tried = config;
+    testConnector.mutate(tried, { onSuccess: (result) => setTested({ config: tried, result }) });
   };
 
   const showJson = () => {
@@ -113,6 +123,12 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
     event.preventDefault();
     setTouched(true);
     if (jsonProblem !== null && view === 'json') return;
+    const why = saveWarning(tested, config);
+    if (why !== null && warning === null) {
+      setWarning(why);
+      return;
+    }
+    setWarning(null);
     props.onSubmit(isNew || original === undefined ? config : patchOf(original, config));
   };
 
@@ -245,13 +261,22 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
           ) : null}
         </div>
 
+        <ConnectionTestSteps tested={tested} error={testConnector.error} isPending={testConnector.isPending} />
+        {warning !== null && (
+          <div className="callout callout-warning" role="alert">
+            <p>{warning} Saving may break sign-in through this connector. Press “Save anyway” to save it as it is.</p>
+          </div>
+        )}
         <InlineError error={props.error} />
         <div className="dialog-actions">
+          <button type="button" className="button" onClick={onTest} disabled={testConnector.isPending}>
+            Test connection
+          </button>
           <button type="button" className="button" onClick={props.onClose}>
             Cancel
           </button>
           <button type="submit" className="button button-primary" disabled={props.isPending || (view === 'json' && jsonProblem !== null)}>
-            {props.isPending ? 'Saving…' : isNew ? 'Add connector' : 'Save changes'}
+            {props.isPending ? 'Saving…' : warning !== null ? 'Save anyway' : isNew ? 'Add connector' : 'Save changes'}
           </button>
         </div>
       </form>

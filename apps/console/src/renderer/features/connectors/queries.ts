@@ -1,4 +1,4 @@
-import type { TCreateConnectorRequest, TUpdateConnectorRequest } from '@dex/shared/admin-api';
+import type { TConnectorTestRequest, TCreateConnectorRequest, TUpdateConnectorRequest } from '@dex/shared/admin-api';
 import { keepPreviousData, queryOptions, useMutation } from '@tanstack/react-query';
 import type { ConsoleApi } from '#shared/console-api.ts';
 import { useBridge } from '../../app/bridge-context.tsx';
@@ -61,5 +61,15 @@ export function useDeleteConnector() {
     mutationKey: [...connectorKeys.all, 'delete'],
     mutationFn: (id: string) => unwrap(bridge.connectors.remove(id)),
     meta: { invalidates: AFFECTED, successMessage: 'Connector deleted' },
+  });
+}
+
+/** "Test connection": the overlord's real checks of a draft config; nothing is saved, nothing goes stale. */
+export function useTestConnector() {
+  const bridge = useBridge();
+  return useMutation({
+    mutationKey: [...connectorKeys.all, 'test'],
+    mutationFn: (request: TConnectorTestRequest) => unwrap(bridge.connectors.test(request)),
+    meta: { invalidates: [] },
   });
 }

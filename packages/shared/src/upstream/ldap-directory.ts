@@ -101,6 +101,14 @@ export class LdapDirectory {
     return client;
   }
 
+  /**
+   * A new connection (upgraded with StartTLS, or LDAPS) that nothing has bound yet; the
+   * caller unbinds it. For step-by-step checks ("Test connection").
+   */
+  connect(): Promise<Client> {
+    return this.#connect();
+  }
+
   /** Binds with a DN and a password; an empty password (an unauthenticated bind) is never sent. */
   static async bind(client: Client, dn: string, password: string): Promise<void> {
     if (password === '' || dn === '') throw new Error('refusing an unauthenticated bind (empty DN or password)');
