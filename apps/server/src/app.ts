@@ -34,7 +34,6 @@ import { LoginLimits } from './http/rate-limit.ts';
 import type { WorkerRequest } from './http/request.ts';
 import { createRouter, type Route, type RouteTable } from './http/router.ts';
 import { readSessionCookie } from './http/session-cookie.ts';
-import { WindowCounter } from './http/window-counter.ts';
 import { authorizeRoute } from './oidc/authorize.ts';
 import { namedClientId } from './oidc/client-auth.ts';
 import { ClientWebOrigins } from './oidc/client-origins.ts';
@@ -267,7 +266,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
       registrationRoute({
         prisma,
         ...(limits.initialAccessToken === undefined ? {} : { initialAccessToken: limits.initialAccessToken }),
-        perAddress: new WindowCounter({ max: limits.perAddress, windowMs: limits.windowMs }),
+        perAddress: { max: limits.perAddress, windowMs: limits.windowMs },
       }),
     );
   }

@@ -2,10 +2,10 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { PrismaDb } from '@dex/shared/db';
 import { recordAuditEvent } from '@dex/shared/domain/audit';
+import { recordInWindow } from '@dex/shared/domain/auth';
 import { safeEqual } from '@dex/shared/crypto';
 import { createClient, redirectUriProblem } from '@dex/shared/domain/clients';
 import { OAuthError } from '@dex/shared/errors';
-import type { WindowCounter } from '#http/window-counter.ts';
 import type { WorkerRequest } from '#http/request.ts';
 import { sendJson } from '#http/respond.ts';
 import type { Route } from '#http/router.ts';
@@ -69,8 +69,11 @@ export interface RegistrationDeps {
   prisma: PrismaDb;
   /** `--registration-initial-access-token`: when set, registering takes `Authorization: Bearer <it>`. */
   initialAccessToken?: string;
-  /** Registrations per client address (`--registration-max-per-ip` per hour). */
-  perAddress: WindowCounter;
+  /**
+   * Registrations per client address in a window (`--registration-max-per-ip` per hour),
+   * counted in the database like failed logins, so every worker shares the limit.
+   */
+  perAddress: { max: number; windowMs: number };
 }
 
 const BEARER = /^bearer +(\S+) *$/i;
@@ -80,14 +83,16 @@ const BEARER = /^bearer +(\S+) *$/i;
  * with `Retry-After`; every attempt counts), then the initial access token when one is set
  * (RFC 7591 §3: missing or wrong is 401 `invalid_token`, compared in constant time).
  */
-function admit(deps: RegistrationDeps, req: WorkerRequest, res: ServerResponse): void {
-  const address = req.clientAddress;
-  const blockedForMs = deps.perAddress.blockedForMs(address);
-  if (blockedForMs > 0) {
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(blockedForMs / 1000))));
+async function admit(deps: RegistrationDeps, req: WorkerRequest, res: ServerResponse): Promise<void> {
+  const now = Date.now();
+  const { count, windowEndsAtMs } = await recordInWindow(deps.prisma, `client-registration:${req.clientAddress}`, {
+    windowMs: deps.perAddress.windowMs,
+    now,
+  });
+  if (count > deps.perAddress.max) {
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil((windowEndsAtMs - now) / 1000))));
     throw new OAuthError('temporarily_unavailable', 'too many client registrations from this address; try again later', { status: 429 });
   }
-  deps.perAddress.record(address);
   if (deps.initialAccessToken === undefined) return;
   const presented = BEARER.exec(req.header('authorization') ?? '')?.[1];
   if (presented === undefined || !safeEqual(presented, deps.initialAccessToken)) {
@@ -113,7 +118,7 @@ export function registrationRoute(deps: RegistrationDeps): Route {
     body: 'json',
     bodyRequired: true,
     async handle(req, res) {
-      admit(deps, req, res);
+      await admit(deps, req, res);
       const metadata = validate(req.json);
       const { client, secret } = await createClient(deps.prisma, {
         redirectUris: metadata.redirect_uris,

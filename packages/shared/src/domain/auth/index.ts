@@ -44,7 +44,7 @@ export {
   pollDeviceAuthorization,
 } from './device-authorizations.ts';
 export { generateUserCode, normalizeUserCode, USER_CODE_ALPHABET } from './device-user-codes.ts';
-export { clearLoginFailures, countLoginFailures, type LoginFailureWindow, recordLoginFailure } from './login-failures.ts';
+export { clearLoginFailures, countLoginFailures, type LoginFailureWindow, recordInWindow, recordLoginFailure } from './login-failures.ts';
 export {
   claimOfflineSessionRefresh,
   deleteOfflineSession,

@@ -15,16 +15,30 @@ export interface LoginFailureWindow {
  * @example const failures = await recordLoginFailure(prisma, `account:${email}@${address}`, { windowMs: 900_000 });
  */
 export async function recordLoginFailure(prisma: PrismaDb, key: string, window: LoginFailureWindow): Promise<number> {
+  return (await recordInWindow(prisma, key, window)).count;
+}
+
+/**
+ * {@link recordLoginFailure} for any attempt that is limited per window (client registrations
+ * per address, say), with when the key's window ends, for a `Retry-After`.
+ * @example const { count, windowEndsAtMs } = await recordInWindow(prisma, `registration:${address}`, { windowMs: 3_600_000 });
+ */
+export async function recordInWindow(
+  prisma: PrismaDb,
+  key: string,
+  window: LoginFailureWindow,
+): Promise<{ count: number; windowEndsAtMs: number }> {
   const now = BigInt(window.now ?? Date.now());
   const endsAt = now + BigInt(window.windowMs);
   const keyHash = sha256Hex(key);
-  const rows = await prisma.$queryRaw<{ failures: number | bigint }[]>`
+  const rows = await prisma.$queryRaw<{ failures: number | bigint; window_ends_at: number | bigint }[]>`
     INSERT INTO login_failures (key_hash, failures, window_ends_at) VALUES (${keyHash}, 1, ${endsAt})
     ON CONFLICT (key_hash) DO UPDATE SET
       failures = CASE WHEN login_failures.window_ends_at <= ${now} THEN 1 ELSE login_failures.failures + 1 END,
       window_ends_at = CASE WHEN login_failures.window_ends_at <= ${now} THEN ${endsAt} ELSE login_failures.window_ends_at END
-    RETURNING failures`;
-  return Number(rows[0]?.failures ?? 1);
+    RETURNING failures, window_ends_at`;
+  const row = rows[0];
+  return { count: Number(row?.failures ?? 1), windowEndsAtMs: Number(row?.window_ends_at ?? endsAt) };
 }
 
 /**
