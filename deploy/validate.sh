@@ -252,6 +252,10 @@ else
   AS_DEX=()
   echo "  skip  running as uid 10001 (needs root): the processes run as $(id -un)"
 fi
+# The processes start in the image's working directory, as they would in the container: a
+# child they spawn (esbuild, when a program runs from its sources) inherits it, and the
+# checkout's own directory may not be enterable by uid 10001.
+cd "$APP"
 KEY_SECRET=$(head -c 32 /dev/urandom | base64)
 ADMIN_SECRET=$(head -c 128 /dev/urandom | base64 -w0)
 printf '%s' "$ADMIN_SECRET" >"$WORK/prom/admin-api-secret"
