@@ -45,6 +45,35 @@ describe.each(testProviders(process.env))('admin API: invitation and password-re
     return payload;
   };
 
+  it('creates a user and sends the invitation in one request with sendInvitation', async () => {
+    const email = `${tag()}@example.com`;
+    const { status, body } = await harness.json('/api/v1/users', { method: 'POST', body: JSON.stringify({ email, sendInvitation: true }) });
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ email, emailVerified: false, invitation: { emailSent: true } });
+    const mail = await sink.waitFor((m) => m.to === email);
+    expect(mail.subject).toBe('Activate Your Account');
+    expect(mail.text).toContain(`${ISSUER}/accept-invitation?token=`);
+
+    // Without an emailer the link comes back; a refusal creates nobody.
+    const linked = await bare.json('/api/v1/users', {
+      method: 'POST',
+      body: JSON.stringify({ email: `${tag()}@example.com`, sendInvitation: true }),
+    });
+    expect(linked.status).toBe(201);
+    expect((linked.body as { invitation: { emailSent: boolean; resetPasswordLink: string } }).invitation).toEqual({
+      emailSent: false,
+      resetPasswordLink: expect.stringMatching(/\/accept-invitation\?token=/),
+    });
+    const verified = `${tag()}@example.com`;
+    const refused = await harness.json('/api/v1/users', {
+      method: 'POST',
+      body: JSON.stringify({ email: verified, emailVerified: true, sendInvitation: true }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ code: expect.any(String), message: 'an invitation is for a user whose email is not verified' });
+    expect(await harness.overlord.db.prisma.user.count({ where: { email: verified } })).toBe(0);
+  });
+
   it('sends an invitation email whose link leads to /accept-invitation at the issuer', async () => {
     const user = await createUser(harness, { email: `${tag()}@example.com` });
     const { status, body } = await harness.json(`/api/v1/users/${user.id}/send-invitation`, { method: 'POST' });

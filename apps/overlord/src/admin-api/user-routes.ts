@@ -96,11 +96,28 @@ export function userRoutes(deps: UserRoutesDeps): Router {
   });
 
   router.post(USER_API_PATHS.users, async (req, res) => {
-    const body = parseBody(ZCreateUserRequest, req.body);
-    const created = await createUser(prisma, { ...body, localConnectorId: deps.localConnectorId });
+    const { sendInvitation, ...fields } = parseBody(ZCreateUserRequest, req.body);
+    if (sendInvitation === true) {
+      // Refused before anything is created, so a refusal leaves no user behind.
+      if (deps.mail?.issuer === undefined) {
+        throw new AppError('NOT_IMPLEMENTED', { message: "sending user emails needs the overlord's --issuer (the workers' issuer URL)" });
+      }
+      if (fields.emailVerified === true)
+        throw new AppError('BAD_REQUEST', { message: 'an invitation is for a user whose email is not verified' });
+    }
+    const created = await createUser(prisma, { ...fields, localConnectorId: deps.localConnectorId });
     const user = toUserView(await requireUserDetails(prisma, created.id));
     await audit(res, 'user.create', user.id, { after: user });
-    res.status(201).location(userPath(user.id)).json(user);
+    if (sendInvitation !== true) {
+      res.status(201).location(userPath(user.id)).json(user);
+      return;
+    }
+    const invitation = await sendLink(user.id, 'invite');
+    await audit(res, 'user.send_invitation', user.id, { after: { emailSent: invitation.emailSent } });
+    res
+      .status(201)
+      .location(userPath(user.id))
+      .json({ ...user, invitation });
   });
 
   router.get(USER_API_PATHS.userById, async (req, res) => {

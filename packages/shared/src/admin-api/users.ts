@@ -57,6 +57,11 @@ export const ZCreateUserRequest = z.strictObject(
     displayName: displayName.optional(),
     emailVerified: z.boolean({ error: 'emailVerified must be a boolean' }).optional(),
     admin: z.boolean({ error: 'admin must be a boolean' }).optional(),
+    /**
+     * Email the new user an "Activate your account" link (as `POST …/send-invitation`); the
+     * answer then carries `invitation` (`{emailSent, resetPasswordLink?}`).
+     */
+    sendInvitation: z.boolean({ error: 'sendInvitation must be a boolean' }).optional(),
   },
   { error: 'the request body must be a JSON object' },
 );
