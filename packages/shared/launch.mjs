@@ -30,9 +30,10 @@ export async function launch(bin) {
   // start for queries that take microseconds either way. (Node ignores a flag it lacks.)
   setFlagsFromString('--liftoff-only');
   // V8's heap grows to about 100 MB more than these programs keep alive under load before it
-  // collects (a worker idled at 120 MB RSS and held 210 MB under discovery load); this makes it
-  // collect sooner, for about the same CPU per request in the bench (120-135 MB under load).
-  setFlagsFromString('--optimize-for-size');
+  // collects (a worker held 170-240 MB RSS under the bench's load); optimising for size keeps
+  // it at 120-140 MB, for about 25% more CPU per request (refresh: 1.06 against 0.83 ms).
+  // DEX_OPTIMIZE_FOR_SIZE=0 chooses the CPU instead (docs/operations.md).
+  if (process.env.DEX_OPTIMIZE_FOR_SIZE !== '0') setFlagsFromString('--optimize-for-size');
   const binDir = dirname(fileURLToPath(bin.from));
   const bundlePath = resolve(binDir, bin.bundleDir, `${bin.name}.mjs`);
   const inputsPath = resolve(binDir, bin.bundleDir, `${bin.name}.inputs.json`);
