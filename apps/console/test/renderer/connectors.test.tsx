@@ -29,6 +29,46 @@ describe('connectors screen', () => {
     expect(fake.calls.find((call) => call.name === 'connectors.update')?.args).toEqual(['corp', { position: 0 }]);
   });
 
+  it('names each connector by its display name, and by its ID when it has none', async () => {
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.connectors = [makeConnector({ type: 'local', id: 'local' }, 0), makeConnector({ ...corp, name: 'Corp SSO' }, 1)];
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    const table = await screen.findByRole('table');
+    const names = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.querySelectorAll('td')[1]?.textContent);
+    expect(names).toEqual(['local', 'Corp SSO (corp)']);
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('does not offer a second local connector when one exists', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.connectors = [makeConnector({ type: 'local', id: 'local' }, 0)];
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    await user.click(await screen.findByRole('button', { name: 'New connector' }));
+    const dialog = await screen.findByRole('dialog');
+    const type = within(dialog).getByLabelText('Type');
+    const offered = within(type).getAllByRole('option').map((option) => option.textContent);
+    expect(offered).toEqual(['OpenID Connect provider', 'LDAP directory']);
+    expect((type as HTMLSelectElement).value).toBe('oidc');
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('offers the local connector while there is none', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.connectors = [makeConnector(corp, 0)];
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    await user.click(await screen.findByRole('button', { name: 'New connector' }));
+    const type = within(await screen.findByRole('dialog')).getByLabelText('Type');
+    expect(within(type).getAllByRole('option').map((option) => option.textContent)).toContain('Local (email and password)');
+  });
+
   it('says nobody can log in when there is no connector', async () => {
     const fake = createFakeOverlord({ signedIn: true });
     fake.connectors = [];
@@ -92,7 +132,7 @@ describe('connectors screen', () => {
     await user.type(within(form).getByLabelText(/^ID/), 'ldap');
     await user.click(within(form).getByRole('button', { name: 'JSON' }));
     const json = within(form).getByLabelText(/Config \(JSON\)/) as HTMLTextAreaElement;
-    expect(JSON.parse(json.value)).toEqual({ type: 'local', id: 'ldap' });
+    expect(JSON.parse(json.value)).toEqual({ type: 'oidc', id: 'ldap' });
 
     await user.clear(json);
     await user.type(json, '{{"type": "ldap"');

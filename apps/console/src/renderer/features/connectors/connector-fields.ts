@@ -104,6 +104,24 @@ export const CONNECTOR_FORMS: Readonly<Record<string, readonly FieldSpec[]>> = {
  */
 export const CONNECTOR_TYPES = ['local', 'oidc', 'ldap'] as const;
 
+/**
+ * The types a new connector can have next to the existing ones: no second `local` (the server
+ * refuses one).
+ * @example offeredConnectorTypes([{ type: 'local' }]) // ['oidc', 'ldap']
+ */
+export function offeredConnectorTypes(existing: readonly { type: string }[]): readonly string[] {
+  const hasLocal = existing.some((connector) => connector.type === 'local');
+  return CONNECTOR_TYPES.filter((type) => !(hasLocal && type === 'local'));
+}
+
+/**
+ * What the list calls a connector: its display name when the config has one, else its ID.
+ * @example connectorDisplayName({ type: 'oidc', id: 'corp', name: 'Corp SSO' }) // 'Corp SSO'
+ */
+export function connectorDisplayName(config: { id: string } & Record<string, unknown>): string {
+  return typeof config.name === 'string' && config.name.trim() !== '' ? config.name : config.id;
+}
+
 export const CONNECTOR_TYPE_LABELS: Readonly<Record<string, string>> = {
   local: 'Local (email and password)',
   oidc: 'OpenID Connect provider',

@@ -30,6 +30,8 @@ export interface ConnectorFormProps {
   /** A new connector: its whole config. An edit: the PATCH (changed fields, null for removed ones). */
   onSubmit: (body: Record<string, unknown>) => void;
   onClose: () => void;
+  /** The types a new connector may have (default: all served types); see offeredConnectorTypes. */
+  offeredTypes?: readonly string[];
 }
 
 function parseConfigJson(text: string): { config: ConnectorConfig } | { problem: string } {
@@ -70,7 +72,8 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
   const bridge = useBridge();
   const isNew = props.connector === undefined;
   const original = props.connector?.config as ConnectorConfig | undefined;
-  const [config, setConfig] = useState<ConnectorConfig>(() => original ?? { type: 'local', id: '' });
+  const offeredTypes: readonly string[] = props.offeredTypes ?? CONNECTOR_TYPES;
+  const [config, setConfig] = useState<ConnectorConfig>(() => original ?? { type: offeredTypes[0] ?? 'oidc', id: '' });
   const [view, setView] = useState<'form' | 'json'>('form');
   const [jsonText, setJsonText] = useState('');
   const [jsonProblem, setJsonProblem] = useState<string | null>(null);
@@ -164,8 +167,8 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
                   disabled={!isNew}
                   onChange={(event) => update({ type: event.target.value, id: config.id })}
                 >
-                  {(CONNECTOR_TYPES as readonly string[]).includes(config.type) ? null : <option value={config.type}>{config.type}</option>}
-                  {CONNECTOR_TYPES.map((type) => (
+                  {offeredTypes.includes(config.type) ? null : <option value={config.type}>{config.type}</option>}
+                  {offeredTypes.map((type) => (
                     <option key={type} value={type}>
                       {CONNECTOR_TYPE_LABELS[type]}
                     </option>
