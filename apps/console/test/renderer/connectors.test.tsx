@@ -69,6 +69,23 @@ describe('connectors screen', () => {
     expect(within(type).getAllByRole('option').map((option) => option.textContent)).toContain('Local (email and password)');
   });
 
+  it('clears the server’s refusal once the config changes', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    await user.click(await screen.findByRole('button', { name: 'New connector' }));
+    const form = await screen.findByRole('dialog', { name: 'New connector' });
+    await user.type(within(form).getByLabelText(/^ID/), 'corp2');
+    await user.click(within(form).getByRole('button', { name: 'Add connector' }));
+    await user.click(await within(form).findByRole('button', { name: 'Save anyway' }));
+    const refusal = () => within(form).queryAllByRole('alert').filter((alert) => alert.textContent?.includes('issuerURL is required'));
+    await waitFor(() => expect(refusal()).toHaveLength(1));
+
+    await user.type(within(form).getByLabelText(/^Client ID/), 'dex');
+    expect(refusal()).toHaveLength(0);
+  });
+
   it('says nobody can log in when there is no connector', async () => {
     const fake = createFakeOverlord({ signedIn: true });
     fake.connectors = [];

@@ -82,6 +82,8 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
   const testConnector = useTestConnector();
   const [tested, setTested] = useState<TestedConfig | null>(null);
   const [warning, setWarning] = useState<string | null>(null);
+  /** The config last sent: the server's error belongs to it and goes stale once the config changes. */
+  const [submitted, setSubmitted] = useState<ConnectorConfig | null>(null);
 
   const draft = useDebounced(config, VALIDATE_DELAY_MS);
   const validation = useQuery({ ...connectorQueries.validation(bridge, draft), enabled: isTouched });
@@ -132,6 +134,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
       return;
     }
     setWarning(null);
+    setSubmitted(config);
     props.onSubmit(isNew || original === undefined ? config : patchOf(original, config));
   };
 
@@ -270,7 +273,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
             <p>{warning} Saving may break sign-in through this connector. Press “Save anyway” to save it as it is.</p>
           </div>
         )}
-        <InlineError error={props.error} />
+        <InlineError error={submitted === config ? props.error : null} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onTest} disabled={testConnector.isPending}>
             Test connection
