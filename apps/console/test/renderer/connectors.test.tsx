@@ -100,9 +100,9 @@ describe('connectors screen', () => {
 
     await user.click(await screen.findByRole('button', { name: 'New connector' }));
     const form = await screen.findByRole('dialog', { name: 'New connector' });
-    // Only the types the worker serves are offered.
+    // Only the types the worker serves are offered, and no second local (the fake has one).
     const types = [...(within(form).getByLabelText('Type') as HTMLSelectElement).options].map((option) => option.value);
-    expect(types).toEqual(['local', 'oidc', 'ldap']);
+    expect(types).toEqual(['oidc', 'ldap']);
     await user.selectOptions(within(form).getByLabelText('Type'), 'oidc');
     await user.type(within(form).getByLabelText(/^ID/), 'corp');
 
