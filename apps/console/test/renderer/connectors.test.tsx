@@ -52,7 +52,9 @@ describe('connectors screen', () => {
     await user.click(await screen.findByRole('button', { name: 'New connector' }));
     const dialog = await screen.findByRole('dialog');
     const type = within(dialog).getByLabelText('Type');
-    const offered = within(type).getAllByRole('option').map((option) => option.textContent);
+    const offered = within(type)
+      .getAllByRole('option')
+      .map((option) => option.textContent);
     expect(offered).toEqual(['OpenID Connect provider', 'LDAP directory']);
     expect((type as HTMLSelectElement).value).toBe('oidc');
     expect(await axeViolations()).toEqual([]);
@@ -66,7 +68,11 @@ describe('connectors screen', () => {
 
     await user.click(await screen.findByRole('button', { name: 'New connector' }));
     const type = within(await screen.findByRole('dialog')).getByLabelText('Type');
-    expect(within(type).getAllByRole('option').map((option) => option.textContent)).toContain('Local (email and password)');
+    expect(
+      within(type)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toContain('Local (email and password)');
   });
 
   it('clears the server’s refusal once the config changes', async () => {
@@ -79,7 +85,10 @@ describe('connectors screen', () => {
     await user.type(within(form).getByLabelText(/^ID/), 'corp2');
     await user.click(within(form).getByRole('button', { name: 'Add connector' }));
     await user.click(await within(form).findByRole('button', { name: 'Save anyway' }));
-    const refusal = () => within(form).queryAllByRole('alert').filter((alert) => alert.textContent?.includes('issuerURL is required'));
+    const refusal = () =>
+      within(form)
+        .queryAllByRole('alert')
+        .filter((alert) => alert.textContent?.includes('issuerURL is required'));
     await waitFor(() => expect(refusal()).toHaveLength(1));
 
     await user.type(within(form).getByLabelText(/^Client ID/), 'dex');
