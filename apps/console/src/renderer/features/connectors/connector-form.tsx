@@ -48,16 +48,20 @@ function parseConfigJson(text: string): { config: ConnectorConfig } | { problem:
   return { config: config as ConnectorConfig };
 }
 
-/** Problems under each top-level field, and the rest. */
+/**
+ * Problems under each top-level field, worded with the field's label ("Host is required", never
+ * `host`), and the rest.
+ */
 function groupProblems(
   problems: readonly TConnectorProblem[],
-  shownFields: ReadonlySet<string>,
+  shownFields: ReadonlyMap<string, string>,
 ): { byField: Map<string, string>; other: TConnectorProblem[] } {
   const byField = new Map<string, string>();
   const other: TConnectorProblem[] = [];
   for (const problem of problems) {
     const field = problem.path.split('.')[0] ?? '';
-    if (shownFields.has(field) && !byField.has(field)) byField.set(field, problem.message);
+    const label = shownFields.get(field);
+    if (label !== undefined && !byField.has(field)) byField.set(field, `${label} ${problem.message}`);
     else other.push(problem);
   }
   return { byField, other };
@@ -90,7 +94,10 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
   const problems = validation.data?.valid === false ? validation.data.errors : [];
   const isChecking = isTouched && (validation.isFetching || draft !== config);
   const fields = CONNECTOR_FORMS[config.type];
-  const { byField, other } = groupProblems(problems, new Set(['id', ...(fields ?? []).map((spec) => spec.name)]));
+  const { byField, other } = groupProblems(
+    problems,
+    new Map([['id', 'ID'], ...(fields ?? []).map((spec): [string, string] => [spec.name, spec.label])]),
+  );
 
   const update = (next: ConnectorConfig) => {
     setTouched(true);
