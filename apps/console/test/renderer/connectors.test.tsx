@@ -95,6 +95,21 @@ describe('connectors screen', () => {
     expect(refusal()).toHaveLength(0);
   });
 
+  it('shows the LDAP form in sections', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    await user.click(await screen.findByRole('button', { name: 'New connector' }));
+    const form = await screen.findByRole('dialog', { name: 'New connector' });
+    await user.selectOptions(within(form).getByLabelText('Type'), 'ldap');
+    const legends = [...form.querySelectorAll('fieldset > legend')].map((legend) => legend.textContent);
+    expect(legends).toEqual(['Editor', 'Connection', 'TLS', 'Search', 'Attributes', 'Groups']);
+    expect(within(within(form).getByRole('group', { name: 'Connection' })).getByLabelText(/^Host/)).toBeTruthy();
+    expect(within(within(form).getByRole('group', { name: 'Groups' })).getByLabelText(/^Group filter/)).toBeTruthy();
+    expect(await axeViolations()).toEqual([]);
+  });
+
   it('says nobody can log in when there is no connector', async () => {
     const fake = createFakeOverlord({ signedIn: true });
     fake.connectors = [];

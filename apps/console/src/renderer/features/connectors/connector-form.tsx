@@ -48,6 +48,16 @@ function parseConfigJson(text: string): { config: ConnectorConfig } | { problem:
   return { config: config as ConnectorConfig };
 }
 
+/** The legends of a form's fieldsets, in the order they are shown. */
+const SECTION_ORDER = ['Connection', 'TLS', 'Search', 'Attributes', 'Groups'];
+
+/** A form's fields grouped by section: the ungrouped ones first, then each fieldset. */
+function sectionsOf(fields: readonly FieldSpec[]): { legend: string | undefined; specs: FieldSpec[] }[] {
+  const rank = (legend: string | undefined) => (legend === undefined ? -1 : SECTION_ORDER.indexOf(legend));
+  const legends = [...new Set(fields.map((spec) => spec.section))].sort((a, b) => rank(a) - rank(b));
+  return legends.map((legend) => ({ legend, specs: fields.filter((spec) => spec.section === legend) }));
+}
+
 /**
  * Problems under each top-level field, worded with the field's label ("Host is required", never
  * `host`), and the rest.
@@ -210,18 +220,30 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
             ) : fields.length === 0 ? (
               <p className="muted">The local connector has no settings: users log in with the email and password stored in dex.</p>
             ) : (
-              <div className="form-grid">
-                {fields.map((spec) => (
-                  <ConfigField
-                    key={spec.name}
-                    spec={spec}
-                    value={config[spec.name]}
-                    isStored={original?.[spec.name] === MASKED_SECRET}
-                    error={fieldError(spec.name)}
-                    onChange={(input) => update(withField(config, spec, input, original))}
-                  />
-                ))}
-              </div>
+              sectionsOf(fields).map(({ legend, specs }) => {
+                const grid = (
+                  <div className="form-grid">
+                    {specs.map((spec) => (
+                      <ConfigField
+                        key={spec.name}
+                        spec={spec}
+                        value={config[spec.name]}
+                        isStored={original?.[spec.name] === MASKED_SECRET}
+                        error={fieldError(spec.name)}
+                        onChange={(input) => update(withField(config, spec, input, original))}
+                      />
+                    ))}
+                  </div>
+                );
+                return legend === undefined ? (
+                  <div key="">{grid}</div>
+                ) : (
+                  <fieldset key={legend}>
+                    <legend>{legend}</legend>
+                    {grid}
+                  </fieldset>
+                );
+              })
             )}
             {fields !== undefined && fields.length > 0 && (
               <p className="field-hint">
