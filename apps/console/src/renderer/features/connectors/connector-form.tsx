@@ -222,7 +222,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
             ) : (
               sectionsOf(fields).map(({ legend, specs }) => {
                 const grid = (
-                  <div className="form-grid">
+                  <div key="fields" className="form-grid">
                     {specs.map((spec) => (
                       <ConfigField
                         key={spec.name}
