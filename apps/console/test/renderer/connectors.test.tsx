@@ -29,6 +29,87 @@ describe('connectors screen', () => {
     expect(fake.calls.find((call) => call.name === 'connectors.update')?.args).toEqual(['corp', { position: 0 }]);
   });
 
+  it('names each connector by its display name, and by its ID when it has none', async () => {
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.connectors = [makeConnector({ type: 'local', id: 'local' }, 0), makeConnector({ ...corp, name: 'Corp SSO' }, 1)];
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    const table = await screen.findByRole('table');
+    const names = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.querySelectorAll('td')[1]?.textContent);
+    expect(names).toEqual(['local', 'Corp SSO (corp)']);
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('does not offer a second local connector when one exists', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.connectors = [makeConnector({ type: 'local', id: 'local' }, 0)];
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    await user.click(await screen.findByRole('button', { name: 'New connector' }));
+    const dialog = await screen.findByRole('dialog');
+    const type = within(dialog).getByLabelText('Type');
+    const offered = within(type)
+      .getAllByRole('option')
+      .map((option) => option.textContent);
+    expect(offered).toEqual(['OpenID Connect provider', 'LDAP directory']);
+    expect((type as HTMLSelectElement).value).toBe('oidc');
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('offers the local connector while there is none', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.connectors = [makeConnector(corp, 0)];
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    await user.click(await screen.findByRole('button', { name: 'New connector' }));
+    const type = within(await screen.findByRole('dialog')).getByLabelText('Type');
+    expect(
+      within(type)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toContain('Local (email and password)');
+  });
+
+  it('clears the server’s refusal once the config changes', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    await user.click(await screen.findByRole('button', { name: 'New connector' }));
+    const form = await screen.findByRole('dialog', { name: 'New connector' });
+    await user.type(within(form).getByLabelText(/^ID/), 'corp2');
+    await user.click(within(form).getByRole('button', { name: 'Add connector' }));
+    await user.click(await within(form).findByRole('button', { name: 'Save anyway' }));
+    const refusal = () =>
+      within(form)
+        .queryAllByRole('alert')
+        .filter((alert) => alert.textContent?.includes('issuerURL is required'));
+    await waitFor(() => expect(refusal()).toHaveLength(1));
+
+    await user.type(within(form).getByLabelText(/^Client ID/), 'dex');
+    expect(refusal()).toHaveLength(0);
+  });
+
+  it('shows the LDAP form in sections', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    await user.click(await screen.findByRole('button', { name: 'New connector' }));
+    const form = await screen.findByRole('dialog', { name: 'New connector' });
+    await user.selectOptions(within(form).getByLabelText('Type'), 'ldap');
+    const legends = [...form.querySelectorAll('fieldset > legend')].map((legend) => legend.textContent);
+    expect(legends).toEqual(['Editor', 'Connection', 'TLS', 'Search', 'Attributes', 'Groups']);
+    expect(within(within(form).getByRole('group', { name: 'Connection' })).getByLabelText(/^Host/)).toBeTruthy();
+    expect(within(within(form).getByRole('group', { name: 'Groups' })).getByLabelText(/^Group filter/)).toBeTruthy();
+    expect(await axeViolations()).toEqual([]);
+  });
+
   it('says nobody can log in when there is no connector', async () => {
     const fake = createFakeOverlord({ signedIn: true });
     fake.connectors = [];
@@ -43,20 +124,22 @@ describe('connectors screen', () => {
 
     await user.click(await screen.findByRole('button', { name: 'New connector' }));
     const form = await screen.findByRole('dialog', { name: 'New connector' });
-    // Only the types the worker serves are offered.
+    // Only the types the worker serves are offered, and no second local (the fake has one).
     const types = [...(within(form).getByLabelText('Type') as HTMLSelectElement).options].map((option) => option.value);
-    expect(types).toEqual(['local', 'oidc', 'ldap']);
+    expect(types).toEqual(['oidc', 'ldap']);
     await user.selectOptions(within(form).getByLabelText('Type'), 'oidc');
     await user.type(within(form).getByLabelText(/^ID/), 'corp');
 
     // The overlord's validation (debounced) marks the required fields still empty.
     const issuer = within(form).getByLabelText(/Issuer URL/);
     await waitFor(() => expect(issuer.getAttribute('aria-invalid')).toBe('true'));
-    expect(within(form).getAllByText('is required').length).toBe(3);
+    // In the fields' own words, each problem once.
+    for (const label of ['Issuer URL', 'Client ID', 'Client secret'])
+      expect(within(form).getAllByText(`${label} is required`)).toHaveLength(1);
     expect(await axeViolations()).toEqual([]);
 
     await user.type(issuer, 'login.corp.example.com');
-    expect(await within(form).findByText('must be an http(s) URL')).toBeTruthy();
+    expect(await within(form).findByText('Issuer URL must be an http(s) URL')).toBeTruthy();
     await user.clear(issuer);
     await user.type(issuer, 'https://login.corp.example.com');
     await user.type(within(form).getByLabelText(/Client ID/), 'dex');
@@ -92,7 +175,7 @@ describe('connectors screen', () => {
     await user.type(within(form).getByLabelText(/^ID/), 'ldap');
     await user.click(within(form).getByRole('button', { name: 'JSON' }));
     const json = within(form).getByLabelText(/Config \(JSON\)/) as HTMLTextAreaElement;
-    expect(JSON.parse(json.value)).toEqual({ type: 'local', id: 'ldap' });
+    expect(JSON.parse(json.value)).toEqual({ type: 'oidc', id: 'ldap' });
 
     await user.clear(json);
     await user.type(json, '{{"type": "ldap"');

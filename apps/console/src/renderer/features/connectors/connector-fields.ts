@@ -10,6 +10,8 @@ export interface FieldSpec {
   placeholder?: string;
   /** For `select`: the allowed values (an empty choice means "default"). */
   options?: readonly string[];
+  /** The fieldset the field is shown in (its legend); fields without one come first, ungrouped. */
+  section?: string;
 }
 
 const oauth2: readonly FieldSpec[] = [
@@ -62,36 +64,85 @@ export const CONNECTOR_FORMS: Readonly<Record<string, readonly FieldSpec[]>> = {
   ],
   ldap: [
     displayName('the connector ID'),
-    { name: 'host', label: 'Host', kind: 'text', isRequired: true, placeholder: 'ldap.example.com:389', hint: '"host:port".' },
-    { name: 'useTLS', label: 'StartTLS', kind: 'boolean', hint: 'Upgrade the plain connection with StartTLS.' },
-    { name: 'useSSL', label: 'LDAPS', kind: 'boolean', hint: 'TLS from the first byte; not with StartTLS.' },
-    { name: 'caFile', label: 'CA file', kind: 'text', hint: 'PEM bundle on the worker to verify the server (needs StartTLS or LDAPS).' },
-    { name: 'certFile', label: 'Client certificate file', kind: 'text', hint: 'PEM, with its key file (needs StartTLS or LDAPS).' },
-    { name: 'keyFile', label: 'Client key file', kind: 'text' },
-    { name: 'baseDN', label: 'Base DN', kind: 'text', placeholder: 'ou=people,dc=example,dc=com' },
     {
+      section: 'Connection',
+      name: 'host',
+      label: 'Host',
+      kind: 'text',
+      isRequired: true,
+      placeholder: 'ldap.example.com:389',
+      hint: '"host:port".',
+    },
+    { section: 'TLS', name: 'useTLS', label: 'StartTLS', kind: 'boolean', hint: 'Upgrade the plain connection with StartTLS.' },
+    { section: 'TLS', name: 'useSSL', label: 'LDAPS', kind: 'boolean', hint: 'TLS from the first byte; not with StartTLS.' },
+    {
+      section: 'TLS',
+      name: 'caFile',
+      label: 'CA file',
+      kind: 'text',
+      hint: 'PEM bundle on the worker to verify the server (needs StartTLS or LDAPS).',
+    },
+    {
+      section: 'TLS',
+      name: 'certFile',
+      label: 'Client certificate file',
+      kind: 'text',
+      hint: 'PEM, with its key file (needs StartTLS or LDAPS).',
+    },
+    { section: 'TLS', name: 'keyFile', label: 'Client key file', kind: 'text' },
+    { section: 'Search', name: 'baseDN', label: 'Base DN', kind: 'text', placeholder: 'ou=people,dc=example,dc=com' },
+    {
+      section: 'Connection',
       name: 'bindTemplate',
       label: 'Bind template',
       kind: 'text',
       placeholder: 'uid=%u,%b',
       hint: 'Bind straight as the user; %u is the username, %b the base DN.',
     },
-    { name: 'searchBeforeAuth', label: 'Search before binding', kind: 'boolean', hint: 'Find the user’s entry first, then bind as it.' },
-    { name: 'searchFilter', label: 'Search filter', kind: 'text', placeholder: '(uid=%u)', hint: 'Only with “Search before binding”.' },
-    { name: 'searchScope', label: 'Search scope', kind: 'select', options: ['', 'base', 'one', 'sub'], hint: 'Default: one.' },
-    { name: 'searchBindDN', label: 'Service account DN', kind: 'text', hint: 'For searches; anonymous when empty.' },
-    { name: 'searchBindPw', label: 'Service account password', kind: 'secret' },
     {
+      section: 'Search',
+      name: 'searchBeforeAuth',
+      label: 'Search before binding',
+      kind: 'boolean',
+      hint: 'Find the user’s entry first, then bind as it.',
+    },
+    {
+      section: 'Search',
+      name: 'searchFilter',
+      label: 'Search filter',
+      kind: 'text',
+      placeholder: '(uid=%u)',
+      hint: 'Only with “Search before binding”.',
+    },
+    {
+      section: 'Search',
+      name: 'searchScope',
+      label: 'Search scope',
+      kind: 'select',
+      options: ['', 'base', 'one', 'sub'],
+      hint: 'Default: one.',
+    },
+    { section: 'Search', name: 'searchBindDN', label: 'Service account DN', kind: 'text', hint: 'For searches; anonymous when empty.' },
+    { section: 'Search', name: 'searchBindPw', label: 'Service account password', kind: 'secret' },
+    {
+      section: 'Groups',
       name: 'searchGroupFilter',
       label: 'Group filter',
       kind: 'text',
       placeholder: '(member=%u)',
       hint: 'When set, users get their groups.',
     },
-    { name: 'groupBaseDN', label: 'Group base DN', kind: 'text', hint: 'Default: the base DN.' },
-    { name: 'nameAttribute', label: 'Name attribute', kind: 'text', placeholder: 'cn' },
-    { name: 'emailAttribute', label: 'Email attribute', kind: 'text', placeholder: 'mail' },
-    { name: 'timeout', label: 'Timeout', kind: 'duration', placeholder: '10s', hint: 'Milliseconds or a duration like 500ms, 10s, 1m.' },
+    { section: 'Groups', name: 'groupBaseDN', label: 'Group base DN', kind: 'text', hint: 'Default: the base DN.' },
+    { section: 'Attributes', name: 'nameAttribute', label: 'Name attribute', kind: 'text', placeholder: 'cn' },
+    { section: 'Attributes', name: 'emailAttribute', label: 'Email attribute', kind: 'text', placeholder: 'mail' },
+    {
+      section: 'Connection',
+      name: 'timeout',
+      label: 'Timeout',
+      kind: 'duration',
+      placeholder: '10s',
+      hint: 'Milliseconds or a duration like 500ms, 10s, 1m.',
+    },
   ],
   github: [displayName('the connector ID'), ...oauth2],
   bitbucket: [displayName('the connector ID'), ...oauth2],
@@ -103,6 +154,24 @@ export const CONNECTOR_FORMS: Readonly<Record<string, readonly FieldSpec[]>> = {
  * worker serves (a saved connector of another type is still shown and edited as it is).
  */
 export const CONNECTOR_TYPES = ['local', 'oidc', 'ldap'] as const;
+
+/**
+ * The types a new connector can have next to the existing ones: no second `local` (the server
+ * refuses one).
+ * @example offeredConnectorTypes([{ type: 'local' }]) // ['oidc', 'ldap']
+ */
+export function offeredConnectorTypes(existing: readonly { type: string }[]): readonly string[] {
+  const hasLocal = existing.some((connector) => connector.type === 'local');
+  return CONNECTOR_TYPES.filter((type) => !(hasLocal && type === 'local'));
+}
+
+/**
+ * What the list calls a connector: its display name when the config has one, else its ID.
+ * @example connectorDisplayName({ type: 'oidc', id: 'corp', name: 'Corp SSO' }) // 'Corp SSO'
+ */
+export function connectorDisplayName(config: { id: string } & Record<string, unknown>): string {
+  return typeof config.name === 'string' && config.name.trim() !== '' ? config.name : config.id;
+}
 
 export const CONNECTOR_TYPE_LABELS: Readonly<Record<string, string>> = {
   local: 'Local (email and password)',

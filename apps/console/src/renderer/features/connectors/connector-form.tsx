@@ -30,6 +30,8 @@ export interface ConnectorFormProps {
   /** A new connector: its whole config. An edit: the PATCH (changed fields, null for removed ones). */
   onSubmit: (body: Record<string, unknown>) => void;
   onClose: () => void;
+  /** The types a new connector may have (default: all served types); see offeredConnectorTypes. */
+  offeredTypes?: readonly string[];
 }
 
 function parseConfigJson(text: string): { config: ConnectorConfig } | { problem: string } {
@@ -46,16 +48,30 @@ function parseConfigJson(text: string): { config: ConnectorConfig } | { problem:
   return { config: config as ConnectorConfig };
 }
 
-/** Problems under each top-level field, and the rest. */
+/** The legends of a form's fieldsets, in the order they are shown. */
+const SECTION_ORDER = ['Connection', 'TLS', 'Search', 'Attributes', 'Groups'];
+
+/** A form's fields grouped by section: the ungrouped ones first, then each fieldset. */
+function sectionsOf(fields: readonly FieldSpec[]): { legend: string | undefined; specs: FieldSpec[] }[] {
+  const rank = (legend: string | undefined) => (legend === undefined ? -1 : SECTION_ORDER.indexOf(legend));
+  const legends = [...new Set(fields.map((spec) => spec.section))].sort((a, b) => rank(a) - rank(b));
+  return legends.map((legend) => ({ legend, specs: fields.filter((spec) => spec.section === legend) }));
+}
+
+/**
+ * Problems under each top-level field, worded with the field's label ("Host is required", never
+ * `host`), and the rest.
+ */
 function groupProblems(
   problems: readonly TConnectorProblem[],
-  shownFields: ReadonlySet<string>,
+  shownFields: ReadonlyMap<string, string>,
 ): { byField: Map<string, string>; other: TConnectorProblem[] } {
   const byField = new Map<string, string>();
   const other: TConnectorProblem[] = [];
   for (const problem of problems) {
     const field = problem.path.split('.')[0] ?? '';
-    if (shownFields.has(field) && !byField.has(field)) byField.set(field, problem.message);
+    const label = shownFields.get(field);
+    if (label !== undefined && !byField.has(field)) byField.set(field, `${label} ${problem.message}`);
     else other.push(problem);
   }
   return { byField, other };
@@ -70,7 +86,8 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
   const bridge = useBridge();
   const isNew = props.connector === undefined;
   const original = props.connector?.config as ConnectorConfig | undefined;
-  const [config, setConfig] = useState<ConnectorConfig>(() => original ?? { type: 'local', id: '' });
+  const offeredTypes: readonly string[] = props.offeredTypes ?? CONNECTOR_TYPES;
+  const [config, setConfig] = useState<ConnectorConfig>(() => original ?? { type: offeredTypes[0] ?? 'oidc', id: '' });
   const [view, setView] = useState<'form' | 'json'>('form');
   const [jsonText, setJsonText] = useState('');
   const [jsonProblem, setJsonProblem] = useState<string | null>(null);
@@ -79,13 +96,18 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
   const testConnector = useTestConnector();
   const [tested, setTested] = useState<TestedConfig | null>(null);
   const [warning, setWarning] = useState<string | null>(null);
+  /** The config last sent: the server's error belongs to it and goes stale once the config changes. */
+  const [submitted, setSubmitted] = useState<ConnectorConfig | null>(null);
 
   const draft = useDebounced(config, VALIDATE_DELAY_MS);
   const validation = useQuery({ ...connectorQueries.validation(bridge, draft), enabled: isTouched });
   const problems = validation.data?.valid === false ? validation.data.errors : [];
   const isChecking = isTouched && (validation.isFetching || draft !== config);
   const fields = CONNECTOR_FORMS[config.type];
-  const { byField, other } = groupProblems(problems, new Set(['id', ...(fields ?? []).map((spec) => spec.name)]));
+  const { byField, other } = groupProblems(
+    problems,
+    new Map([['id', 'ID'], ...(fields ?? []).map((spec): [string, string] => [spec.name, spec.label])]),
+  );
 
   const update = (next: ConnectorConfig) => {
     setTouched(true);
@@ -129,6 +151,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
       return;
     }
     setWarning(null);
+    setSubmitted(config);
     props.onSubmit(isNew || original === undefined ? config : patchOf(original, config));
   };
 
@@ -164,8 +187,8 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
                   disabled={!isNew}
                   onChange={(event) => update({ type: event.target.value, id: config.id })}
                 >
-                  {(CONNECTOR_TYPES as readonly string[]).includes(config.type) ? null : <option value={config.type}>{config.type}</option>}
-                  {CONNECTOR_TYPES.map((type) => (
+                  {offeredTypes.includes(config.type) ? null : <option value={config.type}>{config.type}</option>}
+                  {offeredTypes.map((type) => (
                     <option key={type} value={type}>
                       {CONNECTOR_TYPE_LABELS[type]}
                     </option>
@@ -197,18 +220,30 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
             ) : fields.length === 0 ? (
               <p className="muted">The local connector has no settings: users log in with the email and password stored in dex.</p>
             ) : (
-              <div className="form-grid">
-                {fields.map((spec) => (
-                  <ConfigField
-                    key={spec.name}
-                    spec={spec}
-                    value={config[spec.name]}
-                    isStored={original?.[spec.name] === MASKED_SECRET}
-                    error={fieldError(spec.name)}
-                    onChange={(input) => update(withField(config, spec, input, original))}
-                  />
-                ))}
-              </div>
+              sectionsOf(fields).map(({ legend, specs }) => {
+                const grid = (
+                  <div key="fields" className="form-grid">
+                    {specs.map((spec) => (
+                      <ConfigField
+                        key={spec.name}
+                        spec={spec}
+                        value={config[spec.name]}
+                        isStored={original?.[spec.name] === MASKED_SECRET}
+                        error={fieldError(spec.name)}
+                        onChange={(input) => update(withField(config, spec, input, original))}
+                      />
+                    ))}
+                  </div>
+                );
+                return legend === undefined ? (
+                  <div key="">{grid}</div>
+                ) : (
+                  <fieldset key={legend}>
+                    <legend>{legend}</legend>
+                    {grid}
+                  </fieldset>
+                );
+              })
             )}
             {fields !== undefined && fields.length > 0 && (
               <p className="field-hint">
@@ -267,7 +302,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
             <p>{warning} Saving may break sign-in through this connector. Press “Save anyway” to save it as it is.</p>
           </div>
         )}
-        <InlineError error={props.error} />
+        <InlineError error={submitted === config ? props.error : null} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onTest} disabled={testConnector.isPending}>
             Test connection

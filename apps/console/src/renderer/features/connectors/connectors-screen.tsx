@@ -5,7 +5,7 @@ import { useBridge } from '../../app/bridge-context.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Screen } from '../../components/screen.tsx';
 import { Empty, InlineError, Loading } from '../../components/states.tsx';
-import { connectorSummary } from './connector-fields.ts';
+import { connectorDisplayName, connectorSummary, offeredConnectorTypes } from './connector-fields.ts';
 import { ConnectorFormDialog } from './connector-form.tsx';
 import { connectorQueries, useCreateConnector, useDeleteConnector, useUpdateConnector } from './queries.ts';
 import { RowAction } from '../../components/row-action.tsx';
@@ -56,7 +56,7 @@ export function ConnectorsScreen() {
             <thead>
               <tr>
                 <th scope="col">Order</th>
-                <th scope="col">ID</th>
+                <th scope="col">Connector</th>
                 <th scope="col">Type</th>
                 <th scope="col">Where</th>
                 <th scope="col">
@@ -68,7 +68,12 @@ export function ConnectorsScreen() {
               {items.map((connector, index) => (
                 <tr key={connector.id}>
                   <td>{index + 1}</td>
-                  <td className="mono">{connector.id}</td>
+                  <td>
+                    {connectorDisplayName(connector.config as { id: string })}
+                    {connectorDisplayName(connector.config as { id: string }) !== connector.id && (
+                      <span className="muted mono"> ({connector.id})</span>
+                    )}
+                  </td>
                   <td>
                     <span className="badge">{connector.type}</span>
                   </td>
@@ -113,6 +118,7 @@ export function ConnectorsScreen() {
 
       {dialog?.kind === 'create' && (
         <ConnectorFormDialog
+          offeredTypes={offeredConnectorTypes(items)}
           isPending={create.isPending}
           error={create.error}
           onClose={close}
