@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZPageCursor, ZPageLimit } from './paging.ts';
+import { ZPageCursor, ZPageLimit, zFilterParam, zInstantParam } from './paging.ts';
 
 export { AUDIT_ACTIONS, type AuditAction } from '#domain/audit/audit-actions.ts';
 
@@ -8,16 +8,7 @@ export const AUDIT_API_PATHS = {
   audit: '/api/v1/audit',
 } as const;
 
-const instant = (name: string) =>
-  z
-    .string({ error: `${name} must be an ISO 8601 date-time` })
-    .pipe(z.iso.datetime({ offset: true, error: `${name} must be an ISO 8601 date-time` }));
-
-const filter = (name: string) =>
-  z
-    .string({ error: `${name} must be a single string` })
-    .min(1, { error: `${name} must not be empty` })
-    .max(200, { error: `${name} must be at most 200 characters` });
+const filter = (name: string) => zFilterParam(name, 200);
 
 /**
  * `GET /api/v1/audit` query: exact-match filters, and a time window where `since` is
@@ -29,8 +20,8 @@ export const ZListAuditEventsQuery = z.strictObject({
   action: filter('action').optional(),
   targetType: filter('targetType').optional(),
   targetId: filter('targetId').optional(),
-  since: instant('since').optional(),
-  until: instant('until').optional(),
+  since: zInstantParam('since').optional(),
+  until: zInstantParam('until').optional(),
 });
 export type TListAuditEventsQuery = z.input<typeof ZListAuditEventsQuery>;
 

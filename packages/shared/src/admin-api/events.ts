@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOGIN_EVENT_TYPES } from '#domain/login-events/login-event-types.ts';
-import { ZPageCursor, ZPageLimit } from './paging.ts';
+import { ZPageCursor, ZPageLimit, zFilterParam, zInstantParam } from './paging.ts';
 
 export { LOGIN_EVENT_TYPES, type LoginEventType } from '#domain/login-events/login-event-types.ts';
 
@@ -9,16 +9,7 @@ export const EVENTS_API_PATHS = {
   events: '/api/v1/events',
 } as const;
 
-const instant = (name: string) =>
-  z
-    .string({ error: `${name} must be an ISO 8601 date-time` })
-    .pipe(z.iso.datetime({ offset: true, error: `${name} must be an ISO 8601 date-time` }));
-
-const filter = (name: string) =>
-  z
-    .string({ error: `${name} must be a single string` })
-    .min(1, { error: `${name} must not be empty` })
-    .max(320, { error: `${name} must be at most 320 characters` });
+const filter = (name: string) => zFilterParam(name, 320);
 
 /**
  * `GET /api/v1/events` query: `type` one of {@link LOGIN_EVENT_TYPES}, exact-match user
@@ -32,8 +23,8 @@ export const ZListLoginEventsQuery = z.strictObject({
   userId: filter('userId').optional(),
   email: filter('email').optional(),
   clientId: filter('clientId').optional(),
-  since: instant('since').optional(),
-  until: instant('until').optional(),
+  since: zInstantParam('since').optional(),
+  until: zInstantParam('until').optional(),
 });
 export type TListLoginEventsQuery = z.input<typeof ZListLoginEventsQuery>;
 

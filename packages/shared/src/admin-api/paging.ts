@@ -21,3 +21,21 @@ export const ZPageCursor = z
   .string({ error: 'cursor must be a single string' })
   .min(1, { error: 'cursor must not be empty' })
   .max(1000, { error: 'cursor is invalid' });
+
+/**
+ * A time-window query parameter (`since`, `until`): ISO 8601 with `Z` or an offset; every
+ * failure names the parameter.
+ */
+export function zInstantParam(name: string) {
+  return z
+    .string({ error: `${name} must be an ISO 8601 date-time` })
+    .pipe(z.iso.datetime({ offset: true, error: `${name} must be an ISO 8601 date-time` }));
+}
+
+/** An exact-match filter query parameter: one non-empty string of at most `maxLength` characters. */
+export function zFilterParam(name: string, maxLength: number) {
+  return z
+    .string({ error: `${name} must be a single string` })
+    .min(1, { error: `${name} must not be empty` })
+    .max(maxLength, { error: `${name} must be at most ${maxLength} characters` });
+}

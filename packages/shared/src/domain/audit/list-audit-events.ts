@@ -1,4 +1,5 @@
 import type { PrismaDb } from '#db/create-database.ts';
+import { NEWEST_FIRST, olderThan, splitPage, type TimePosition } from '../newest-first.ts';
 
 /** One audit log entry, with `before` and `after` parsed back from their JSON text. */
 export interface AuditEventView {
@@ -15,10 +16,7 @@ export interface AuditEventView {
 }
 
 /** Where a page of the audit log starts: after this entry (newest-first order). */
-export interface AuditEventPosition {
-  at: Date;
-  id: string;
-}
+export type AuditEventPosition = TimePosition;
 
 export interface ListAuditEventsOptions {
   /** Page size (the caller bounds it). */
@@ -56,20 +54,18 @@ function parseSnapshot(text: string | null): unknown {
  * @example const { events, next } = await listAuditEvents(db.prisma, { limit: 50, targetType: 'user', targetId: id });
  */
 export async function listAuditEvents(prisma: PrismaDb, options: ListAuditEventsOptions): Promise<AuditEventPage> {
-  const { after } = options;
   const rows = await prisma.auditEvent.findMany({
     where: {
       action: options.action,
       targetType: options.targetType,
       targetId: options.targetId,
       at: { gte: options.since, lt: options.until },
-      ...(after === undefined ? {} : { OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }] }),
+      ...olderThan(options.after),
     },
-    orderBy: [{ at: 'desc' }, { id: 'desc' }],
+    orderBy: NEWEST_FIRST,
     take: options.limit + 1,
   });
-  const page = rows.slice(0, options.limit);
-  const last = page.at(-1);
+  const { page, next } = splitPage(rows, options.limit);
   return {
     events: page.map((row) => ({
       id: row.id,
@@ -81,6 +77,6 @@ export async function listAuditEvents(prisma: PrismaDb, options: ListAuditEvents
       before: parseSnapshot(row.before),
       after: parseSnapshot(row.after),
     })),
-    next: rows.length > options.limit && last !== undefined ? { at: last.at, id: last.id } : null,
+    next,
   };
 }

@@ -1,5 +1,6 @@
 import type { PrismaDb } from '#db/create-database.ts';
 import type { LoginEventType } from './login-event-types.ts';
+import { NEWEST_FIRST, olderThan, splitPage, type TimePosition } from '../newest-first.ts';
 
 /** One recorded login event (fields the event did not know are null). */
 export interface LoginEventView {
@@ -15,10 +16,7 @@ export interface LoginEventView {
 }
 
 /** Where a page of events starts: after this event (newest-first order). */
-export interface LoginEventPosition {
-  at: Date;
-  id: string;
-}
+export type LoginEventPosition = TimePosition;
 
 export interface ListLoginEventsOptions {
   /** Page size (the caller bounds it). */
@@ -48,7 +46,6 @@ export interface LoginEventPage {
  * @example const { events, next } = await listLoginEvents(db.prisma, { limit: 50, type: 'failure', since: new Date(Date.now() - 3_600_000) });
  */
 export async function listLoginEvents(prisma: PrismaDb, options: ListLoginEventsOptions): Promise<LoginEventPage> {
-  const { after } = options;
   const rows = await prisma.loginEvent.findMany({
     where: {
       type: options.type,
@@ -56,13 +53,12 @@ export async function listLoginEvents(prisma: PrismaDb, options: ListLoginEvents
       email: options.email?.toLowerCase(),
       clientId: options.clientId,
       at: { gte: options.since, lt: options.until },
-      ...(after === undefined ? {} : { OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }] }),
+      ...olderThan(options.after),
     },
-    orderBy: [{ at: 'desc' }, { id: 'desc' }],
+    orderBy: NEWEST_FIRST,
     take: options.limit + 1,
   });
-  const page = rows.slice(0, options.limit);
-  const last = page.at(-1);
+  const { page, next } = splitPage(rows, options.limit);
   return {
     events: page.map((row) => ({
       id: row.id,
@@ -75,6 +71,6 @@ export async function listLoginEvents(prisma: PrismaDb, options: ListLoginEvents
       clientId: row.clientId,
       clientAddress: row.clientAddress,
     })),
-    next: rows.length > options.limit && last !== undefined ? { at: last.at, id: last.id } : null,
+    next,
   };
 }

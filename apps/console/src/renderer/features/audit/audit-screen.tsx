@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, Fragment, useState } from 'react';
 import { useBridge } from '../../app/bridge-context.tsx';
 import { Field } from '../../components/field.tsx';
+import { FilterActions, TimeWindowFields } from '../../components/filter-form-parts.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { FIRST_PAGE, Pager, type PagerState } from '../../components/pager.tsx';
 import { Screen } from '../../components/screen.tsx';
@@ -165,29 +166,15 @@ export function AuditScreen() {
         <Field label="Target ID">
           {({ id }) => <input id={id} value={draft.targetId} onChange={(event) => set('targetId', event.target.value)} />}
         </Field>
-        <Field label="From">
-          {({ id }) => <input id={id} type="datetime-local" value={draft.since} onChange={(event) => set('since', event.target.value)} />}
-        </Field>
-        <Field label="Until">
-          {({ id }) => <input id={id} type="datetime-local" value={draft.until} onChange={(event) => set('until', event.target.value)} />}
-        </Field>
-        <div className="button-row filters-actions">
-          <button type="submit" className="button button-primary">
-            Apply filters
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={!isFiltered && Object.values(draft).every((value) => value === '')}
-            onClick={() => {
-              setDraft(NO_FILTERS);
-              setFilters(NO_FILTERS);
-              setPager(FIRST_PAGE);
-            }}
-          >
-            Clear
-          </button>
-        </div>
+        <TimeWindowFields since={draft.since} until={draft.until} onChange={set} />
+        <FilterActions
+          canClear={isFiltered || Object.values(draft).some((value) => value !== '')}
+          onClear={() => {
+            setDraft(NO_FILTERS);
+            setFilters(NO_FILTERS);
+            setPager(FIRST_PAGE);
+          }}
+        />
       </form>
       {list.isPending && <Loading label="Loading the audit log…" />}
       {list.data !== undefined && list.data.items.length === 0 && (

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useBridge } from '../../app/bridge-context.tsx';
 import { Field } from '../../components/field.tsx';
+import { FilterActions, TimeWindowFields } from '../../components/filter-form-parts.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { FIRST_PAGE, Pager, type PagerState } from '../../components/pager.tsx';
 import { Screen } from '../../components/screen.tsx';
@@ -123,29 +124,15 @@ export function EventsScreen() {
             <input id={id} value={draft.clientId} onChange={(event) => set('clientId', event.target.value)} spellCheck={false} />
           )}
         </Field>
-        <Field label="From">
-          {({ id }) => <input id={id} type="datetime-local" value={draft.since} onChange={(event) => set('since', event.target.value)} />}
-        </Field>
-        <Field label="Until">
-          {({ id }) => <input id={id} type="datetime-local" value={draft.until} onChange={(event) => set('until', event.target.value)} />}
-        </Field>
-        <div className="button-row filters-actions">
-          <button type="submit" className="button button-primary">
-            Apply filters
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={!isFiltered && Object.values(draft).every((value) => value === '')}
-            onClick={() => {
-              setDraft(NO_FILTERS);
-              setFilters(NO_FILTERS);
-              setPager(FIRST_PAGE);
-            }}
-          >
-            Clear
-          </button>
-        </div>
+        <TimeWindowFields since={draft.since} until={draft.until} onChange={set} />
+        <FilterActions
+          canClear={isFiltered || Object.values(draft).some((value) => value !== '')}
+          onClear={() => {
+            setDraft(NO_FILTERS);
+            setFilters(NO_FILTERS);
+            setPager(FIRST_PAGE);
+          }}
+        />
       </form>
       {list.isPending && <Loading label="Loading the login events…" />}
       {list.data !== undefined && list.data.items.length === 0 && (
