@@ -132,6 +132,9 @@ async function main(): Promise<number> {
         DEX_OVERLORD_KEY_SECRETS: keySecret,
         DEX_OVERLORD_ADMIN_API_SECRET: adminSecret,
         DEX_OVERLORD_ADMIN_LISTEN: adminUrl,
+        // "Sign in with dex" through this worker, and the links of invitation and reset emails.
+        DEX_OVERLORD_CONSOLE_ISSUER: issuer,
+        DEX_OVERLORD_ISSUER: issuer,
       });
     const overlordReady = (child: ChildProcess) => waitForHealth('overlord', `${adminUrl}/health`, child);
     const overlord = startOverlord();
@@ -156,7 +159,7 @@ dex is running (data in .dex/, logs in .dex/overlord.log and .dex/worker.log)
   Issuer (OpenID Provider)  ${issuer}
   Discovery                 ${issuer}/.well-known/openid-configuration
   Admin API                 ${adminUrl}
-  Admin console             ${hasConsole ? `${adminUrl}/console/ (sign in with the admin API secret)` : 'not built (see above)'}
+  Admin console             ${hasConsole ? `${adminUrl}/console/ (sign in with dex as an admin user, or with the admin API secret)` : 'not built (see above)'}
   Admin API secret          ${adminSecret}
                             (also in .dex/admin-api-secret)
 
