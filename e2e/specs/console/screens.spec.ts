@@ -82,7 +82,9 @@ test.describe('the console’s clients, audit and events screens', () => {
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     await openScreen(page, 'Clients');
     await page.getByRole('link', { name: 'E2E relying party', exact: true }).click();
-    await page.getByRole('button', { name: 'Edit' }).click();
+    // The detail view replaces the list (whose rows have their own Edit buttons) once it has loaded.
+    await expect(page.getByRole('heading', { level: 1, name: 'Client E2E relying party' })).toBeVisible();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const edit = page.getByRole('dialog', { name: 'Edit E2E relying party' });
     await edit.getByLabel('Access token format').selectOption('jwt');
     await edit.getByRole('button', { name: 'Save changes' }).click();
