@@ -10,6 +10,8 @@ export interface UpstreamDiscoveryOptions {
   retryAfterMs?: number;
   /** Timeout of every request to the upstream provider, in seconds (default 10). */
   timeoutSeconds?: number;
+  /** How long the answer of `check` is reused before the upstream is asked again (default 15 s). */
+  checkMaxAgeMs?: number;
 }
 
 /** The upstream provider could not be discovered (unreachable, or its metadata is unusable). */
@@ -52,6 +54,7 @@ export class UpstreamDiscovery {
   #config: oidc.Configuration | null = null;
   #usableUntil = 0;
   #pending: Promise<oidc.Configuration> | null = null;
+  #checked: { at: number; error: unknown } | null = null;
 
   constructor(options: UpstreamDiscoveryOptions) {
     this.#options = options;
@@ -69,6 +72,31 @@ export class UpstreamDiscovery {
       if (this.#config === null) throw error;
       this.#usableUntil = Date.now() + (this.#options.retryAfterMs ?? 60_000);
       return this.#config;
+    }
+  }
+
+  /**
+   * Whether the upstream answers discovery now (for health reports): unlike `get`, this does
+   * not trust metadata discovered earlier, it asks again, at most once per `checkMaxAgeMs`
+   * (later calls get the same answer). A success also refreshes the metadata `get` uses; a
+   * failure leaves it in place.
+   * @example await discovery.check(); // rejects with "discovery of https://idp/ failed: connection refused"
+   */
+  async check(now = Date.now()): Promise<void> {
+    const last = this.#checked;
+    if (last !== null && now - last.at < (this.#options.checkMaxAgeMs ?? 15_000)) {
+      if (last.error !== null) throw last.error;
+      return;
+    }
+    this.#pending ??= this.#discover().finally(() => {
+      this.#pending = null;
+    });
+    try {
+      await this.#pending;
+      this.#checked = { at: Date.now(), error: null };
+    } catch (error) {
+      this.#checked = { at: Date.now(), error };
+      throw error;
     }
   }
 
