@@ -367,6 +367,7 @@ export function createFakeOverlord(
         const problems = validateFake(request);
         if (problems.length > 0) return fail('BAD_REQUEST', problems.map((problem) => `${problem.path} ${problem.message}`).join('; '));
         const { position, ...config } = request;
+        if (fake.connectors.some((item) => item.id === config.id)) return fail('CONFLICT', `connector "${config.id}" already exists`);
         const connector = makeConnector(config as TConnector['config'], position ?? fake.connectors.length);
         fake.connectors.push(connector);
         return ok(connector);
