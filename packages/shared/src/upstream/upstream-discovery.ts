@@ -10,7 +10,7 @@ export interface UpstreamDiscoveryOptions {
   retryAfterMs?: number;
   /** Timeout of every request to the upstream provider, in seconds (default 10). */
   timeoutSeconds?: number;
-  /** How long the answer of `check` is reused before the upstream is asked again (default 15 s). */
+  /** How long a successful answer is trusted by `check` before the upstream is asked again (default 15 s). */
   checkMaxAgeMs?: number;
 }
 
@@ -54,7 +54,8 @@ export class UpstreamDiscovery {
   #config: oidc.Configuration | null = null;
   #usableUntil = 0;
   #pending: Promise<oidc.Configuration> | null = null;
-  #checked: { at: number; error: unknown } | null = null;
+  /** When the upstream last answered discovery. */
+  #answeredAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: UpstreamDiscoveryOptions) {
     this.#options = options;
@@ -77,27 +78,18 @@ export class UpstreamDiscovery {
 
   /**
    * Whether the upstream answers discovery now (for health reports): unlike `get`, this does
-   * not trust metadata discovered earlier, it asks again, at most once per `checkMaxAgeMs`
-   * (later calls get the same answer). A success also refreshes the metadata `get` uses; a
-   * failure leaves it in place.
+   * not trust metadata discovered earlier, it asks again once the last answer is older than
+   * `checkMaxAgeMs`. A failure is not remembered (as in `get`), so an upstream that comes back
+   * is seen at the next check. A success also refreshes the metadata `get` uses; a failure
+   * leaves it in place.
    * @example await discovery.check(); // rejects with "discovery of https://idp/ failed: connection refused"
    */
   async check(now = Date.now()): Promise<void> {
-    const last = this.#checked;
-    if (last !== null && now - last.at < (this.#options.checkMaxAgeMs ?? 15_000)) {
-      if (last.error !== null) throw last.error;
-      return;
-    }
+    if (now - this.#answeredAt < (this.#options.checkMaxAgeMs ?? 15_000)) return;
     this.#pending ??= this.#discover().finally(() => {
       this.#pending = null;
     });
-    try {
-      await this.#pending;
-      this.#checked = { at: Date.now(), error: null };
-    } catch (error) {
-      this.#checked = { at: Date.now(), error };
-      throw error;
-    }
+    await this.#pending;
   }
 
   async #discover(): Promise<oidc.Configuration> {
@@ -109,6 +101,7 @@ export class UpstreamDiscovery {
         timeout: this.#options.timeoutSeconds ?? 10,
       });
       this.#config = config;
+      this.#answeredAt = Date.now();
       this.#usableUntil = Date.now() + (this.#options.maxAgeMs ?? 24 * 3_600_000);
       return config;
     } catch (error) {
