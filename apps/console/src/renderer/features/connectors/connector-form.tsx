@@ -1,11 +1,12 @@
 import { MASKED_SECRET, type TConnector, type TConnectorProblem } from '@dex/shared/admin-api';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useBridge } from '../../app/bridge-context.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { CheckboxField, Field } from '../../components/field.tsx';
 import { InlineError } from '../../components/states.tsx';
 import { useDebounced } from '../../components/use-debounced.ts';
+import { useFieldVisits, useFocusFirstInvalid } from '../../components/use-field-visits.ts';
 import {
   CONNECTOR_FORMS,
   CONNECTOR_TYPE_LABELS,
@@ -106,11 +107,9 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
   const [warning, setWarning] = useState<string | null>(null);
   /** The config last sent: the server's error belongs to it and goes stale once the config changes. */
   const [submitted, setSubmitted] = useState<ConnectorConfig | null>(null);
-  /** The fields left at least once, and whether a save was tried: what decides which problems show. */
-  const [blurred, setBlurred] = useState<ReadonlySet<string>>(() => new Set());
-  const [isSubmitAttempted, setSubmitAttempted] = useState(false);
-  /** Set when a save was refused here: the focus goes to the first field marked invalid. */
-  const [isFocusPending, setFocusPending] = useState(false);
+  const visits = useFieldVisits();
+  const { isShown } = visits;
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
 
   const draft = useDebounced(config, VALIDATE_DELAY_MS);
   const validation = useQuery({ ...connectorQueries.validation(bridge, draft), enabled: isTouched });
@@ -122,25 +121,14 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
     new Map([['id', 'ID'], ...(fields ?? []).map((spec): [string, string] => [spec.name, spec.label])]),
   );
 
-  const isShown = (field: string) => isSubmitAttempted || blurred.has(field);
-  const touch = (field: string) => setBlurred((current) => (current.has(field) ? current : new Set(current).add(field)));
   const formFields = new Set(['id', ...(fields ?? []).map((spec) => spec.name)]);
   // Problems of a form field wait for that field; the others (fields only the JSON view has) for any field or a save.
   const shownOther = other.filter((problem) => {
     const field = problem.path.split('.')[0] ?? '';
-    return formFields.has(field) ? isShown(field) : isSubmitAttempted || blurred.size > 0;
+    return formFields.has(field) ? isShown(field) : visits.isSubmitAttempted || visits.hasLeftAny;
   });
   const shownProblems = view === 'json' ? (isShown(JSON_FIELD) ? problems : []) : shownOther;
   const hasShownFieldError = [...byField.keys()].some(isShown);
-
-  useEffect(() => {
-    if (!isFocusPending) return;
-    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (invalid != null) {
-      invalid.focus();
-      setFocusPending(false);
-    }
-  });
 
   const update = (next: ConnectorConfig) => {
     setTouched(true);
@@ -177,14 +165,14 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
-    setSubmitAttempted(true);
+    visits.submitted();
     if (jsonProblem !== null && view === 'json') return;
     const sending = config;
     // The overlord's word on exactly this config (the one shown may lag behind the last keystroke):
     // a refused config stays here with its problems at the fields, instead of coming back as a second copy from the save.
     const verdict = await queryClient.fetchQuery(connectorQueries.validation(bridge, sending)).catch(() => null);
     if (verdict?.valid === false) {
-      setFocusPending(view === 'form');
+      if (view === 'form') focusFirstInvalid();
       return;
     }
     const why = saveWarning(tested, sending);
@@ -257,7 +245,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
                     required
                     spellCheck={false}
                     onChange={(event) => update({ ...config, id: event.target.value })}
-                    onBlur={() => touch('id')}
+                    onBlur={() => visits.leave('id')}
                     aria-describedby={describedBy}
                     aria-invalid={isInvalid}
                   />
@@ -280,7 +268,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
                         isStored={original?.[spec.name] === MASKED_SECRET}
                         error={fieldError(spec.name)}
                         onChange={(input) => update(withField(config, spec, input, original))}
-                        onBlur={() => touch(spec.name)}
+                        onBlur={() => visits.leave(spec.name)}
                       />
                     ))}
                   </div>
@@ -317,7 +305,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
                 spellCheck={false}
                 value={jsonText}
                 onChange={(event) => onJsonChange(event.target.value)}
-                onBlur={() => touch(JSON_FIELD)}
+                onBlur={() => visits.leave(JSON_FIELD)}
                 aria-describedby={describedBy}
                 aria-invalid={isInvalid}
               />
