@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { checkScreen, consoleUrl, openScreen, signIn, watchCspViolations } from '../../fixtures/console.ts';
+import { checkScreen, LAYOUT, consoleUrl, openScreen, signIn, watchCspViolations } from '../../fixtures/console.ts';
 import { startRelyingParty } from '../../fixtures/relying-party.ts';
 import { type DexStack, expect, test } from '../../fixtures/test.ts';
 
@@ -180,55 +180,59 @@ test.describe('the web console at the overlord’s /console', () => {
     await checkScreen(page, testInfo, 'keys');
   });
 
-  test('every screen loads real data under the strict CSP and passes the accessibility check', async ({ page, dex }, testInfo) => {
-    // Two axe runs and two full-page screenshots per screen.
-    test.setTimeout(120_000);
-    const csp = watchCspViolations(page);
-    await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
-    const overview = page.getByRole('article', { name: 'Overlord' });
-    await expect(overview).toContainText('Healthy');
-    await expect(overview).toContainText(dex.provider === 'postgresql' ? 'PostgreSQL' : 'SQLite');
-    await expect(page.getByRole('article', { name: 'Signing key' }).getByRole('timer')).toHaveText(/^in /);
-    await checkScreen(page, testInfo, 'overview');
+  test(
+    'every screen loads real data under the strict CSP and passes the accessibility check',
+    { tag: LAYOUT },
+    async ({ page, dex }, testInfo) => {
+      // Two axe runs and two full-page screenshots per screen.
+      test.setTimeout(120_000);
+      const csp = watchCspViolations(page);
+      await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
+      const overview = page.getByRole('article', { name: 'Overlord' });
+      await expect(overview).toContainText('Healthy');
+      await expect(overview).toContainText(dex.provider === 'postgresql' ? 'PostgreSQL' : 'SQLite');
+      await expect(page.getByRole('article', { name: 'Signing key' }).getByRole('timer')).toHaveText(/^in /);
+      await checkScreen(page, testInfo, 'overview');
 
-    await openScreen(page, 'Clients');
-    await expect(page.getByRole('cell', { name: dex.client.id, exact: true })).toBeVisible();
-    await checkScreen(page, testInfo, 'clients');
+      await openScreen(page, 'Clients');
+      await expect(page.getByRole('cell', { name: dex.client.id, exact: true })).toBeVisible();
+      await checkScreen(page, testInfo, 'clients');
 
-    await openScreen(page, 'Connectors');
-    await expect(page.getByRole('row').nth(1)).toContainText('dex’s own users');
-    await page.getByRole('button', { name: 'Edit local' }).click();
-    await expect(page.getByRole('dialog', { name: 'Edit connector local' })).toBeVisible();
-    await checkScreen(page, testInfo, 'connectors-edit-local');
-    await page.keyboard.press('Escape');
-    await expect(page.getByRole('dialog')).toHaveCount(0);
+      await openScreen(page, 'Connectors');
+      await expect(page.getByRole('row').nth(1)).toContainText('dex’s own users');
+      await page.getByRole('button', { name: 'Edit local' }).click();
+      await expect(page.getByRole('dialog', { name: 'Edit connector local' })).toBeVisible();
+      await checkScreen(page, testInfo, 'connectors-edit-local');
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toHaveCount(0);
 
-    await openScreen(page, 'Users');
-    // The email's cell also carries its "verified" badge; the row's actions name the email too.
-    const escaped = dex.user.email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    await expect(page.getByRole('cell', { name: new RegExp(`^${escaped}`) })).toBeVisible();
-    await checkScreen(page, testInfo, 'users');
+      await openScreen(page, 'Users');
+      // The email's cell also carries its "verified" badge; the row's actions name the email too.
+      const escaped = dex.user.email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await expect(page.getByRole('cell', { name: new RegExp(`^${escaped}`) })).toBeVisible();
+      await checkScreen(page, testInfo, 'users');
 
-    await openScreen(page, 'Audit log');
-    await expect(page.getByRole('table')).toBeVisible();
-    // The stack made its user through the admin API (dex v0's POST /api/v1/admin).
-    await page.getByLabel('Action').selectOption('admin.create');
-    await page.getByLabel('Target type').selectOption('user');
-    await page.getByRole('button', { name: 'Apply filters' }).click();
-    await expect(page.getByText('Showing 1–1')).toBeVisible();
-    await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('admin.create');
-    await checkScreen(page, testInfo, 'audit');
+      await openScreen(page, 'Audit log');
+      await expect(page.getByRole('table')).toBeVisible();
+      // The stack made its user through the admin API (dex v0's POST /api/v1/admin).
+      await page.getByLabel('Action').selectOption('admin.create');
+      await page.getByLabel('Target type').selectOption('user');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await expect(page.getByText('Showing 1–1')).toBeVisible();
+      await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('admin.create');
+      await checkScreen(page, testInfo, 'audit');
 
-    // A reload keeps the tab signed in (the overlord's session cookie); signing out ends it.
-    await page.reload();
-    await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page.getByLabel('Admin API secret')).toBeVisible();
-    expect(await page.evaluate('Object.keys(sessionStorage).length')).toBe(0);
-    expect(csp).toEqual([]);
-  });
+      // A reload keeps the tab signed in (the overlord's session cookie); signing out ends it.
+      await page.reload();
+      await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect(page.getByLabel('Admin API secret')).toBeVisible();
+      expect(await page.evaluate('Object.keys(sessionStorage).length')).toBe(0);
+      expect(csp).toEqual([]);
+    },
+  );
 
-  test('the sidebar and dialogs work from the keyboard', async ({ page, dex }) => {
+  test('the sidebar and dialogs work from the keyboard', { tag: LAYOUT }, async ({ page, dex }) => {
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     const clients = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Clients', exact: true });
     await clients.focus();
