@@ -486,6 +486,14 @@ export function createFakeOverlord(
           hasPassword: request.password !== undefined,
         });
         fake.users.push(user);
+        // Invited in the same request: sent, or the link back without an emailer.
+        if (request.sendInvitation === true)
+          return ok({
+            ...user,
+            invitation: fake.hasEmailer
+              ? { emailSent: true }
+              : { emailSent: false, resetPasswordLink: `http://127.0.0.1:5556/dex/accept-invitation?token=for-${user.id}` },
+          });
         return ok(user);
       },
       update: (id, changes) => {
