@@ -154,6 +154,8 @@ test.describe('the web console at the overlord’s /console', () => {
   });
 
   test('an admin rotates the signing keys and the timeline shows the new chain', async ({ page, dex }, testInfo) => {
+    // Two screens checked (axe and screenshots in both themes) and a wait for the new key to sign.
+    test.setTimeout(120_000);
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     await openScreen(page, 'Signing keys');
     const timeline = page.getByRole('list', { name: 'Key timeline' });
@@ -193,7 +195,6 @@ test.describe('the web console at the overlord’s /console', () => {
     await expect(timeline.getByRole('listitem').filter({ hasText: newKid })).toContainText('Next');
 
     // The screen shows the new key signing at its next refresh (every 15 s).
-    test.setTimeout(60_000);
     await expect(page.getByTestId('active-kid')).toHaveText(newKid, { timeout: 30_000 });
     const retired = timeline.getByRole('listitem').filter({ hasText: activeBefore });
     await expect(retired).toContainText('Retired');

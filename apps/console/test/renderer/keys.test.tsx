@@ -31,7 +31,7 @@ describe('keys screen', () => {
       /\(in (5 h 59 min|6 h)\) — kid-active stops signing; kid-next signs from then \(published since /,
     );
     expect(schedule[1]?.textContent).toMatch(
-      /\(in 1 d (5 h|6 h).*\) — kid-next stops signing; a new key signs from then \(published from /,
+      /\(in 1 d (5 h|6 h).*\) — kid-next stops signing; a new key signs from then \(to be published at /,
     );
     expect(await axeViolations()).toEqual([]);
   });

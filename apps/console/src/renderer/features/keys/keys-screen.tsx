@@ -135,7 +135,7 @@ export function KeysScreen() {
                     {rotation.retiringKid === null ? 'that new key' : <code className="mono">{rotation.retiringKid}</code>} stops signing;{' '}
                     {rotation.successorKid === null ? 'a new key' : <code className="mono">{rotation.successorKid}</code>} signs from then
                     {rotation.successorKid === null
-                      ? ` (published from ${formatInstant(rotation.successorPublishedAt)})`
+                      ? ` (to be published at ${formatInstant(rotation.successorPublishedAt)})`
                       : ` (published since ${formatInstant(rotation.successorPublishedAt)})`}
                   </li>
                 ))}
