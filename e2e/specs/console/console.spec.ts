@@ -154,6 +154,8 @@ test.describe('the web console at the overlord’s /console', () => {
   });
 
   test('an admin rotates the signing keys and the timeline shows the new chain', async ({ page, dex }, testInfo) => {
+    // Two screens checked (axe and screenshots in both themes) and a wait for the new key to sign.
+    test.setTimeout(120_000);
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     await openScreen(page, 'Signing keys');
     const timeline = page.getByRole('list', { name: 'Key timeline' });
@@ -161,21 +163,42 @@ test.describe('the web console at the overlord’s /console', () => {
     const activeBefore = (await page.getByTestId('active-kid').textContent()) ?? '';
     expect(activeBefore).not.toBe('none');
     const itemsBefore = await timeline.getByRole('listitem').count();
+    // The active key's exact windows, and the next two rotations: it retires at the first, its
+    // successor one key period (24 h here) later.
+    const windows = page.getByLabel(`Windows of ${activeBefore}`);
+    await expect(windows).toContainText('Published from');
+    await expect(windows).toContainText(/Signs until.+\(in (\d+ h|1 d)/);
+    const schedule = page.getByRole('list', { name: 'Scheduled rotations' }).getByRole('listitem');
+    await expect(schedule).toHaveCount(2);
+    await expect(schedule.nth(0)).toContainText(
+      new RegExp(`\\(in (\\d+ h|1 d)[^)]*\\) — ${activeBefore} stops signing; a new key signs from then`),
+    );
+    await expect(schedule.nth(1)).toContainText(/\(in (1 d|2 d)[^)]*\) — that new key stops signing; a new key signs from then/);
 
     await page.getByRole('button', { name: 'Rotate now' }).click();
     const confirm = page.getByRole('dialog', { name: 'Rotate signing keys' });
-    await expect(confirm).toContainText(activeBefore);
+    await expect(confirm.getByRole('radio', { name: 'Publish first (recommended)' })).toBeChecked();
+    // Published first: the new key signs after the overlord's publish delay (5 s here).
+    const sentence = (kid: string) =>
+      new RegExp(
+        `^A new key ${kid}is published now and signs from .+ \\(in [1-5] s\\); the current key ${activeBefore} stops signing then and stays published until .+ \\(in 1 d\\), so the tokens it signed keep verifying\\.$`,
+      );
+    await expect(confirm.getByTestId('rotation-plan')).toHaveText(sentence(''));
+    await checkScreen(page, testInfo, 'keys-rotate-dialog');
     await confirm.getByRole('button', { name: 'Rotate now' }).click();
-    await expect(page.getByText('Keys rotated: the new key signs from now on')).toBeVisible();
+    const toast = page.getByText(/^Keys rotated\. /);
+    await expect(toast).toBeVisible();
+    const toastText = ((await toast.textContent()) ?? '').replace(/^Keys rotated\. /, '');
+    expect(toastText).toMatch(sentence('[0-9a-f]+ '));
+    const newKid = /^A new key (\S+) /.exec(toastText)?.[1] ?? '';
+    // Published now, not signing yet.
+    await expect(timeline.getByRole('listitem').filter({ hasText: newKid })).toContainText('Next');
 
-    // Published first: the new key signs after the overlord's publish delay (5 s here), which
-    // the screen shows at its next refresh (every 15 s).
-    test.setTimeout(60_000);
-    await expect(page.getByTestId('active-kid')).not.toHaveText(activeBefore, { timeout: 30_000 });
-    const activeAfter = (await page.getByTestId('active-kid').textContent()) ?? '';
+    // The screen shows the new key signing at its next refresh (every 15 s).
+    await expect(page.getByTestId('active-kid')).toHaveText(newKid, { timeout: 30_000 });
     const retired = timeline.getByRole('listitem').filter({ hasText: activeBefore });
     await expect(retired).toContainText('Retired');
-    await expect(timeline.getByRole('listitem').filter({ hasText: activeAfter })).toContainText('Active');
+    await expect(timeline.getByRole('listitem').filter({ hasText: newKid })).toContainText('Active');
     expect(await timeline.getByRole('listitem').count()).toBeGreaterThanOrEqual(itemsBefore);
     await checkScreen(page, testInfo, 'keys');
   });
