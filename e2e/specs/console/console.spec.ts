@@ -94,7 +94,10 @@ test.describe('the web console at the overlord’s /console', () => {
     const form = page.getByRole('dialog', { name: 'New connector' });
     await form.getByLabel('Type').selectOption('ldap');
     await form.getByRole('textbox', { name: /^ID/ }).fill(LDAP_CONNECTOR_ID);
-    // The overlord's validation, as you type: the LDAP form needs a host.
+    // The overlord's validation runs as you type; a field is marked once it was left: the LDAP form needs a host.
+    await expect(form.getByText('Some fields still need a value or a fix.')).toBeVisible();
+    await form.getByRole('textbox', { name: /^Host/ }).focus();
+    await page.keyboard.press('Tab');
     await expect(form.getByText('The overlord would refuse this config')).toBeVisible();
     await expect(form.getByRole('textbox', { name: /^Host/ })).toHaveAttribute('aria-invalid', 'true');
     await form.getByRole('textbox', { name: /^Host/ }).fill('ldap.invalid:389');
