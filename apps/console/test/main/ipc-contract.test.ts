@@ -21,6 +21,7 @@ describe('IPC contract', () => {
       | 'profiles.list'
       | 'profiles.save'
       | 'profiles.remove'
+      | 'signIn.withDex'
       | 'connection.current'
       | 'connection.connect'
       | 'connection.disconnect'

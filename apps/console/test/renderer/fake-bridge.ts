@@ -18,7 +18,7 @@ import type { ActiveConnection, BridgeResult, ConnectionProfile, ConsoleApi } fr
  * the Playwright suite checks the real overlord.
  */
 export interface FakeOverlord {
-  bridge: ConsoleApi & { profiles?: NonNullable<ConsoleApi['profiles']> };
+  bridge: ConsoleApi & { profiles?: NonNullable<ConsoleApi['profiles']>; signIn?: NonNullable<ConsoleApi['signIn']> };
   clients: TClient[];
   connectors: TConnector[];
   keys: TSigningKey[];
@@ -266,6 +266,17 @@ export function createFakeOverlord(
                 1,
               );
               return ok(undefined);
+            },
+          },
+          signIn: {
+            withDex: (input) => {
+              record('signIn.withDex', [input]);
+              const chosen = profiles.find((item) => item.id === input.profileId);
+              if (chosen === undefined) return fail('NOT_FOUND', 'no such profile');
+              if (chosen.name === 'Not an admin')
+                return fail('FORBIDDEN', 'bob@example.com is not an admin of this dex (or is disabled), so it cannot use the console');
+              fake.connection = { profile: chosen, state: state(), signedInAs: 'ann@example.com' };
+              return ok(fake.connection);
             },
           },
         }
