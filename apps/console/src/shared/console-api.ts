@@ -98,6 +98,8 @@ export interface DexSignInInput {
  */
 export interface DexSignInApi {
   withDex(input: DexSignInInput): Promise<BridgeResult<ActiveConnection>>;
+  /** Gives up the sign-in waiting for the browser: `withDex` then answers UNAUTHORIZED "the sign-in was cancelled". */
+  cancel(): Promise<BridgeResult<void>>;
 }
 
 /** Saved profiles. Desktop only: the web bridge has one implicit profile (its own origin). */

@@ -90,6 +90,7 @@ export const IPC_ARGUMENTS: { readonly [C in ChannelName]: z.ZodType<ChannelArgs
   'profiles.remove': z.tuple([zId]),
 
   'signIn.withDex': z.tuple([ZDexSignInInput]),
+  'signIn.cancel': none,
 
   'connection.current': none,
   'connection.connect': z.tuple([ZConnectInput]),

@@ -130,7 +130,12 @@ describe('desktop sign-in through dex, in the main process (RFC 8252 loopback re
   });
 
   /** The desktop app's main process as `index.ts` wires it, with the keychain and the browser replaced. */
-  const desktopApp = (options: { cipher: ReturnType<typeof createAesGcmCipher>; as: { email: string; password: string } }) => {
+  const desktopApp = (options: {
+    cipher: ReturnType<typeof createAesGcmCipher>;
+    as: { email: string; password: string };
+    /** What the browser does instead of logging in (the admin went away). */
+    browser?: (url: string) => Promise<void>;
+  }) => {
     const opened: string[] = [];
     const profiles = createProfileStore({ filePath: join(dir, PROFILES_FILE_NAME), cipher: options.cipher });
     const dex = createDexSessions({
@@ -138,6 +143,7 @@ describe('desktop sign-in through dex, in the main process (RFC 8252 loopback re
       // The system browser: the admin logs in at the worker, which redirects to the loopback listener.
       openBrowser: async (url) => {
         opened.push(url);
+        if (options.browser !== undefined) return options.browser(url);
         const walk = await walkLogin(url, { login: options.as.email, password: options.as.password });
         await fetch(walk.location ?? '');
       },
@@ -222,6 +228,31 @@ describe('desktop sign-in through dex, in the main process (RFC 8252 loopback re
     });
     expect(restarted.opened).toHaveLength(1);
     expect((await restarted.bridge.keys.list()).ok).toBe(true);
+  });
+
+  it('gives up a sign-in waiting for the browser when the admin cancels it', async () => {
+    const cipher = createAesGcmCipher();
+    let redirectUri = '';
+    let bridge: ReturnType<typeof desktopApp>['bridge'] | undefined;
+    const app = desktopApp({
+      cipher,
+      as: admin,
+      // The browser opened, and the admin closed it without signing in; then pressed Cancel.
+      browser: async (url) => {
+        redirectUri = new URL(url).searchParams.get('redirect_uri') ?? '';
+        setTimeout(() => void bridge?.signIn.cancel(), 50);
+      },
+    });
+    bridge = app.bridge;
+    const saved = await app.bridge.profiles.save({ name: 'cancelled', baseUrl: stack.adminUrl });
+    if (!saved.ok) throw new Error(saved.error.message);
+    expect(await app.bridge.signIn.withDex({ profileId: saved.data.id })).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'the sign-in was cancelled' },
+    });
+    expect(await app.bridge.connection.current()).toEqual({ ok: true, data: null });
+    // The loopback listener is gone: a late redirect finds nobody.
+    await expect(fetch(`${redirectUri}?code=late&state=x`)).rejects.toThrow();
   });
 
   it('refuses a user who is not an admin, with the overlord’s reason, and keeps nothing', async () => {

@@ -22,6 +22,7 @@ describe('IPC contract', () => {
       | 'profiles.save'
       | 'profiles.remove'
       | 'signIn.withDex'
+      | 'signIn.cancel'
       | 'connection.current'
       | 'connection.connect'
       | 'connection.disconnect'

@@ -246,6 +246,8 @@ export function createFakeOverlord(
     return ok({ ...user });
   };
   if (options.signedIn === true) fake.connection = { profile, state: state() };
+  /** Ends the desktop sign-in with dex that waits for the browser ("Slow browser" profile). */
+  let cancelSignIn: (() => void) | undefined;
 
   fake.bridge = {
     kind: options.kind ?? 'web',
@@ -275,8 +277,19 @@ export function createFakeOverlord(
               if (chosen === undefined) return fail('NOT_FOUND', 'no such profile');
               if (chosen.name === 'Not an admin')
                 return fail('FORBIDDEN', 'bob@example.com is not an admin of this dex (or is disabled), so it cannot use the console');
+              if (chosen.name === 'Slow browser') {
+                // Waits for the browser until cancelled, as the main process does.
+                return new Promise((resolve) => {
+                  cancelSignIn = () => resolve(fail('UNAUTHORIZED', 'the sign-in was cancelled'));
+                });
+              }
               fake.connection = { profile: chosen, state: state(), signedInAs: 'ann@example.com' };
               return ok(fake.connection);
+            },
+            cancel: () => {
+              record('signIn.cancel', []);
+              cancelSignIn?.();
+              return ok(undefined);
             },
           },
         }

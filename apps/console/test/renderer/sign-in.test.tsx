@@ -119,4 +119,17 @@ describe('sign-in (desktop)', () => {
     // No secret was ever asked for or sent.
     expect(fake.calls.some((call) => call.name === 'connection.connect')).toBe(false);
   });
+
+  it('lets the admin give up a sign-in with dex that waits for the browser', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ kind: 'desktop', profiles: [{ id: 'slow', name: 'Slow browser', baseUrl: 'http://10.0.0.4:5557' }] });
+    renderConsole(fake.bridge);
+    await user.click(await screen.findByRole('button', { name: 'Sign in with dex to Slow browser' }));
+    expect((await screen.findByRole('status')).textContent).toContain('in the browser window that opened');
+    expect(screen.getByRole('button', { name: 'Sign in with dex to Slow browser' })).toHaveProperty('disabled', true);
+    await user.click(screen.getByRole('button', { name: 'Cancel sign-in' }));
+    expect(await screen.findByText(/the sign-in was cancelled/)).toBeTruthy();
+    expect(fake.calls.map((call) => call.name)).toContain('signIn.cancel');
+    expect(screen.getByRole('button', { name: 'Sign in with dex to Slow browser' })).toHaveProperty('disabled', false);
+  });
 });

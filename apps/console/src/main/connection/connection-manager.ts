@@ -26,6 +26,8 @@ export interface ConnectionManager {
    * the admin. UNAUTHORIZED/FORBIDDEN/NOT_IMPLEMENTED from the overlord as it answered.
    */
   signInWithDex(input: DexSignInInput): Promise<ActiveConnection>;
+  /** Gives up a sign-in through dex that waits for the browser. */
+  cancelSignIn(): void;
   /** Forgets the connection; a session through dex is also ended at the overlord. */
   disconnect(): Promise<void>;
   /** Forgets the connection when it uses this profile, and the profile's session through dex (after its URL or secret changed, or it was removed). */
@@ -102,6 +104,10 @@ export function createConnectionManager(options: CreateConnectionManagerOptions)
       const connection: ActiveConnection = { profile, state, signedInAs: session.actor };
       if (attempt === generation) active = { connection, admin, dexSession: session };
       return connection;
+    },
+
+    cancelSignIn() {
+      options.dex?.cancelSignIn();
     },
 
     async disconnect() {

@@ -42,6 +42,7 @@ export function createDesktopBridge(options: CreateDesktopBridgeOptions): Bridge
     },
     signIn: {
       withDex: (input) => settle(() => connections.signInWithDex(input)),
+      cancel: () => settle(async () => connections.cancelSignIn()),
     },
     ...createConsoleOperations(() => connections.admin()),
   };

@@ -18,6 +18,8 @@ export interface DexSessions {
    * when there is none).
    */
   signIn(profile: ConnectionProfile): Promise<StoredDesktopSession>;
+  /** Gives up the sign-in waiting for the browser, if one is: it rejects with "the sign-in was cancelled". */
+  cancelSignIn(): void;
   /** Sign-out: ends the session at the overlord (when it answers) and forgets it here. */
   signOut(profile: ConnectionProfile, session: StoredDesktopSession): Promise<void>;
   /** Forgets the profile's session here (it no longer works, or the profile moved or went). */
@@ -41,6 +43,8 @@ export interface CreateDexSessionsOptions {
 export function createDexSessions(options: CreateDexSessionsOptions): DexSessions {
   /** This run's sessions: also those the keychain could not protect. */
   const memory = new Map<string, StoredDesktopSession>();
+  /** The sign-ins waiting for the browser (normally one: the screen allows one at a time). */
+  const pending = new Set<AbortController>();
 
   return {
     async stored(profile) {
@@ -52,12 +56,15 @@ export function createDexSessions(options: CreateDexSessionsOptions): DexSession
 
     async signIn(profile) {
       const { issuer, clientId } = await discoverDesktopSignIn(profile.baseUrl);
+      const abort = new AbortController();
+      pending.add(abort);
       const tokens = await signInWithDex({
         issuer,
         clientId,
         openBrowser: options.openBrowser,
+        signal: abort.signal,
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      });
+      }).finally(() => pending.delete(abort));
       const opened = await exchangeIdToken(profile.baseUrl, tokens.idToken);
       const session: StoredDesktopSession = {
         origin: new URL(profile.baseUrl).origin,
@@ -74,6 +81,10 @@ export function createDexSessions(options: CreateDexSessionsOptions): DexSession
       }
       options.logger?.info({ profileId: profile.id, actor: session.actor }, 'signed in through dex');
       return session;
+    },
+
+    cancelSignIn() {
+      for (const abort of pending) abort.abort();
     },
 
     async signOut(profile, session) {

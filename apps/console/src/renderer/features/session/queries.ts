@@ -77,6 +77,16 @@ export function useSignInWithDex() {
   });
 }
 
+/** Desktop: gives up the sign-in with dex waiting for the browser (its mutation then fails, "cancelled"). */
+export function useCancelSignIn() {
+  const bridge = useBridge();
+  return useMutation({
+    mutationKey: [...sessionKeys.all, 'cancel-sign-in'],
+    mutationFn: () => (bridge.signIn === undefined ? Promise.resolve() : unwrap(bridge.signIn.cancel())),
+    meta: { invalidates: [] },
+  });
+}
+
 /** Signs out: the bridge forgets the connection (web: the secret too) and every cached answer goes. */
 export function useDisconnect() {
   const bridge = useBridge();

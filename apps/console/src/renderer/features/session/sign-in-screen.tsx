@@ -6,7 +6,7 @@ import { WEB_PROFILE_ID } from '../../bridge/web-bridge.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { ErrorPanel, InlineError, Loading } from '../../components/states.tsx';
-import { sessionQueries, useConnect, useRemoveProfile, useSaveProfile, useSignInWithDex } from './queries.ts';
+import { sessionQueries, useCancelSignIn, useConnect, useRemoveProfile, useSaveProfile, useSignInWithDex } from './queries.ts';
 
 /**
  * Sign-in. Web: "Sign in with dex" (the overlord runs the OIDC sign-in through the
@@ -90,6 +90,7 @@ function DesktopSignIn() {
   const profiles = useQuery(sessionQueries.profiles(bridge));
   const connect = useConnect();
   const signIn = useSignInWithDex();
+  const cancelSignIn = useCancelSignIn();
   const isBusy = connect.isPending || signIn.isPending;
   const remove = useRemoveProfile();
   const [removing, setRemoving] = useState<ConnectionProfile | null>(null);
@@ -152,9 +153,14 @@ function DesktopSignIn() {
         </ul>
       )}
       {signIn.isPending && (
-        <p className="muted" role="status">
-          Sign in as an admin user in the browser window that opened; this screen continues once you are back.
-        </p>
+        <div className="button-row">
+          <p className="muted" role="status">
+            Sign in as an admin user in the browser window that opened; this screen continues once you are back.
+          </p>
+          <button type="button" className="button button-small" onClick={() => cancelSignIn.mutate()}>
+            Cancel sign-in
+          </button>
+        </div>
       )}
       <InlineError error={signIn.error ?? connect.error} />
       <p className="muted">
