@@ -13,6 +13,7 @@ import type {
   TCreateClientRequest,
   TCreateConnectorRequest,
   TCreatedClient,
+  TCreatedUser,
   TCreateUserRequest,
   THealth,
   TListAuditEventsQuery,
@@ -168,7 +169,8 @@ export interface ConsoleApi {
   readonly users: {
     list(query?: BridgeListQuery<TListUsersQuery>): Promise<BridgeResult<TUserList>>;
     get(id: string): Promise<BridgeResult<TUser>>;
-    create(request: TCreateUserRequest): Promise<BridgeResult<TUser>>;
+    /** With `sendInvitation`, `invitation` says whether the email went out (or carries the link). */
+    create(request: TCreateUserRequest): Promise<BridgeResult<TCreatedUser>>;
     update(id: string, changes: TUpdateUserRequest): Promise<BridgeResult<TUser>>;
     /** Deletes the user with their credentials, tokens and sessions. */
     remove(id: string): Promise<BridgeResult<void>>;

@@ -434,6 +434,33 @@ export function createFakeOverlord(
         record('keys.rotate', request === undefined ? [] : [request]);
         const now = Date.now();
         const previous = fake.keys.find((key) => key.state === 'active');
+        // Immediate (a leaked key): every key withdrawn, a fresh one signs at once.
+        if (request?.mode === 'immediate') {
+          const withdrawn = fake.keys.map((key) => key.kid);
+          fake.keys = [
+            {
+              kid: 'kid-fresh',
+              alg: 'RS256',
+              state: 'active',
+              createdAt: iso(now),
+              activatesAt: iso(now),
+              retiresAt: iso(now + 24 * HOUR),
+              expiresAt: iso(now + 48 * HOUR),
+            },
+          ];
+          return ok({
+            mode: 'immediate' as const,
+            kid: 'kid-fresh',
+            publishedAt: iso(now),
+            activatesAt: iso(now),
+            previousKid: previous?.kid ?? null,
+            previousRetiresAt: previous === undefined ? null : iso(now),
+            previousExpiresAt: previous === undefined ? null : iso(now),
+            withdrawn,
+            publishDelaySeconds: 300,
+            keys: [...fake.keys],
+          });
+        }
         for (const key of fake.keys) {
           if (key.state === 'active') Object.assign(key, { state: 'retired', retiresAt: iso(now) });
         }
@@ -483,6 +510,14 @@ export function createFakeOverlord(
           hasPassword: request.password !== undefined,
         });
         fake.users.push(user);
+        // Invited in the same request: sent, or the link back without an emailer.
+        if (request.sendInvitation === true)
+          return ok({
+            ...user,
+            invitation: fake.hasEmailer
+              ? { emailSent: true }
+              : { emailSent: false, resetPasswordLink: `http://127.0.0.1:5556/dex/accept-invitation?token=for-${user.id}` },
+          });
         return ok(user);
       },
       update: (id, changes) => {
