@@ -76,7 +76,7 @@ export interface ActiveConnection {
   profile: ConnectionProfile;
   /** The overlord's state at connect time (database kind, version, counts). */
   state: TState;
-  /** Desktop, signed in through dex: the admin's email (the audit log's actor). Absent with the admin secret. */
+  /** Who the overlord's session acts as (the audit log's actor): the admin's email, or `break-glass`. Absent when a desktop profile uses its stored admin secret. */
   signedInAs?: string;
 }
 
