@@ -105,7 +105,9 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir, build: deps.consoleBuild }));
 
   // The console's sign-in and session: before the guard, which they stand in for.
-  app.use(consoleSessionRoutes({ prisma: deps.db.prisma, adminApiSecret: deps.adminApiSecret }));
+  app.use(
+    consoleSessionRoutes({ prisma: deps.db.prisma, adminApiSecret: deps.adminApiSecret, worker: deps.consoleSignIn?.worker ?? null }),
+  );
   app.use(
     '/api',
     requireAdmin({ secret: deps.adminApiSecret, prisma: deps.db.prisma }),

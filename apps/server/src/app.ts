@@ -11,7 +11,9 @@ import type { AccountDeps } from './accounts/account-deps.ts';
 import { AccountLinks } from './accounts/account-links.ts';
 import { acceptInvitationRoute } from './accounts/accept-invitation.ts';
 import { registerRoute } from './accounts/register.ts';
+import { registerIdentityRoute } from './accounts/register-identity.ts';
 import { resendVerifyEmailRoute } from './accounts/resend-verify-email.ts';
+import { switchConnectorRoute } from './accounts/switch-connector.ts';
 import { resetPasswordRoute } from './accounts/reset-password.ts';
 import { sendResetPasswordRoute } from './accounts/send-reset-password.ts';
 import { verifyEmailRoute } from './accounts/verify-email.ts';
@@ -110,6 +112,9 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     renderError,
     keySecrets: config.keySecrets,
     recordLoginEvent,
+    registration: config.enableRegistration === true,
+    // The registry is made below; this runs only once a login completes.
+    connectorName: async (id) => (await connectors.find(id))?.displayName,
   };
   const emailer = createEmailer({
     config: config.emailer,
@@ -249,6 +254,7 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
             : answerClient(loginDeps, res, session, { error: 'access_denied', error_description: 'the user denied the request' }),
       }),
     ],
+    ['/switch-connector', switchConnectorRoute({ prisma, connectors, renderError })],
     ['/logout', logoutRoute({ prisma, issuer, issuerName: config.issuerName, issuerPath, keys, cookie, renderError, recordLoginEvent })],
     ['/api/v1/*', workerApi],
     // Account pages: email verification, password reset, invitations (and /register below).
@@ -258,7 +264,10 @@ export function createWorkerApp(deps: WorkerAppDeps): WorkerApp {
     ['/reset-password', resetPasswordRoute(accounts)],
     ['/accept-invitation', acceptInvitationRoute(accounts)],
   ]);
-  if (config.enableRegistration === true) routes.set('/register', registerRoute(accounts));
+  if (config.enableRegistration === true) {
+    routes.set('/register', registerRoute(accounts));
+    routes.set('/register/identity', registerIdentityRoute({ ...accounts, login: loginDeps }));
+  }
   if (config.enableClientRegistration) {
     const limits = config.registration ?? { perAddress: 10, windowMs: 3_600_000 };
     routes.set(

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { checkScreen, consoleUrl, openScreen, signIn, watchCspViolations } from '../../fixtures/console.ts';
+import { checkScreen, LAYOUT, consoleUrl, openScreen, signIn, watchCspViolations } from '../../fixtures/console.ts';
 import { startRelyingParty } from '../../fixtures/relying-party.ts';
 import { type DexStack, expect, test } from '../../fixtures/test.ts';
 
@@ -154,6 +154,8 @@ test.describe('the web console at the overlord’s /console', () => {
   });
 
   test('an admin rotates the signing keys and the timeline shows the new chain', async ({ page, dex }, testInfo) => {
+    // Two screens checked (axe and screenshots in both themes) and a wait for the new key to sign.
+    test.setTimeout(120_000);
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     await openScreen(page, 'Signing keys');
     const timeline = page.getByRole('list', { name: 'Key timeline' });
@@ -161,74 +163,99 @@ test.describe('the web console at the overlord’s /console', () => {
     const activeBefore = (await page.getByTestId('active-kid').textContent()) ?? '';
     expect(activeBefore).not.toBe('none');
     const itemsBefore = await timeline.getByRole('listitem').count();
+    // The active key's exact windows, and the next two rotations: it retires at the first, its
+    // successor one key period (24 h here) later.
+    const windows = page.getByLabel(`Windows of ${activeBefore}`);
+    await expect(windows).toContainText('Published from');
+    await expect(windows).toContainText(/Signs until.+\(in (\d+ h|1 d)/);
+    const schedule = page.getByRole('list', { name: 'Scheduled rotations' }).getByRole('listitem');
+    await expect(schedule).toHaveCount(2);
+    await expect(schedule.nth(0)).toContainText(
+      new RegExp(`\\(in (\\d+ h|1 d)[^)]*\\) — ${activeBefore} stops signing; a new key signs from then`),
+    );
+    await expect(schedule.nth(1)).toContainText(/\(in (1 d|2 d)[^)]*\) — that new key stops signing; a new key signs from then/);
 
     await page.getByRole('button', { name: 'Rotate now' }).click();
     const confirm = page.getByRole('dialog', { name: 'Rotate signing keys' });
-    await expect(confirm).toContainText(activeBefore);
+    await expect(confirm.getByRole('radio', { name: 'Publish first (recommended)' })).toBeChecked();
+    // Published first: the new key signs after the overlord's publish delay (5 s here).
+    const sentence = (kid: string) =>
+      new RegExp(
+        `^A new key ${kid}is published now and signs from .+ \\(in [1-5] s\\); the current key ${activeBefore} stops signing then and stays published until .+ \\(in 1 d\\), so the tokens it signed keep verifying\\.$`,
+      );
+    await expect(confirm.getByTestId('rotation-plan')).toHaveText(sentence(''));
+    await checkScreen(page, testInfo, 'keys-rotate-dialog');
     await confirm.getByRole('button', { name: 'Rotate now' }).click();
-    await expect(page.getByText('Keys rotated: the new key signs from now on')).toBeVisible();
+    const toast = page.getByText(/^Keys rotated\. /);
+    await expect(toast).toBeVisible();
+    const toastText = ((await toast.textContent()) ?? '').replace(/^Keys rotated\. /, '');
+    expect(toastText).toMatch(sentence('[0-9a-f]+ '));
+    const newKid = /^A new key (\S+) /.exec(toastText)?.[1] ?? '';
+    // Published now, not signing yet.
+    await expect(timeline.getByRole('listitem').filter({ hasText: newKid })).toContainText('Next');
 
-    // Published first: the new key signs after the overlord's publish delay (5 s here), which
-    // the screen shows at its next refresh (every 15 s).
-    test.setTimeout(60_000);
-    await expect(page.getByTestId('active-kid')).not.toHaveText(activeBefore, { timeout: 30_000 });
-    const activeAfter = (await page.getByTestId('active-kid').textContent()) ?? '';
+    // The screen shows the new key signing at its next refresh (every 15 s).
+    await expect(page.getByTestId('active-kid')).toHaveText(newKid, { timeout: 30_000 });
     const retired = timeline.getByRole('listitem').filter({ hasText: activeBefore });
     await expect(retired).toContainText('Retired');
-    await expect(timeline.getByRole('listitem').filter({ hasText: activeAfter })).toContainText('Active');
+    await expect(timeline.getByRole('listitem').filter({ hasText: newKid })).toContainText('Active');
     expect(await timeline.getByRole('listitem').count()).toBeGreaterThanOrEqual(itemsBefore);
     await checkScreen(page, testInfo, 'keys');
   });
 
-  test('every screen loads real data under the strict CSP and passes the accessibility check', async ({ page, dex }, testInfo) => {
-    // Two axe runs and two full-page screenshots per screen.
-    test.setTimeout(120_000);
-    const csp = watchCspViolations(page);
-    await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
-    const overview = page.getByRole('article', { name: 'Overlord' });
-    await expect(overview).toContainText('Healthy');
-    await expect(overview).toContainText(dex.provider === 'postgresql' ? 'PostgreSQL' : 'SQLite');
-    await expect(page.getByRole('article', { name: 'Signing key' }).getByRole('timer')).toHaveText(/^in /);
-    await checkScreen(page, testInfo, 'overview');
+  test(
+    'every screen loads real data under the strict CSP and passes the accessibility check',
+    { tag: LAYOUT },
+    async ({ page, dex }, testInfo) => {
+      // Two axe runs and two full-page screenshots per screen.
+      test.setTimeout(120_000);
+      const csp = watchCspViolations(page);
+      await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
+      const overview = page.getByRole('article', { name: 'Overlord' });
+      await expect(overview).toContainText('Healthy');
+      await expect(overview).toContainText(dex.provider === 'postgresql' ? 'PostgreSQL' : 'SQLite');
+      await expect(page.getByRole('article', { name: 'Signing key' }).getByRole('timer')).toHaveText(/^in /);
+      await checkScreen(page, testInfo, 'overview');
 
-    await openScreen(page, 'Clients');
-    await expect(page.getByRole('cell', { name: dex.client.id, exact: true })).toBeVisible();
-    await checkScreen(page, testInfo, 'clients');
+      await openScreen(page, 'Clients');
+      await expect(page.getByRole('cell', { name: dex.client.id, exact: true })).toBeVisible();
+      await checkScreen(page, testInfo, 'clients');
 
-    await openScreen(page, 'Connectors');
-    await expect(page.getByRole('row').nth(1)).toContainText('dex’s own users');
-    await page.getByRole('button', { name: 'Edit local' }).click();
-    await expect(page.getByRole('dialog', { name: 'Edit connector local' })).toBeVisible();
-    await checkScreen(page, testInfo, 'connectors-edit-local');
-    await page.keyboard.press('Escape');
-    await expect(page.getByRole('dialog')).toHaveCount(0);
+      await openScreen(page, 'Connectors');
+      await expect(page.getByRole('row').nth(1)).toContainText('dex’s own users');
+      await page.getByRole('button', { name: 'Edit local' }).click();
+      await expect(page.getByRole('dialog', { name: 'Edit connector local' })).toBeVisible();
+      await checkScreen(page, testInfo, 'connectors-edit-local');
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toHaveCount(0);
 
-    await openScreen(page, 'Users');
-    // The email's cell also carries its "verified" badge; the row's actions name the email too.
-    const escaped = dex.user.email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    await expect(page.getByRole('cell', { name: new RegExp(`^${escaped}`) })).toBeVisible();
-    await checkScreen(page, testInfo, 'users');
+      await openScreen(page, 'Users');
+      // The email's cell also carries its "verified" badge; the row's actions name the email too.
+      const escaped = dex.user.email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await expect(page.getByRole('cell', { name: new RegExp(`^${escaped}`) })).toBeVisible();
+      await checkScreen(page, testInfo, 'users');
 
-    await openScreen(page, 'Audit log');
-    await expect(page.getByRole('table')).toBeVisible();
-    // The stack made its user through the admin API (dex v0's POST /api/v1/admin).
-    await page.getByLabel('Action').selectOption('admin.create');
-    await page.getByLabel('Target type').selectOption('user');
-    await page.getByRole('button', { name: 'Apply filters' }).click();
-    await expect(page.getByText('Showing 1–1')).toBeVisible();
-    await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('admin.create');
-    await checkScreen(page, testInfo, 'audit');
+      await openScreen(page, 'Audit log');
+      await expect(page.getByRole('table')).toBeVisible();
+      // The stack made its user through the admin API (dex v0's POST /api/v1/admin).
+      await page.getByLabel('Action').selectOption('admin.create');
+      await page.getByLabel('Target type').selectOption('user');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await expect(page.getByText('Showing 1–1')).toBeVisible();
+      await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('admin.create');
+      await checkScreen(page, testInfo, 'audit');
 
-    // A reload keeps the tab signed in (the overlord's session cookie); signing out ends it.
-    await page.reload();
-    await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page.getByLabel('Admin API secret')).toBeVisible();
-    expect(await page.evaluate('Object.keys(sessionStorage).length')).toBe(0);
-    expect(csp).toEqual([]);
-  });
+      // A reload keeps the tab signed in (the overlord's session cookie); signing out ends it.
+      await page.reload();
+      await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect(page.getByLabel('Admin API secret')).toBeVisible();
+      expect(await page.evaluate('Object.keys(sessionStorage).length')).toBe(0);
+      expect(csp).toEqual([]);
+    },
+  );
 
-  test('the sidebar and dialogs work from the keyboard', async ({ page, dex }) => {
+  test('the sidebar and dialogs work from the keyboard', { tag: LAYOUT }, async ({ page, dex }) => {
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     const clients = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Clients', exact: true });
     await clients.focus();

@@ -25,6 +25,7 @@ import {
   type TCreateClientRequest,
   type TCreateConnectorRequest,
   type TCreatedClient,
+  type TCreatedUser,
   type TCreateUserRequest,
   type THealth,
   type TListAuditEventsQuery,
@@ -60,6 +61,7 @@ import {
   ZHealth,
   ZProcessList,
   ZRevokeUserTokensResult,
+  ZCreatedUser,
   ZSentUserEmail,
   ZRotateKeysResult,
   ZSigningKeyList,
@@ -193,8 +195,8 @@ export interface AdminClient {
   listUsers(query?: PageQuery<TListUsersQuery>): Promise<TUserList>;
   /** `GET /api/v1/users/:id`. */
   getUser(id: string): Promise<TUser>;
-  /** `POST /api/v1/users`: the server hashes the password. */
-  createUser(request: TCreateUserRequest): Promise<TUser>;
+  /** `POST /api/v1/users`: the server hashes the password; with `sendInvitation` the answer says whether the email went out. */
+  createUser(request: TCreateUserRequest): Promise<TCreatedUser>;
   /** `PATCH /api/v1/users/:id`. */
   updateUser(id: string, changes: TUpdateUserRequest): Promise<TUser>;
   /** `DELETE /api/v1/users/:id`: the user, their credentials, tokens and sessions. */
@@ -390,7 +392,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
 
     listUsers: (query = {}) => call({ method: 'GET', path: USER_API_PATHS.users, query, schema: ZUserList }),
     getUser: (id) => call({ method: 'GET', path: byId(USER_API_PATHS.userById, id), schema: ZUser }),
-    createUser: (request) => call({ method: 'POST', path: USER_API_PATHS.users, body: request, schema: ZUser }),
+    createUser: (request) => call({ method: 'POST', path: USER_API_PATHS.users, body: request, schema: ZCreatedUser }),
     updateUser: (id, changes) => call({ method: 'PATCH', path: byId(USER_API_PATHS.userById, id), body: changes, schema: ZUser }),
     deleteUser: async (id) => {
       await call({ method: 'DELETE', path: byId(USER_API_PATHS.userById, id), schema: null });

@@ -18,7 +18,7 @@ import type { ActiveConnection, BridgeResult, ConnectionProfile, ConsoleApi } fr
  * the Playwright suite checks the real overlord.
  */
 export interface FakeOverlord {
-  bridge: ConsoleApi & { profiles?: NonNullable<ConsoleApi['profiles']> };
+  bridge: ConsoleApi & { profiles?: NonNullable<ConsoleApi['profiles']>; signIn?: NonNullable<ConsoleApi['signIn']> };
   clients: TClient[];
   connectors: TConnector[];
   keys: TSigningKey[];
@@ -246,6 +246,8 @@ export function createFakeOverlord(
     return ok({ ...user });
   };
   if (options.signedIn === true) fake.connection = { profile, state: state() };
+  /** Ends the desktop sign-in with dex that waits for the browser ("Slow browser" profile). */
+  let cancelSignIn: (() => void) | undefined;
 
   fake.bridge = {
     kind: options.kind ?? 'web',
@@ -265,6 +267,28 @@ export function createFakeOverlord(
                 profiles.findIndex((item) => item.id === id),
                 1,
               );
+              return ok(undefined);
+            },
+          },
+          signIn: {
+            withDex: (input) => {
+              record('signIn.withDex', [input]);
+              const chosen = profiles.find((item) => item.id === input.profileId);
+              if (chosen === undefined) return fail('NOT_FOUND', 'no such profile');
+              if (chosen.name === 'Not an admin')
+                return fail('FORBIDDEN', 'bob@example.com is not an admin of this dex (or is disabled), so it cannot use the console');
+              if (chosen.name === 'Slow browser') {
+                // Waits for the browser until cancelled, as the main process does.
+                return new Promise((resolve) => {
+                  cancelSignIn = () => resolve(fail('UNAUTHORIZED', 'the sign-in was cancelled'));
+                });
+              }
+              fake.connection = { profile: chosen, state: state(), signedInAs: 'ann@example.com' };
+              return ok(fake.connection);
+            },
+            cancel: () => {
+              record('signIn.cancel', []);
+              cancelSignIn?.();
               return ok(undefined);
             },
           },
@@ -410,6 +434,33 @@ export function createFakeOverlord(
         record('keys.rotate', request === undefined ? [] : [request]);
         const now = Date.now();
         const previous = fake.keys.find((key) => key.state === 'active');
+        // Immediate (a leaked key): every key withdrawn, a fresh one signs at once.
+        if (request?.mode === 'immediate') {
+          const withdrawn = fake.keys.map((key) => key.kid);
+          fake.keys = [
+            {
+              kid: 'kid-fresh',
+              alg: 'RS256',
+              state: 'active',
+              createdAt: iso(now),
+              activatesAt: iso(now),
+              retiresAt: iso(now + 24 * HOUR),
+              expiresAt: iso(now + 48 * HOUR),
+            },
+          ];
+          return ok({
+            mode: 'immediate' as const,
+            kid: 'kid-fresh',
+            publishedAt: iso(now),
+            activatesAt: iso(now),
+            previousKid: previous?.kid ?? null,
+            previousRetiresAt: previous === undefined ? null : iso(now),
+            previousExpiresAt: previous === undefined ? null : iso(now),
+            withdrawn,
+            publishDelaySeconds: 300,
+            keys: [...fake.keys],
+          });
+        }
         for (const key of fake.keys) {
           if (key.state === 'active') Object.assign(key, { state: 'retired', retiresAt: iso(now) });
         }
@@ -459,6 +510,14 @@ export function createFakeOverlord(
           hasPassword: request.password !== undefined,
         });
         fake.users.push(user);
+        // Invited in the same request: sent, or the link back without an emailer.
+        if (request.sendInvitation === true)
+          return ok({
+            ...user,
+            invitation: fake.hasEmailer
+              ? { emailSent: true }
+              : { emailSent: false, resetPasswordLink: `http://127.0.0.1:5556/dex/accept-invitation?token=for-${user.id}` },
+          });
         return ok(user);
       },
       update: (id, changes) => {

@@ -14,7 +14,7 @@ describe('users screen', () => {
     expect(await axeViolations()).toEqual([]);
   });
 
-  it('creates a user', async () => {
+  it('creates a user with a password set now', async () => {
     const user = userEvent.setup();
     const fake = createFakeOverlord({ signedIn: true });
     renderConsole(fake.bridge, { route: 'users' });
@@ -22,6 +22,7 @@ describe('users screen', () => {
     const form = await screen.findByRole('dialog', { name: 'New user' });
     expect(await axeViolations()).toEqual([]);
     await user.type(within(form).getByLabelText(/^Email \(required\)/), 'carol@example.com');
+    await user.click(within(form).getByRole('radio', { name: 'Set a password now' }));
     await user.type(within(form).getByLabelText(/^Password/), 'a long enough password');
     await user.click(within(form).getByRole('button', { name: 'Create user' }));
     expect(await screen.findByText('carol@example.com')).toBeTruthy();
@@ -31,6 +32,65 @@ describe('users screen', () => {
       emailVerified: false,
       admin: false,
     });
+  });
+
+  it('creates and invites a user in one step, and says the email was sent', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'users' });
+    await user.click(await screen.findByRole('button', { name: 'New user' }));
+    const form = await screen.findByRole('dialog', { name: 'New user' });
+    // Inviting is the default: no password to make up, and no "email verified" (the invitation verifies it).
+    expect(within(form).getByRole('radio', { name: 'Send an invitation email' })).toHaveProperty('checked', true);
+    expect(within(form).queryByLabelText(/^Password/)).toBeNull();
+    expect(within(form).queryByRole('checkbox', { name: 'Email verified' })).toBeNull();
+    await user.type(within(form).getByLabelText(/^Email \(required\)/), 'dave@example.com');
+    await user.click(within(form).getByRole('button', { name: 'Create and invite' }));
+
+    expect(await screen.findByText('User created; an invitation email was sent to dave@example.com')).toBeTruthy();
+    expect(fake.calls.filter((call) => call.name === 'users.create').map((call) => call.args[0])).toEqual([
+      { email: 'dave@example.com', sendInvitation: true, emailVerified: false, admin: false },
+    ]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('without an emailer, shows the invitation link to pass on', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.hasEmailer = false;
+    renderConsole(fake.bridge, { route: 'users' });
+    await user.click(await screen.findByRole('button', { name: 'New user' }));
+    const form = await screen.findByRole('dialog', { name: 'New user' });
+    await user.type(within(form).getByLabelText(/^Email \(required\)/), 'erin@example.com');
+    await user.click(within(form).getByRole('button', { name: 'Create and invite' }));
+
+    const shown = await screen.findByRole('dialog', { name: 'Invitation link' });
+    expect(within(shown).getByRole('textbox', { name: 'Link' })).toHaveProperty(
+      'value',
+      expect.stringContaining('/accept-invitation?token='),
+    );
+    expect(shown.textContent).toContain('give this link to erin@example.com yourself');
+  });
+
+  it('when the overlord cannot send user emails (501), keeps the form and offers the password instead', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.bridge.users.create = () =>
+      Promise.resolve({
+        ok: false,
+        error: { code: 'NOT_IMPLEMENTED', message: "sending user emails needs the overlord's --issuer (the workers' issuer URL)" },
+      });
+    renderConsole(fake.bridge, { route: 'users' });
+    await user.click(await screen.findByRole('button', { name: 'New user' }));
+    const form = await screen.findByRole('dialog', { name: 'New user' });
+    await user.type(within(form).getByLabelText(/^Email \(required\)/), 'fred@example.com');
+    await user.click(within(form).getByRole('button', { name: 'Create and invite' }));
+
+    expect(await within(form).findByText(/sending user emails needs the overlord's --issuer/)).toBeTruthy();
+    expect(within(form).getByRole('radio', { name: 'Send an invitation email' })).toHaveProperty('disabled', true);
+    expect(within(form).getByRole('radio', { name: 'Set a password now' })).toHaveProperty('checked', true);
+    expect(within(form).getByLabelText(/^Password/)).toBeTruthy();
+    expect(within(form).getByRole('button', { name: 'Create user' })).toBeTruthy();
   });
 
   it('disables after confirming, enables, makes admin and revokes sessions', async () => {

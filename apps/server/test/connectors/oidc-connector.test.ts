@@ -218,7 +218,9 @@ describe.each(testProviders(process.env))('oidc connector: dex in front of anoth
     expect(flow.response.status).toBe(403);
     const page = await flow.response.text();
     expect(page).toContain('Wrong way to log in');
-    expect(page).toContain('&quot;local&quot;');
+    // The connector's display name, and a link that starts the same request there.
+    expect(page).toContain('Log in with Email');
+    expect(page).toMatch(/id="login-with-connector" href="\/dex\/switch-connector\?session=[^"&]+&amp;connector_id=local/);
   });
 
   it('denied consent upstream sends access_denied with the state and iss to the relying party', async () => {

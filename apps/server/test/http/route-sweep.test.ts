@@ -145,6 +145,8 @@ describe.each(testProviders(process.env))('every route, every method, malformed 
         '/token/revoke',
         '/userinfo',
         '/register',
+        '/register/identity',
+        '/switch-connector',
         '/verify-email',
         '/resend-verify-email',
         '/send-reset-password',

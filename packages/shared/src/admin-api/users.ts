@@ -107,3 +107,10 @@ export const ZSentUserEmail = z.object({
   resetPasswordLink: z.string().optional(),
 });
 export type TSentUserEmail = z.infer<typeof ZSentUserEmail>;
+
+/**
+ * `POST /api/v1/users` answer: the user, and with `sendInvitation: true` what became of the
+ * invitation (`emailSent`, or the link to pass on when the overlord has no emailer).
+ */
+export const ZCreatedUser = ZUser.extend({ invitation: ZSentUserEmail.optional() });
+export type TCreatedUser = z.infer<typeof ZCreatedUser>;

@@ -1,8 +1,13 @@
 import { randomToken, sha256Hex } from '#crypto/index.ts';
 import type { PrismaDb } from '#db/create-database.ts';
 
-/** NEW → (CONSENT: logged in, waiting for the user's approval) → IDENTIFIED (a code issued) → EXCHANGED. */
-export type AuthSessionState = 'NEW' | 'CONSENT' | 'IDENTIFIED' | 'EXCHANGED';
+/**
+ * NEW → (CONSENT: logged in, waiting for the user's approval) → IDENTIFIED (a code issued) → EXCHANGED.
+ * With self-registration, an upstream identity that has no user yet waits in REGISTER (the
+ * identity held by the session, not by the browser) until the user registers it, then goes
+ * back to NEW to finish the login.
+ */
+export type AuthSessionState = 'NEW' | 'REGISTER' | 'CONSENT' | 'IDENTIFIED' | 'EXCHANGED';
 
 /** The identity a connector vouched for (dex v0 `oidc.Identity`). */
 export interface ConnectorIdentity {
@@ -208,6 +213,56 @@ export async function awaitConsent(prisma: PrismaDb, options: Omit<IdentifyAuthS
     },
   });
   return updated.count === 1;
+}
+
+/**
+ * Parks an upstream identity that has no dex user yet on the session (NEW -> REGISTER), for
+ * the registration page to read: the identity never travels through the browser, so a form
+ * cannot forge it. False when the session is gone, expired or no longer NEW.
+ * @example if (await awaitRegistration(db.prisma, { sessionId, connectorId: 'up', identity })) redirect(res, registrationPage);
+ */
+export async function awaitRegistration(
+  prisma: PrismaDb,
+  options: { sessionId: string; connectorId: string; identity: ConnectorIdentity; now?: Date },
+): Promise<boolean> {
+  const updated = await prisma.authSession.updateMany({
+    where: { id: options.sessionId, state: 'NEW', connectorId: options.connectorId, expiresAt: { gt: options.now ?? new Date() } },
+    data: { state: 'REGISTER', identity: JSON.stringify(options.identity) },
+  });
+  return updated.count === 1;
+}
+
+/**
+ * Takes a registered session back to NEW (REGISTER -> NEW), keeping its identity, so that the
+ * login can finish. A compare-and-set: of two concurrent registrations of one session, one
+ * gets true and finishes the login, the other false.
+ * @example if (await endRegistration(db.prisma, sessionId)) await finishLogin(...);
+ */
+export async function endRegistration(prisma: PrismaDb, sessionId: string, now = new Date()): Promise<boolean> {
+  const updated = await prisma.authSession.updateMany({
+    where: { id: sessionId, state: 'REGISTER', expiresAt: { gt: now } },
+    data: { state: 'NEW' },
+  });
+  return updated.count === 1;
+}
+
+/**
+ * Sends a pending authorization request to another connector (dex v0's `show_connectors`
+ * guidance: "this email logs in with X"): a NEW or REGISTER session becomes NEW at
+ * `connectorId`, forgetting any identity it held. The client's request (state, nonce, PKCE,
+ * scopes) stays the same. Null when the session is gone, expired or already logged in.
+ * @example if (await switchAuthSessionConnector(db.prisma, { sessionId, connectorId: 'local' })) redirect(res, local.loginUrl(session, {}));
+ */
+export async function switchAuthSessionConnector(
+  prisma: PrismaDb,
+  options: { sessionId: string; connectorId: string; now?: Date },
+): Promise<AuthSessionRecord | null> {
+  const updated = await prisma.authSession.updateMany({
+    where: { id: options.sessionId, state: { in: ['NEW', 'REGISTER'] }, expiresAt: { gt: options.now ?? new Date() } },
+    data: { state: 'NEW', connectorId: options.connectorId, identity: null },
+  });
+  if (updated.count !== 1) return null;
+  return findAuthSession(prisma, options.sessionId, options.now);
 }
 
 /**

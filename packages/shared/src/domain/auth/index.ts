@@ -1,6 +1,9 @@
 export {
   awaitConsent,
+  awaitRegistration,
   createAuthSession,
+  endRegistration,
+  switchAuthSessionConnector,
   refuseConsent,
   findAuthCode,
   findAuthSession,

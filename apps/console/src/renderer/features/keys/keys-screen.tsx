@@ -2,36 +2,63 @@ import type { TSigningKey, TSigningKeyState } from '@dex/shared/admin-api';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useBridge } from '../../app/bridge-context.tsx';
-import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { useToasts } from '../../app/toasts.tsx';
 import { formatDateTime, formatDuration, formatRelative } from '../../components/format.ts';
 import { Screen } from '../../components/screen.tsx';
 import { Empty, Loading } from '../../components/states.tsx';
 import { useNow } from '../../components/use-now.ts';
+import { describeRotation, rotationFromResult, scheduledRotations } from './key-rotation.ts';
+import { formatInstant } from './format-instant.ts';
 import { keyKeys, keyQueries, useRotateKeys } from './queries.ts';
+import { RotateKeysDialog } from './rotate-keys-dialog.tsx';
 import { useRefetchAt } from './use-refetch-at.ts';
 
 const STATE_LABELS: Readonly<Record<TSigningKeyState, string>> = { next: 'Next', active: 'Active', retired: 'Retired' };
 const STATE_ORDER: Readonly<Record<TSigningKeyState, number>> = { next: 0, active: 1, retired: 2 };
 
-/** What each key's window means, in words. */
-function windowText(key: TSigningKey, now: number): string {
-  switch (key.state) {
-    case 'next':
-      return `Published; signs from ${formatDateTime(key.activatesAt)} (${formatRelative(key.activatesAt, now)})`;
-    case 'active':
-      return key.retiresAt === null
-        ? `Signs since ${formatDateTime(key.activatesAt)}`
-        : `Signs since ${formatDateTime(key.activatesAt)}, until ${formatDateTime(key.retiresAt)} (${formatRelative(key.retiresAt, now)})`;
-    case 'retired':
-      return key.expiresAt === null
-        ? `Retired ${key.retiresAt === null ? '' : formatDateTime(key.retiresAt)}; still published`
-        : `Retired ${key.retiresAt === null ? '' : formatDateTime(key.retiresAt)}; published until ${formatDateTime(key.expiresAt)} so its tokens verify`;
-  }
+/** An instant to the second, and where it is from now. */
+function Instant(props: { iso: string | null; now: number; fallback?: string }) {
+  if (props.iso === null) return <>{props.fallback ?? '—'}</>;
+  return (
+    <>
+      <time dateTime={props.iso}>{formatInstant(props.iso)}</time> <span className="muted">({formatRelative(props.iso, props.now)})</span>
+    </>
+  );
 }
 
-/** The signing key chain as a timeline (next, active, retired), the countdown to the next rotation, and rotate now. */
+/** A key's exact windows: in the JWKS from its creation to its expiry; signing from its activation to its retirement. */
+function KeyWindows(props: { signingKey: TSigningKey; now: number }) {
+  const { signingKey: key, now } = props;
+  return (
+    <dl className="key-windows" aria-label={`Windows of ${key.kid}`}>
+      <dt>Published from</dt>
+      <dd>
+        <Instant iso={key.createdAt} now={now} />
+      </dd>
+      <dt>Signs from</dt>
+      <dd>
+        <Instant iso={key.activatesAt} now={now} />
+      </dd>
+      <dt>Signs until</dt>
+      <dd>
+        <Instant iso={key.retiresAt} now={now} fallback="not scheduled" />
+      </dd>
+      <dt>Published until</dt>
+      <dd>
+        <Instant iso={key.expiresAt} now={now} fallback="not scheduled" />
+      </dd>
+    </dl>
+  );
+}
+
+/**
+ * The signing key chain as a timeline (next, active, retired) with each key's exact windows,
+ * the next two scheduled rotations, and "Rotate now" (publish first, or immediate for a leak)
+ * whose dialog and toast tell the same timeline.
+ */
 export function KeysScreen() {
   const bridge = useBridge();
+  const toasts = useToasts();
   const keys = useQuery(keyQueries.list(bridge));
   const rotate = useRotateKeys();
   const [isConfirming, setConfirming] = useState(false);
@@ -42,15 +69,17 @@ export function KeysScreen() {
     (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || Date.parse(b.activatesAt) - Date.parse(a.activatesAt),
   );
   const active = sorted.find((key) => key.state === 'active');
+  const schedule = keys.data === undefined ? [] : scheduledRotations(keys.data, 2);
 
   return (
     <Screen
       title="Signing keys"
-      summary="The keys that sign ID tokens. The overlord rotates them on schedule; workers publish the next key before it signs."
+      summary="The keys that sign ID tokens. The overlord rotates them on schedule; every key is published before it signs and stays published after, so the tokens it signed verify."
       actions={
         <button
           type="button"
           className="button button-primary"
+          disabled={keys.data === undefined}
           onClick={() => {
             rotate.reset();
             setConfirming(true);
@@ -89,7 +118,30 @@ export function KeysScreen() {
               <dt>Key period</dt>
               <dd>{formatDuration(keys.data.keyPeriodSeconds * 1000)}</dd>
             </div>
+            <div className="stat">
+              <dt>Publish delay</dt>
+              <dd>{formatDuration(keys.data.publishDelaySeconds * 1000)}</dd>
+            </div>
           </dl>
+          <section aria-labelledby="scheduled-rotations" className="key-schedule">
+            <h2 id="scheduled-rotations">Scheduled rotations</h2>
+            {schedule.length === 0 ? (
+              <p className="muted">None scheduled: no key signs. “Rotate now” makes one that signs at once.</p>
+            ) : (
+              <ol aria-labelledby="scheduled-rotations">
+                {schedule.map((rotation) => (
+                  <li key={rotation.at}>
+                    <Instant iso={rotation.at} now={now} /> —{' '}
+                    {rotation.retiringKid === null ? 'that new key' : <code className="mono">{rotation.retiringKid}</code>} stops signing;{' '}
+                    {rotation.successorKid === null ? 'a new key' : <code className="mono">{rotation.successorKid}</code>} signs from then
+                    {rotation.successorKid === null
+                      ? ` (to be published at ${formatInstant(rotation.successorPublishedAt)})`
+                      : ` (published since ${formatInstant(rotation.successorPublishedAt)})`}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
           {sorted.length === 0 ? (
             <Empty title="No signing keys yet">
               <p className="muted">The overlord creates the first key when it starts; “Rotate now” creates one at once.</p>
@@ -104,8 +156,7 @@ export function KeysScreen() {
                       <span className={`badge badge-${key.state}`}>{STATE_LABELS[key.state]}</span> <code className="mono">{key.kid}</code>{' '}
                       <span className="muted">{key.alg}</span>
                     </p>
-                    <p className="muted">{windowText(key, now)}</p>
-                    <p className="muted small">Created {formatDateTime(key.createdAt)}</p>
+                    <KeyWindows signingKey={key} now={now} />
                   </div>
                 </li>
               ))}
@@ -113,21 +164,26 @@ export function KeysScreen() {
           )}
         </>
       )}
-      {isConfirming && (
-        <ConfirmDialog
-          title="Rotate signing keys"
-          confirmLabel="Rotate now"
-          tone="primary"
+      {isConfirming && keys.data !== undefined && (
+        <RotateKeysDialog
+          list={keys.data}
+          now={now}
           isPending={rotate.isPending}
           error={rotate.error}
           onClose={() => setConfirming(false)}
-          onConfirm={() => rotate.mutate(undefined, { onSuccess: () => setConfirming(false) })}
-        >
-          <p>
-            Retire the active key{active === undefined ? '' : ` (${active.kid})`} now and sign with a new one? Tokens it signed keep
-            verifying while it stays published. Workers pick up the new key within a minute.
-          </p>
-        </ConfirmDialog>
+          onConfirm={(mode) =>
+            rotate.mutate(
+              { mode },
+              {
+                onSuccess: (result) => {
+                  setConfirming(false);
+                  const text = describeRotation(rotationFromResult(result), { now: Date.now(), formatTime: formatInstant, formatRelative });
+                  toasts.push({ tone: 'success', text: `Keys rotated. ${text}` });
+                },
+              },
+            )
+          }
+        />
       )}
     </Screen>
   );

@@ -1,3 +1,4 @@
+import type { TRotateKeysRequest } from '@dex/shared/admin-api';
 import { queryOptions, useMutation } from '@tanstack/react-query';
 import type { ConsoleApi } from '#shared/console-api.ts';
 import { useBridge } from '../../app/bridge-context.tsx';
@@ -26,7 +27,8 @@ export function useRotateKeys() {
   const bridge = useBridge();
   return useMutation({
     mutationKey: [...keyKeys.all, 'rotate'],
-    mutationFn: () => unwrap(bridge.keys.rotate()),
-    meta: { invalidates: [keyKeys.all, overviewKeys.all, auditKeys.all], successMessage: 'Keys rotated: the new key signs from now on' },
+    mutationFn: (request: TRotateKeysRequest) => unwrap(bridge.keys.rotate(request)),
+    // The toast is the screen's: it tells the rotation's timeline in the dialog's words.
+    meta: { invalidates: [keyKeys.all, overviewKeys.all, auditKeys.all] },
   });
 }

@@ -30,7 +30,8 @@ export function useCreateUser() {
   return useMutation({
     mutationKey: [...userKeys.all, 'create'],
     mutationFn: (request: TCreateUserRequest) => unwrap(bridge.users.create(request)),
-    meta: { invalidates: AFFECTED, successMessage: 'User created' },
+    // The screen says what became of the invitation, if one was asked for.
+    meta: { invalidates: AFFECTED },
   });
 }
 

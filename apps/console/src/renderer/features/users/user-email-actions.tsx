@@ -73,23 +73,26 @@ export function UserEmailActions(props: { user: TUser }) {
           </p>
         </ConfirmDialog>
       )}
-      {link !== null && (
-        <Dialog
-          title={link.kind === 'invitation' ? 'Invitation link' : 'Password reset link'}
-          onClose={() => setLink(null)}
-          description={
-            <p>No emailer is configured on the overlord (--email-cfg): give this link to {user.email} yourself. It works once.</p>
-          }
-        >
-          <input className="input" readOnly value={link.url} aria-label="Link" onFocus={(event) => event.currentTarget.select()} />
-          <div className="dialog-actions">
-            <CopyButton text={link.url} label="Copy link" />
-            <button type="button" className="button" onClick={() => setLink(null)}>
-              Done
-            </button>
-          </div>
-        </Dialog>
-      )}
+      {link !== null && <SentLinkDialog kind={link.kind} url={link.url} email={user.email} onClose={() => setLink(null)} />}
     </>
+  );
+}
+
+/** The link an overlord without an emailer answered instead of sending it, to copy and pass on. */
+export function SentLinkDialog(props: { kind: Kind; url: string; email: string; onClose: () => void }) {
+  return (
+    <Dialog
+      title={props.kind === 'invitation' ? 'Invitation link' : 'Password reset link'}
+      onClose={props.onClose}
+      description={<p>No emailer is configured on the overlord (--email-cfg): give this link to {props.email} yourself. It works once.</p>}
+    >
+      <input className="input" readOnly value={props.url} aria-label="Link" onFocus={(event) => event.currentTarget.select()} />
+      <div className="dialog-actions">
+        <CopyButton text={props.url} label="Copy link" />
+        <button type="button" className="button" onClick={props.onClose}>
+          Done
+        </button>
+      </div>
+    </Dialog>
   );
 }

@@ -12,7 +12,7 @@ import { useDebounced } from '../../components/use-debounced.ts';
 import { useCreateUser, useDeleteUser, useRevokeUserTokens, useSetUserDisabled, userQueries, useUpdateUser } from './queries.ts';
 import { UserDeleteDialog } from './user-delete-dialog.tsx';
 import { UserEditDialog } from './user-edit-dialog.tsx';
-import { UserEmailActions } from './user-email-actions.tsx';
+import { SentLinkDialog, UserEmailActions } from './user-email-actions.tsx';
 import { UserFormDialog } from './user-form.tsx';
 import { SearchBox } from '../../components/search-box.tsx';
 import { RowAction } from '../../components/row-action.tsx';
@@ -26,7 +26,8 @@ type Dialog =
   | { kind: 'delete'; user: TUser }
   | { kind: 'disable'; user: TUser }
   | { kind: 'revoke'; user: TUser }
-  | { kind: 'admin'; user: TUser };
+  | { kind: 'admin'; user: TUser }
+  | { kind: 'invitation-link'; user: TUser; url: string };
 
 /** People who can log in: search, create, edit, delete, disable or enable, make admin, revoke sessions. */
 export function UsersScreen() {
@@ -190,8 +191,29 @@ export function UsersScreen() {
           isPending={create.isPending}
           error={create.error}
           onClose={close}
-          onSubmit={(request) => create.mutate(request, { onSuccess: close })}
+          onSubmit={(request) =>
+            create.mutate(request, {
+              onSuccess: (created) => {
+                close();
+                const { invitation } = created;
+                if (invitation === undefined) toasts.push({ tone: 'success', text: `User ${created.email} created` });
+                else if (invitation.emailSent)
+                  toasts.push({ tone: 'success', text: `User created; an invitation email was sent to ${created.email}` });
+                else if (invitation.resetPasswordLink !== undefined) {
+                  toasts.push({ tone: 'success', text: `User ${created.email} created` });
+                  setDialog({ kind: 'invitation-link', user: created, url: invitation.resetPasswordLink });
+                } else
+                  toasts.push({
+                    tone: 'error',
+                    text: `User ${created.email} created, but the invitation email could not be sent; the overlord's log says why. Try "Send invitation" again later.`,
+                  });
+              },
+            })
+          }
         />
+      )}
+      {dialog?.kind === 'invitation-link' && (
+        <SentLinkDialog kind="invitation" url={dialog.url} email={dialog.user.email} onClose={close} />
       )}
       {dialog?.kind === 'edit' && (
         <UserEditDialog
