@@ -54,12 +54,13 @@ async function closedPort(): Promise<number> {
 const test = base.extend<{ peers: Peers }, { pgUrl: string | undefined }>({
   pgUrl: [undefined, { option: true, scope: 'worker' }],
   peers: async ({ pgUrl }, use, testInfo) => {
-    const [dex, upstream, slapd, port] = await Promise.all([
+    const [dex, upstream, slapd] = await Promise.all([
       startDexStack({ pgUrl }),
       startUpstreamProvider({ clients: [], accounts: [] }),
       startSlapd({ suffix: SUFFIX, tls: true }),
-      closedPort(),
     ]);
+    // Only once everything listens: a port released earlier could be handed to one of them.
+    const port = await closedPort();
     try {
       await slapd.add(DIRECTORY);
       await use({ dex, upstream, slapd, closedPort: port });
