@@ -17,6 +17,9 @@ async function loginPageChoices(page: Page, dex: DexStack): Promise<string[] | '
 }
 
 test.describe('the web console at the overlord’s /console', () => {
+  // Each checkScreen runs axe twice and takes two full-page screenshots: about 30 s for the
+  // longest flows on a busy 2-core machine.
+  test.describe.configure({ timeout: 60_000 });
   test('a wrong secret is refused with a clear message', async ({ page, dex }, testInfo) => {
     const csp = watchCspViolations(page);
     await page.goto(consoleUrl(dex.adminUrl));
