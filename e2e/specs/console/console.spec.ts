@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { checkScreen, LAYOUT, consoleUrl, openScreen, signIn, watchCspViolations } from '../../fixtures/console.ts';
+import { checkScreen, ONE_STORE, consoleUrl, openScreen, signIn, watchCspViolations } from '../../fixtures/console.ts';
 import { startRelyingParty } from '../../fixtures/relying-party.ts';
 import { type DexStack, expect, test } from '../../fixtures/test.ts';
 
@@ -211,7 +211,7 @@ test.describe('the web console at the overlord’s /console', () => {
 
   test(
     'every screen loads real data under the strict CSP and passes the accessibility check',
-    { tag: LAYOUT },
+    { tag: ONE_STORE },
     async ({ page, dex }, testInfo) => {
       // Two axe runs and two full-page screenshots per screen.
       test.setTimeout(120_000);
@@ -261,7 +261,7 @@ test.describe('the web console at the overlord’s /console', () => {
     },
   );
 
-  test('the sidebar and dialogs work from the keyboard', { tag: LAYOUT }, async ({ page, dex }) => {
+  test('the sidebar and dialogs work from the keyboard', { tag: ONE_STORE }, async ({ page, dex }) => {
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     const clients = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Clients', exact: true });
     await clients.focus();

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { checkScreen, LAYOUT, openScreen, signIn } from '../../fixtures/console.ts';
+import { checkScreen, ONE_STORE, openScreen, signIn } from '../../fixtures/console.ts';
 import { type DexStack, expect, test } from '../../fixtures/test.ts';
 
 /** Logs the stack's user in at the worker through the relying party, with `password`; true when it got through. */
@@ -135,7 +135,7 @@ test.describe('the console’s clients, audit and events screens', () => {
 
   test(
     'at 800×600 every screen fits the width, the sidebar folds away and the actions stay in reach',
-    { tag: LAYOUT },
+    { tag: ONE_STORE },
     async ({ page, dex }, testInfo) => {
       test.setTimeout(240_000);
       await page.setViewportSize({ width: 800, height: 600 });
@@ -172,7 +172,7 @@ test.describe('the console’s clients, audit and events screens', () => {
     },
   );
 
-  test('a dialog starts on its first field and gives the focus back to what opened it', { tag: LAYOUT }, async ({ page, dex }) => {
+  test('a dialog starts on its first field and gives the focus back to what opened it', { tag: ONE_STORE }, async ({ page, dex }) => {
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     await openScreen(page, 'Clients');
     const opener = page.getByRole('button', { name: 'New client' });
