@@ -3,7 +3,7 @@ import { ADMIN_API_PATHS, type THealth } from '@dex/shared/admin-api';
 import type { Database } from '@dex/shared/db';
 import { DEFAULT_KEY_PUBLISH_DELAY_MS } from '@dex/shared/domain/keys';
 import { AppError } from '@dex/shared/errors';
-import { jsonErrorHandler, refuseUnstorableInput, requestContext } from '@dex/shared/http';
+import { jsonErrorHandler, locals, refuseUnstorableInput, requestContext } from '@dex/shared/http';
 import type { Logger } from '@dex/shared/logging';
 import { METRICS_CONTENT_TYPE } from '@dex/shared/metrics';
 import { adminRoutes } from './admin-api/admin-routes.ts';
@@ -70,18 +70,17 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   // Before the secret check: browsers send CORS preflights without credentials.
   app.use(corsFor(deps.consoleOrigins ?? []));
 
+  // Public: the answer says only whether the database answers. Why not (the driver's text,
+  // which names the host and port) goes to the log, for the operator.
   app.get(ADMIN_API_PATHS.health, async (_req, res) => {
     try {
       await deps.db.ping();
       const body: THealth = { status: 'ok', database: deps.db.provider };
       res.json(body);
     } catch (error) {
-      const body: THealth = {
-        status: 'error',
-        database: deps.db.provider,
-        message: error instanceof Error ? error.message : 'database error',
-      };
-      res.status(503).json(body);
+      locals(res).log.error({ err: error }, 'health check: the database does not answer');
+      const body: THealth = { status: 'error', database: deps.db.provider, message: 'the database is unavailable' };
+      res.status(503).set('Cache-Control', 'no-store').json(body);
     }
   });
 
@@ -106,7 +105,9 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   if (deps.consoleDir != null) app.use(consoleSite({ dir: deps.consoleDir, build: deps.consoleBuild }));
 
   // The console's sign-in and session: before the guard, which they stand in for.
-  app.use(consoleSessionRoutes({ prisma: deps.db.prisma, adminApiSecret: deps.adminApiSecret }));
+  app.use(
+    consoleSessionRoutes({ prisma: deps.db.prisma, adminApiSecret: deps.adminApiSecret, worker: deps.consoleSignIn?.worker ?? null }),
+  );
   app.use(
     '/api',
     requireAdmin({ secret: deps.adminApiSecret, prisma: deps.db.prisma }),

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type SmtpSink, startSmtpSink } from '@dex/shared/testing/smtp-sink';
+import type { SmtpSink } from '@dex/shared/testing/smtp-sink';
 import { test as base, expect, type Page } from '@playwright/test';
+import { attachLogsOnFailure, smtpSinkFixture, withSmtpEmailer } from '../../fixtures/fixture-parts.ts';
 import { startUpstreamDexStack, UPSTREAM_CONNECTOR_ID, type UpstreamDexStack } from '../../fixtures/upstream-stack.ts';
 
 interface RemoteRegistrationFixtures {
@@ -16,41 +14,24 @@ interface RemoteRegistrationFixtures {
 
 const test = base.extend<{ serviceLogsOnFailure: undefined }, RemoteRegistrationFixtures>({
   pgUrl: [undefined, { option: true, scope: 'worker' }],
-  mail: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern; the sink has none.
-    async ({}, use) => {
-      const sink = await startSmtpSink();
-      try {
-        await use(sink);
-      } finally {
-        await sink.close();
-      }
-    },
-    { scope: 'worker' },
-  ],
+  mail: [smtpSinkFixture, { scope: 'worker' }],
   federation: [
     async ({ pgUrl, mail }, use) => {
-      const dir = mkdtempSync(join(tmpdir(), 'dex-e2e-remote-reg-'));
-      const emailCfgFile = join(dir, 'emailer.json');
-      writeFileSync(emailCfgFile, JSON.stringify({ type: 'smtp', host: mail.host, port: mail.port, from: 'dex@example.com' }));
-      const stack = await startUpstreamDexStack({ pgUrl, selfRegistration: { emailCfgFile } });
-      try {
-        await use(stack);
-      } finally {
-        await stack.stop();
-        rmSync(dir, { recursive: true, force: true });
-      }
+      await withSmtpEmailer(mail, async (emailCfgFile) => {
+        const stack = await startUpstreamDexStack({ pgUrl, selfRegistration: { emailCfgFile } });
+        try {
+          await use(stack);
+        } finally {
+          await stack.stop();
+        }
+      });
     },
     { scope: 'worker', timeout: 90_000 },
   ],
   serviceLogsOnFailure: [
     async ({ federation }, use, testInfo) => {
       await use(undefined);
-      if (testInfo.status !== testInfo.expectedStatus) {
-        for (const service of federation.services) {
-          await testInfo.attach(`${service.name}.log`, { body: service.output(), contentType: 'text/plain' });
-        }
-      }
+      await attachLogsOnFailure(federation.services, testInfo);
     },
     { auto: true },
   ],

@@ -8,6 +8,7 @@ test('the break-glass sign-in exchanges the admin secret for the overlord’s se
   // A heap snapshot of the console takes tens of seconds on a busy 2-core machine.
   test.slow();
   await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
+  await expect(page.getByTestId('signed-in-as')).toHaveText('Signed in as break-glass (admin secret)');
 
   // Nothing a script could read holds the secret or the session.
   expect(await page.evaluate('JSON.stringify(Object.entries(sessionStorage))')).toBe('[]');

@@ -17,6 +17,9 @@ async function loginPageChoices(page: Page, dex: DexStack): Promise<string[] | '
 }
 
 test.describe('the web console at the overlord’s /console', () => {
+  // Each checkScreen runs axe twice and takes two full-page screenshots: about 30 s for the
+  // longest flows on a busy 2-core machine.
+  test.describe.configure({ timeout: 60_000 });
   test('a wrong secret is refused with a clear message', async ({ page, dex }, testInfo) => {
     const csp = watchCspViolations(page);
     await page.goto(consoleUrl(dex.adminUrl));
@@ -94,7 +97,10 @@ test.describe('the web console at the overlord’s /console', () => {
     const form = page.getByRole('dialog', { name: 'New connector' });
     await form.getByLabel('Type').selectOption('ldap');
     await form.getByRole('textbox', { name: /^ID/ }).fill(LDAP_CONNECTOR_ID);
-    // The overlord's validation, as you type: the LDAP form needs a host.
+    // The overlord's validation runs as you type; a field is marked once it was left: the LDAP form needs a host.
+    await expect(form.getByText('Some fields still need a value or a fix.')).toBeVisible();
+    await form.getByRole('textbox', { name: /^Host/ }).focus();
+    await page.keyboard.press('Tab');
     await expect(form.getByText('The overlord would refuse this config')).toBeVisible();
     await expect(form.getByRole('textbox', { name: /^Host/ })).toHaveAttribute('aria-invalid', 'true');
     await form.getByRole('textbox', { name: /^Host/ }).fill('ldap.invalid:389');

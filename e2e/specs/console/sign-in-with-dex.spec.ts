@@ -21,6 +21,7 @@ test('an admin user signs in to the console through dex, and the audit log names
   await signInWithDex(page, { adminUrl: dex.adminUrl, issuer: dex.issuer, email: dex.user.email, password: dex.user.password });
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   expect(new URL(page.url()).origin).toBe(dex.adminUrl);
+  await expect(page.getByTestId('signed-in-as')).toHaveText(`Signed in as ${dex.user.email}`);
 
   // The overlord holds the session; the page holds no token, no secret, no password.
   expect(await page.evaluate('JSON.stringify(Object.entries(sessionStorage))')).toBe('[]');

@@ -1,8 +1,9 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AppError } from '@dex/shared/errors';
 import { createLogger } from '@dex/shared/logging';
-import { app, dialog, safeStorage } from 'electron';
+import { app, dialog, safeStorage, shell } from 'electron';
 import { createAdminClient } from '#shared/admin-client.ts';
 import { createConnectionManager } from './connection/connection-manager.ts';
 import { createDesktopBridge } from './connection/create-desktop-bridge.ts';
@@ -16,6 +17,8 @@ import { singleInstance } from './modules/single-instance.ts';
 import { windowSecurity } from './modules/window-security.ts';
 import { createProfileStore, PROFILES_FILE_NAME } from './profiles/profile-store.ts';
 import { createSafeStorageCipher } from './profiles/safe-storage-cipher.ts';
+import { createDexSessions } from './sign-in/dex-sessions.ts';
+import { createTokenStore, DESKTOP_SESSIONS_FILE_NAME } from './sign-in/token-store.ts';
 import { WINDOW_STATE_FILE_NAME } from './window/window-state.ts';
 
 /*
@@ -40,12 +43,26 @@ mkdirSync(logDirectory, { recursive: true });
 const logger = createLogger({ name: 'dex-console', destination: createWriteStream(join(logDirectory, 'console.log'), { flags: 'a' }) });
 
 const userData = app.getPath('userData');
-const profiles = createProfileStore({
-  filePath: join(userData, PROFILES_FILE_NAME),
-  cipher: createSafeStorageCipher({ safeStorage, platform: process.platform }),
+const cipher = createSafeStorageCipher({ safeStorage, platform: process.platform });
+const profiles = createProfileStore({ filePath: join(userData, PROFILES_FILE_NAME), cipher });
+// "Sign in with dex": the system browser (RFC 8252), the session kept here encrypted with safeStorage.
+const dex = createDexSessions({
+  store: createTokenStore({ path: join(userData, DESKTOP_SESSIONS_FILE_NAME), cipher }),
+  openBrowser: async (url) => {
+    // Only the worker's sign-in page, over http(s): never another scheme from an overlord's answer.
+    const { protocol } = new URL(url);
+    if (protocol !== 'https:' && protocol !== 'http:') {
+      throw new AppError('INVALID_CONFIG', {
+        message: `the sign-in page is not an http(s) URL (${protocol}): check the overlord's --console-issuer`,
+      });
+    }
+    await shell.openExternal(url);
+  },
+  logger,
 });
 const connections = createConnectionManager({
   profiles,
+  dex,
   createAdmin: (options) =>
     createAdminClient({
       ...options,

@@ -76,12 +76,31 @@ export interface ActiveConnection {
   profile: ConnectionProfile;
   /** The overlord's state at connect time (database kind, version, counts). */
   state: TState;
+  /** Who the overlord's session acts as (the audit log's actor): the admin's email, or `break-glass`. Absent when a desktop profile uses its stored admin secret. */
+  signedInAs?: string;
 }
 
 /** `connection.connect`: desktop connects a saved profile with its stored secret; web sends the secret typed at sign-in. */
 export interface ConnectInput {
   profileId: string;
   secret?: string;
+}
+
+/** `signIn.withDex`: the saved profile (overlord) to sign in to through dex. */
+export interface DexSignInInput {
+  profileId: string;
+}
+
+/**
+ * Desktop only: "Sign in with dex". The main process asks the profile's overlord for its
+ * console issuer, signs in in the system browser (RFC 8252 loopback redirect, PKCE), and
+ * exchanges the ID token for a console session that it keeps (encrypted with the OS
+ * keychain) and never hands to the renderer.
+ */
+export interface DexSignInApi {
+  withDex(input: DexSignInInput): Promise<BridgeResult<ActiveConnection>>;
+  /** Gives up the sign-in waiting for the browser: `withDex` then answers UNAUTHORIZED "the sign-in was cancelled". */
+  cancel(): Promise<BridgeResult<void>>;
 }
 
 /** Saved profiles. Desktop only: the web bridge has one implicit profile (its own origin). */
@@ -96,7 +115,7 @@ export interface ConnectionApi {
   current(): Promise<BridgeResult<ActiveConnection | null>>;
   /** Checks the secret against the overlord (`GET /api/v1/state`) and makes this the connection. */
   connect(input: ConnectInput): Promise<BridgeResult<ActiveConnection>>;
-  /** Forgets the connection (web: also the secret). */
+  /** Forgets the connection (web: also the secret; desktop signed in through dex: ends the session at the overlord). */
   disconnect(): Promise<BridgeResult<void>>;
 }
 
@@ -107,6 +126,8 @@ export interface ConsoleApi {
   readonly kind: BridgeKind;
   /** Present on desktop only. */
   readonly profiles?: ProfilesApi;
+  /** Present on desktop only. */
+  readonly signIn?: DexSignInApi;
   readonly connection: ConnectionApi;
   readonly overview: {
     /** `GET /health` (public). */

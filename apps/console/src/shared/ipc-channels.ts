@@ -36,6 +36,7 @@ type IsExactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fals
  */
 export const IPC_METHODS = {
   profiles: ['list', 'save', 'remove'],
+  signIn: ['withDex', 'cancel'],
   connection: ['current', 'connect', 'disconnect'],
   overview: ['health', 'state', 'processes'],
   clients: ['list', 'get', 'create', 'update', 'remove', 'rotateSecret'],

@@ -78,6 +78,9 @@ export const ZConnectInput = z.strictObject(
   { error: 'connect takes an object with profileId and optionally secret' },
 );
 
+/** `signIn.withDex`: a saved profile. */
+export const ZDexSignInInput = z.strictObject({ profileId: zId }, { error: 'signIn.withDex takes an object with profileId' });
+
 const none = z.tuple([]);
 
 /** Each channel's argument tuple. The mapped type makes a missing channel a compile error. */
@@ -85,6 +88,9 @@ export const IPC_ARGUMENTS: { readonly [C in ChannelName]: z.ZodType<ChannelArgs
   'profiles.list': none,
   'profiles.save': z.tuple([ZSaveProfileInput]),
   'profiles.remove': z.tuple([zId]),
+
+  'signIn.withDex': z.tuple([ZDexSignInInput]),
+  'signIn.cancel': none,
 
   'connection.current': none,
   'connection.connect': z.tuple([ZConnectInput]),

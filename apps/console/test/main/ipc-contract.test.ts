@@ -21,6 +21,8 @@ describe('IPC contract', () => {
       | 'profiles.list'
       | 'profiles.save'
       | 'profiles.remove'
+      | 'signIn.withDex'
+      | 'signIn.cancel'
       | 'connection.current'
       | 'connection.connect'
       | 'connection.disconnect'

@@ -115,11 +115,16 @@ describe('profile store', () => {
     expect(error.toJSON()).toEqual({ code: 'INVALID_CONFIG', message: expect.stringContaining('cannot be decrypted') });
   });
 
-  it('requires a secret for a new profile and unique names', async () => {
+  it('saves a profile without a secret (sign-in through dex), and wants unique names', async () => {
     const store = createProfileStore({ filePath, cipher: createAesGcmCipher() });
-    expect((await rejection(store.save({ name: 'production', baseUrl: 'https://a.example' }))).toJSON()).toEqual({
+    const dexOnly = await store.save({ name: 'dex only', baseUrl: 'https://c.example' });
+    expect((await rejection(store.readSecret(dexOnly.id))).toJSON()).toEqual({
       code: 'BAD_REQUEST',
-      message: 'a new profile needs the admin API secret',
+      message: 'the profile "dex only" has no saved secret: sign in with dex, or enter the secret to connect',
+    });
+    // Nothing secret to carry: it may move to another server.
+    expect(await store.save({ id: dexOnly.id, name: 'dex only', baseUrl: 'https://d.example' })).toMatchObject({
+      baseUrl: 'https://d.example',
     });
     await store.save({ name: 'production', baseUrl: 'https://a.example', secret: SECRET });
     const clash = await rejection(store.save({ name: 'PRODUCTION', baseUrl: 'https://b.example', secret: SECRET }));

@@ -72,6 +72,33 @@ describe('clients screen', () => {
     expect(await screen.findByText('Showing 1–25 of 30')).toBeTruthy();
   });
 
+  it('says what is wrong with a field once it is left, not while it is typed in', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    renderConsole(fake.bridge, { route: 'clients' });
+
+    await user.click(await screen.findByRole('button', { name: 'New client' }));
+    const form = await screen.findByRole('dialog', { name: 'New client' });
+    const uris = within(form).getByLabelText(/Redirect URIs/);
+    await user.type(uris, 'https://shop.example.com/cal');
+    expect(within(form).queryByRole('list', { name: 'Invalid redirect URIs' })).toBeNull();
+    await user.clear(uris);
+    await user.type(uris, 'shop.example.com/callback');
+    expect(within(form).queryByText('1 redirect URI is invalid.')).toBeNull();
+    expect(uris.getAttribute('aria-invalid')).toBe('false');
+
+    await user.tab();
+    expect(within(form).getByText('1 redirect URI is invalid.')).toBeTruthy();
+    expect(uris.getAttribute('aria-invalid')).toBe('true');
+    // Fields not visited yet stay quiet until a save is tried, which then goes to the first problem.
+    await user.click(within(form).getByLabelText('Public client'));
+    expect(within(form).queryByText('A public client needs a name (users see it).')).toBeNull();
+    await user.click(within(form).getByRole('button', { name: 'Create client' }));
+    expect(within(form).getAllByText('A public client needs a name (users see it).')).toHaveLength(1);
+    expect(document.activeElement).toBe(within(form).getByLabelText(/^Name/));
+    expect(fake.calls.some((call) => call.name === 'clients.create')).toBe(false);
+  });
+
   it('creates a client and shows its secret once, with a Copy button', async () => {
     const user = userEvent.setup();
     const writeText = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue(undefined);

@@ -2,7 +2,7 @@ import { MASKED_SECRET } from '@dex/shared/admin-api';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { createFakeOverlord, makeConnector } from './fake-bridge.ts';
+import { createFakeOverlord, makeConnector, makeProcess } from './fake-bridge.ts';
 import { axeViolations, renderConsole } from './render-console.tsx';
 
 const corp = { type: 'oidc', id: 'corp', issuerURL: 'https://login.corp.example.com', clientID: 'dex', clientSecret: 'upstream-secret' };
@@ -78,21 +78,70 @@ describe('connectors screen', () => {
   it('clears the server’s refusal once the config changes', async () => {
     const user = userEvent.setup();
     const fake = createFakeOverlord({ signedIn: true });
+    fake.connectors.push(makeConnector(corp, 1));
     renderConsole(fake.bridge, { route: 'connectors' });
 
     await user.click(await screen.findByRole('button', { name: 'New connector' }));
     const form = await screen.findByRole('dialog', { name: 'New connector' });
-    await user.type(within(form).getByLabelText(/^ID/), 'corp2');
+    // A config the validation accepts, refused by the save itself (the ID is taken).
+    await user.type(within(form).getByLabelText(/^ID/), 'corp');
+    await user.type(within(form).getByLabelText(/^Issuer URL/), 'https://login.corp.example.com');
+    await user.type(within(form).getByLabelText(/^Client ID/), 'dex');
+    await user.type(within(form).getByLabelText(/^Client secret/), 's3cret');
     await user.click(within(form).getByRole('button', { name: 'Add connector' }));
     await user.click(await within(form).findByRole('button', { name: 'Save anyway' }));
     const refusal = () =>
       within(form)
         .queryAllByRole('alert')
-        .filter((alert) => alert.textContent?.includes('issuerURL is required'));
+        .filter((alert) => alert.textContent?.includes('already exists'));
     await waitFor(() => expect(refusal()).toHaveLength(1));
 
-    await user.type(within(form).getByLabelText(/^Client ID/), 'dex');
+    await user.type(within(form).getByLabelText(/^ID/), '2');
     expect(refusal()).toHaveLength(0);
+  });
+
+  it('shows each connector’s health as the running workers report it, silent workers not counted', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ signedIn: true });
+    fake.connectors = [
+      makeConnector({ type: 'local', id: 'local' }, 0),
+      makeConnector(corp, 1),
+      makeConnector({ ...corp, id: 'fresh' }, 2),
+    ];
+    fake.processes = [
+      makeProcess({ connectors: { local: 'ok', corp: 'discovery of https://login.corp.example.com/ failed: connection refused' } }),
+      makeProcess({ id: 'worker-b', address: 'http://10.0.0.2:5556/dex', connectors: { local: 'ok', corp: 'ok' } }),
+      makeProcess({
+        id: 'worker-c',
+        address: 'http://10.0.0.3:5556/dex',
+        state: 'silent',
+        silentForSeconds: 600,
+        connectors: { local: 'ok', corp: 'ok', fresh: 'ok' },
+      }),
+    ];
+    renderConsole(fake.bridge, { route: 'connectors' });
+
+    const table = await screen.findByRole('table');
+    const row = (id: string) =>
+      within(table)
+        .getAllByRole('row')
+        .find((candidate) => candidate.textContent?.includes(id)) as HTMLElement;
+    const health = (id: string) => within(row(id)).getAllByRole('cell')[4]?.textContent;
+    await waitFor(() => expect(health('local')).toBe('OK on 2 of 2 workers (1 silent, not counted)'));
+    expect(row('corp').querySelector('summary')?.textContent).toBe('Failing on 1 of 2 workers (1 silent, not counted)');
+    // Only the silent worker reports the new connector: nobody live does yet.
+    expect(health('fresh')).toBe('No worker reports it yet (1 silent, not counted)');
+
+    // The failing worker's own words, one click away (and on hover).
+    const disclosure = row('corp').querySelector('details') as HTMLDetailsElement;
+    expect(disclosure.open).toBe(false);
+    expect(disclosure.title).toBe('http://10.0.0.1:5556/dex: discovery of https://login.corp.example.com/ failed: connection refused');
+    await user.click(within(row('corp')).getByText('Failing on 1 of 2 workers'));
+    expect(disclosure.open).toBe(true);
+    expect(within(disclosure).getByRole('listitem').textContent).toBe(
+      'http://10.0.0.1:5556/dex: discovery of https://login.corp.example.com/ failed: connection refused',
+    );
+    expect(await axeViolations()).toEqual([]);
   });
 
   it('shows the LDAP form in sections', async () => {
@@ -130,12 +179,29 @@ describe('connectors screen', () => {
     await user.selectOptions(within(form).getByLabelText('Type'), 'oidc');
     await user.type(within(form).getByLabelText(/^ID/), 'corp');
 
-    // The overlord's validation (debounced) marks the required fields still empty.
+    // The overlord's validation (debounced) runs, but fields not visited yet are not marked.
     const issuer = within(form).getByLabelText(/Issuer URL/);
+    expect(await within(form).findByText('Some fields still need a value or a fix.')).toBeTruthy();
+    expect(within(form).queryByText(/is required/)).toBeNull();
+    expect(issuer.getAttribute('aria-invalid')).toBe('false');
+
+    // Leaving a field marks it, and only it.
+    await user.click(issuer);
+    await user.tab();
     await waitFor(() => expect(issuer.getAttribute('aria-invalid')).toBe('true'));
-    // In the fields' own words, each problem once.
-    for (const label of ['Issuer URL', 'Client ID', 'Client secret'])
-      expect(within(form).getAllByText(`${label} is required`)).toHaveLength(1);
+    expect(
+      within(form)
+        .getAllByText(/is required/)
+        .map((node) => node.textContent),
+    ).toEqual(['Issuer URL is required']);
+
+    // Saving marks every field, each problem once in the field's own words, saves nothing and goes to the first one.
+    await user.click(within(form).getByRole('button', { name: 'Add connector' }));
+    await waitFor(() => expect(within(form).getAllByText('Client secret is required')).toHaveLength(1));
+    for (const label of ['Issuer URL', 'Client ID']) expect(within(form).getAllByText(`${label} is required`)).toHaveLength(1);
+    expect(document.activeElement).toBe(issuer);
+    expect(within(form).getByText('See the fields marked above.')).toBeTruthy();
+    expect(fake.calls.some((call) => call.name === 'connectors.create')).toBe(false);
     expect(await axeViolations()).toEqual([]);
 
     await user.type(issuer, 'login.corp.example.com');
@@ -179,8 +245,14 @@ describe('connectors screen', () => {
 
     await user.clear(json);
     await user.type(json, '{{"type": "ldap"');
+    // Not said while typing; said once the editor is left, and saving sends nothing.
+    expect(within(form).queryByText(/^Not valid JSON/)).toBeNull();
+    await user.tab();
     expect(within(form).getByText(/^Not valid JSON/)).toBeTruthy();
-    expect((within(form).getByRole('button', { name: 'Add connector' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(json.getAttribute('aria-invalid')).toBe('true');
+    await user.click(within(form).getByRole('button', { name: 'Add connector' }));
+    expect(within(form).getAllByText(/^Not valid JSON/)).toHaveLength(1);
+    expect(fake.calls.some((call) => call.name === 'connectors.create')).toBe(false);
 
     await user.clear(json);
     await user.type(json, '{{"type": "ldap", "id": "directory", "host": "ldap.example.com:389"}');

@@ -18,7 +18,7 @@ import type { ActiveConnection, BridgeResult, ConnectionProfile, ConsoleApi } fr
  * the Playwright suite checks the real overlord.
  */
 export interface FakeOverlord {
-  bridge: ConsoleApi & { profiles?: NonNullable<ConsoleApi['profiles']> };
+  bridge: ConsoleApi & { profiles?: NonNullable<ConsoleApi['profiles']>; signIn?: NonNullable<ConsoleApi['signIn']> };
   clients: TClient[];
   connectors: TConnector[];
   keys: TSigningKey[];
@@ -246,6 +246,8 @@ export function createFakeOverlord(
     return ok({ ...user });
   };
   if (options.signedIn === true) fake.connection = { profile, state: state() };
+  /** Ends the desktop sign-in with dex that waits for the browser ("Slow browser" profile). */
+  let cancelSignIn: (() => void) | undefined;
 
   fake.bridge = {
     kind: options.kind ?? 'web',
@@ -265,6 +267,28 @@ export function createFakeOverlord(
                 profiles.findIndex((item) => item.id === id),
                 1,
               );
+              return ok(undefined);
+            },
+          },
+          signIn: {
+            withDex: (input) => {
+              record('signIn.withDex', [input]);
+              const chosen = profiles.find((item) => item.id === input.profileId);
+              if (chosen === undefined) return fail('NOT_FOUND', 'no such profile');
+              if (chosen.name === 'Not an admin')
+                return fail('FORBIDDEN', 'bob@example.com is not an admin of this dex (or is disabled), so it cannot use the console');
+              if (chosen.name === 'Slow browser') {
+                // Waits for the browser until cancelled, as the main process does.
+                return new Promise((resolve) => {
+                  cancelSignIn = () => resolve(fail('UNAUTHORIZED', 'the sign-in was cancelled'));
+                });
+              }
+              fake.connection = { profile: chosen, state: state(), signedInAs: 'ann@example.com' };
+              return ok(fake.connection);
+            },
+            cancel: () => {
+              record('signIn.cancel', []);
+              cancelSignIn?.();
               return ok(undefined);
             },
           },
@@ -367,6 +391,7 @@ export function createFakeOverlord(
         const problems = validateFake(request);
         if (problems.length > 0) return fail('BAD_REQUEST', problems.map((problem) => `${problem.path} ${problem.message}`).join('; '));
         const { position, ...config } = request;
+        if (fake.connectors.some((item) => item.id === config.id)) return fail('CONFLICT', `connector "${config.id}" already exists`);
         const connector = makeConnector(config as TConnector['config'], position ?? fake.connectors.length);
         fake.connectors.push(connector);
         return ok(connector);

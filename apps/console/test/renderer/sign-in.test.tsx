@@ -86,8 +86,50 @@ describe('sign-in (desktop)', () => {
     await user.click(screen.getByRole('button', { name: 'Remove' }));
     await waitFor(() => expect(screen.queryByText('Staging')).toBeNull());
 
-    await user.click(screen.getByRole('button', { name: 'Connect to Production' }));
+    await user.click(screen.getByRole('button', { name: 'Connect to Production with the admin secret' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Overview' })).toBeTruthy();
     expect(screen.getByText('Production')).toBeTruthy();
+  });
+
+  it('saves a connection without a secret and signs in with dex through the main process', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ kind: 'desktop', profiles: [{ id: 'bob', name: 'Not an admin', baseUrl: 'http://10.0.0.3:5557' }] });
+    renderConsole(fake.bridge);
+
+    await user.type(await screen.findByLabelText(/^Name/), 'Production');
+    await user.type(screen.getByLabelText(/Admin API URL/), 'https://dex-admin.example.com');
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+    await waitFor(() =>
+      expect(fake.calls.find((call) => call.name === 'profiles.save')?.args[0]).toEqual({
+        name: 'Production',
+        baseUrl: 'https://dex-admin.example.com',
+      }),
+    );
+
+    // The overlord refuses a user who is not an admin: the screen says so and stays.
+    await user.click(await screen.findByRole('button', { name: 'Sign in with dex to Not an admin' }));
+    expect(await screen.findByText(/bob@example\.com is not an admin of this dex/)).toBeTruthy();
+
+    await user.click(await screen.findByRole('button', { name: 'Sign in with dex to Production' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Overview' })).toBeTruthy();
+    expect(fake.calls.filter((call) => call.name === 'signIn.withDex').map((call) => call.args[0])).toEqual([
+      { profileId: 'bob' },
+      { profileId: 'profile-2' },
+    ]);
+    // No secret was ever asked for or sent.
+    expect(fake.calls.some((call) => call.name === 'connection.connect')).toBe(false);
+  });
+
+  it('lets the admin give up a sign-in with dex that waits for the browser', async () => {
+    const user = userEvent.setup();
+    const fake = createFakeOverlord({ kind: 'desktop', profiles: [{ id: 'slow', name: 'Slow browser', baseUrl: 'http://10.0.0.4:5557' }] });
+    renderConsole(fake.bridge);
+    await user.click(await screen.findByRole('button', { name: 'Sign in with dex to Slow browser' }));
+    expect((await screen.findByRole('status')).textContent).toContain('in the browser window that opened');
+    expect(screen.getByRole('button', { name: 'Sign in with dex to Slow browser' })).toHaveProperty('disabled', true);
+    await user.click(screen.getByRole('button', { name: 'Cancel sign-in' }));
+    expect(await screen.findByText(/the sign-in was cancelled/)).toBeTruthy();
+    expect(fake.calls.map((call) => call.name)).toContain('signIn.cancel');
+    expect(screen.getByRole('button', { name: 'Sign in with dex to Slow browser' })).toHaveProperty('disabled', false);
   });
 });

@@ -62,7 +62,7 @@ describe('web bridge', () => {
     const connected = await bridge.connection.connect({ profileId: WEB_PROFILE_ID, secret: SECRET });
     expect(connected).toEqual({
       ok: true,
-      data: { profile: { id: WEB_PROFILE_ID, name: 'dex-admin.example.com', baseUrl: ORIGIN }, state: STATE },
+      data: { profile: { id: WEB_PROFILE_ID, name: 'dex-admin.example.com', baseUrl: ORIGIN }, state: STATE, signedInAs: 'break-glass' },
     });
     expect(await bridge.clients.list({ q: 'shop', limit: 10 })).toEqual({ ok: true, data: { items: [], total: 0, nextCursor: null } });
     expect((await bridge.users.disable('u1')).ok).toBe(false);

@@ -27,7 +27,13 @@ export interface DexStack {
  * Whatever started is stopped again if a step fails.
  * @example const stack = await startDexStack('sqlite', {}); ...; await stack.stop();
  */
-export async function startDexStack(provider: 'sqlite' | 'postgresql', options: { pgUrl?: string | undefined }): Promise<DexStack> {
+export async function startDexStack(
+  provider: 'sqlite' | 'postgresql',
+  options: {
+    pgUrl?: string | undefined /** Start the overlord with `--console-issuer` (the worker): "Sign in with dex". */;
+    consoleSignIn?: boolean;
+  },
+): Promise<DexStack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -40,6 +46,9 @@ export async function startDexStack(provider: 'sqlite' | 'postgresql', options: 
     cleanups.push(() => database.drop());
     const secrets = testSecrets();
     const adminUrl = `http://127.0.0.1:${await freePort()}`;
+    // Known before the overlord starts, which may name it as its console issuer.
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}/dex`;
     const overlord: Service = await startDexProcess(
       'overlord',
       [
@@ -51,6 +60,7 @@ export async function startDexStack(provider: 'sqlite' | 'postgresql', options: 
         secrets.adminApiSecret,
         '--admin-listen',
         adminUrl,
+        ...(options.consoleSignIn === true ? ['--console-issuer', issuer] : []),
       ],
       'admin API listening',
     );
@@ -63,8 +73,6 @@ export async function startDexStack(provider: 'sqlite' | 'postgresql', options: 
       await setup.close();
     }
 
-    const port = await freePort();
-    const issuer = `http://127.0.0.1:${port}/dex`;
     const worker = await startDexProcess(
       'worker',
       ['--db-url', database.url, '--key-secrets', secrets.keySecretText, '--listen', `http://127.0.0.1:${port}`, '--issuer', issuer],

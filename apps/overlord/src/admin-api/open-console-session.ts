@@ -16,16 +16,7 @@ export async function openConsoleSession(
   res: Response,
   options: { prisma: PrismaDb; actor: string; userId?: string },
 ): Promise<ConsoleSessionView> {
-  const { id, session } = await createConsoleSession(options.prisma, {
-    actor: options.actor,
-    ...(options.userId === undefined ? {} : { userId: options.userId }),
-  });
-  await recordAuditEvent(options.prisma, {
-    actor: options.actor,
-    action: 'console.sign-in',
-    targetType: 'console-session',
-    targetId: options.userId ?? options.actor,
-  });
+  const { id, session } = await startConsoleSession(options);
   res.cookie(CONSOLE_SESSION_COOKIE, id, {
     httpOnly: true,
     sameSite: 'strict',
@@ -34,4 +25,30 @@ export async function openConsoleSession(
     maxAge: session.expiresAt.getTime() - Date.now(),
   });
   return session;
+}
+
+/**
+ * Opens a console session and records `console.sign-in` (with `via` in the audit entry's
+ * `after` when not the browser), without setting a cookie: for the desktop app, whose main
+ * process keeps the session id itself and sends it back as the cookie.
+ * @example const { id, session } = await startConsoleSession({ prisma, actor: user.email, userId: user.id, via: 'desktop' });
+ */
+export async function startConsoleSession(options: {
+  prisma: PrismaDb;
+  actor: string;
+  userId?: string;
+  via?: 'desktop';
+}): Promise<{ id: string; session: ConsoleSessionView }> {
+  const opened = await createConsoleSession(options.prisma, {
+    actor: options.actor,
+    ...(options.userId === undefined ? {} : { userId: options.userId }),
+  });
+  await recordAuditEvent(options.prisma, {
+    actor: options.actor,
+    action: 'console.sign-in',
+    targetType: 'console-session',
+    targetId: options.userId ?? options.actor,
+    ...(options.via === undefined ? {} : { after: { via: options.via } }),
+  });
+  return opened;
 }

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { AppError } from '@dex/shared/errors';
 
 /** How long the overlord waits for the worker at each step of a sign-in. */
@@ -14,6 +14,8 @@ interface ProviderMetadata {
 
 /** The deployment's own worker, seen by the overlord as an OIDC provider (the console is its client). */
 export interface WorkerProvider {
+  /** The worker's issuer (no trailing slash), as its ID tokens name it. */
+  readonly issuer: string;
   /** The worker's `/auth` URL for a sign-in. */
   authorizationUrl(params: { redirectUri: string; state: string; nonce: string; codeChallenge: string }): Promise<URL>;
   /**
@@ -21,6 +23,13 @@ export interface WorkerProvider {
    * token with the worker's JWKS: issuer, audience, expiry, nonce. Resolves with its subject.
    */
   redeem(params: { code: string; redirectUri: string; codeVerifier: string; nonce: string }): Promise<{ userId: string }>;
+  /**
+   * Verifies an ID token another client of the console got from the worker (the desktop
+   * app's): signature with the worker's JWKS, issuer, `audience`, expiry, and an `iat` at most
+   * `maxAgeSeconds` old. Resolves with its subject; UNAUTHORIZED for a token that does not
+   * verify, 502 when the worker cannot be asked.
+   */
+  verifyIdToken(params: { idToken: string; audience: string; maxAgeSeconds: number }): Promise<{ userId: string }>;
 }
 
 /** A sign-in that cannot go on for a reason the admin can act on (shown on the sign-in page). */
@@ -65,6 +74,8 @@ export function workerProvider(options: { issuer: URL; clientId: string; clientS
   };
 
   return {
+    issuer,
+
     async authorizationUrl(params) {
       const { doc } = await discover();
       const url = new URL(doc.authorization_endpoint);
@@ -111,6 +122,27 @@ export function workerProvider(options: { issuer: URL; clientId: string; clientS
       });
       if (payload.nonce !== params.nonce || typeof payload.sub !== 'string' || payload.sub === '') {
         throw signInFailed('the ID token from the dex worker is not for this sign-in: sign in again');
+      }
+      return { userId: payload.sub };
+    },
+
+    async verifyIdToken(params) {
+      const { jwks } = await discover();
+      const { payload } = await jwtVerify(params.idToken, jwks, {
+        issuer,
+        audience: params.audience,
+        algorithms: ['RS256', 'ES256'],
+        maxTokenAge: params.maxAgeSeconds,
+        requiredClaims: ['iat', 'exp', 'sub'],
+      }).catch((error: unknown) => {
+        // A JWKS that cannot be fetched is the worker's problem, not the token's.
+        if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout)) {
+          throw new AppError('UNAUTHORIZED', { message: `the ID token does not verify (${error.code}): sign in again`, cause: error });
+        }
+        throw signInFailed(`the dex worker at ${issuer} cannot be reached to check the ID token`, error);
+      });
+      if (typeof payload.sub !== 'string' || payload.sub === '') {
+        throw new AppError('UNAUTHORIZED', { message: 'the ID token names no user: sign in again' });
       }
       return { userId: payload.sub };
     },

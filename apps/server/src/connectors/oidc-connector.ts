@@ -225,7 +225,8 @@ export function createOidcConnector(config: OidcConnectorConfig, context: Connec
       return `${connectorPath}/login?${query.toString()}`;
     },
     async checkHealth() {
-      await discovery.get();
+      // Asks the upstream again (at most every 15 s): cached metadata says nothing about whether it answers now.
+      await discovery.check();
     },
     async refresh(data) {
       return refreshUpstreamIdentity(config, await discovery.get(), data);

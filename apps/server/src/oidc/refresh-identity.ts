@@ -1,5 +1,6 @@
 import type { PrismaDb } from '@dex/shared/db';
 import { claimOfflineSessionRefresh, findOfflineSession, finishOfflineSessionRefresh } from '@dex/shared/domain/auth';
+import { getConnector } from '@dex/shared/domain/connectors';
 import { OAuthError } from '@dex/shared/errors';
 import type { Logger } from '@dex/shared/logging';
 import { openRefreshData, sealRefreshData } from '#connectors/refresh-data-seal.ts';
@@ -13,8 +14,11 @@ export interface RefreshIdentityDeps {
   keySecrets: readonly Uint8Array[];
 }
 
-/** The outcome: `groups` as read now (or last read, when another refresh is asking), if known. */
-export type IdentityRefresh = { status: 'ok'; groups?: string[] } | { status: 'gone'; reason: string };
+/**
+ * The outcome: `groups` as read now (or last read, when another refresh is asking), if known;
+ * or `gone` when the upstream refused, or the connector itself was deleted (`connectorDeleted`).
+ */
+export type IdentityRefresh = { status: 'ok'; groups?: string[] } | { status: 'gone'; reason: string; connectorDeleted?: true };
 
 /** How long one refresh may hold the right to ask the upstream (longer than any connector timeout). */
 const CLAIM_MS = 30_000;
@@ -30,7 +34,10 @@ const CLAIM_MS = 30_000;
  * An upstream that cannot be asked (unreachable, timed out) is `temporarily_unavailable`
  * (503): the refresh token is not spent, so the client keeps its session and retries, rather
  * than losing it to an outage (dex v2 answers a 500 and the client gives up). Only an
- * upstream's refusal (`gone`) ends the session.
+ * upstream's refusal (`gone`) ends the session, and so does the deletion of the connector by
+ * an admin (the local one included): the login's identity can no longer be vouched for, so
+ * its last groups must not be issued again. A connector still configured but of a type this
+ * worker cannot build keeps the login's identity, as before.
  * @example const refreshed = await refreshIdentity(deps, { userId, connectorId }, log);
  */
 export async function refreshIdentity(
@@ -39,7 +46,11 @@ export async function refreshIdentity(
   log: Logger,
 ): Promise<IdentityRefresh> {
   const connector = await deps.connectors.find(grant.connectorId);
-  if (connector?.refresh === undefined) return { status: 'ok' };
+  if (connector === undefined) {
+    if ((await getConnector(deps.prisma, { id: grant.connectorId })) !== null) return { status: 'ok' };
+    return { status: 'gone', reason: 'the connector was deleted', connectorDeleted: true };
+  }
+  if (connector.refresh === undefined) return { status: 'ok' };
   const offline = await findOfflineSession(deps.prisma, grant);
   if (offline === null) return { status: 'ok' };
   const data = offline.connectorData === null ? null : openRefreshData(offline.connectorData, deps.keySecrets);

@@ -1,5 +1,6 @@
 import { errorReason } from '@dex/shared/errors';
 import type { ConnectorRegistry } from '#connectors/connector-registry.ts';
+import type { Connector } from '#connectors/types.ts';
 
 /** Runs one check: `ok`, or why not (`describe` says it without internals). */
 export async function probe(name: string, check: () => Promise<void>, describe: (error: unknown) => string): Promise<[string, string]> {
@@ -18,6 +19,13 @@ export async function probe(name: string, check: () => Promise<void>, describe: 
  * @example const health = await checkConnectors(connectors); // { local: 'ok', corp: 'connect ECONNREFUSED ...' }
  */
 export async function checkConnectors(connectors: ConnectorRegistry): Promise<[string, string][]> {
-  const list = await connectors.list();
+  return checkConnectorList(await connectors.list());
+}
+
+/**
+ * `checkConnectors` for a list already in hand (the heartbeat remembers which connectors it checked).
+ * @example const health = await checkConnectorList(await registry.list());
+ */
+export function checkConnectorList(list: readonly Connector[]): Promise<[string, string][]> {
   return Promise.all(list.map((connector) => probe(connector.id, () => connector.checkHealth?.() ?? Promise.resolve(), errorReason)));
 }

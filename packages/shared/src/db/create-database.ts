@@ -53,10 +53,32 @@ export interface Database {
  */
 export const SQLITE_SYNCHRONOUS = 'NORMAL';
 
+/**
+ * The bound of any one PostgreSQL statement (`statement_timeout`), set on every connection of
+ * the pool: longer than any query this service runs (its slowest are the collector's batched
+ * deletes), far shorter than forever. A statement cancelled by it fails with SQLSTATE 57014,
+ * which callers see as the database being unavailable (a 503 to try again), not as a hang.
+ */
+export const PG_STATEMENT_TIMEOUT_MS = 30_000;
+
+/**
+ * The bound of a wait for a row or table lock (`lock_timeout`, SQLSTATE 55P03 when it fires):
+ * a session holding a lock (a stuck transaction, an operator's `LOCK TABLE`) makes requests
+ * fail after this long instead of queueing them all behind it.
+ */
+export const PG_LOCK_TIMEOUT_MS = 10_000;
+
 export interface CreateDatabaseOptions {
   url: string;
   /** PostgreSQL pool size (default 10). */
   maxConnections?: number;
+  /**
+   * PostgreSQL: how long one statement may run before the server cancels it (default
+   * {@link PG_STATEMENT_TIMEOUT_MS}), so a stuck query fails the request instead of holding it forever.
+   */
+  statementTimeoutMs?: number;
+  /** PostgreSQL: how long a statement may wait for a lock held by another session (default {@link PG_LOCK_TIMEOUT_MS}). */
+  lockTimeoutMs?: number;
   /**
    * SQLite: told how long a statement or transaction waited for another process's write
    * lock, each time one had to (for diagnostics such as `dexctl --log-debug`).
@@ -114,6 +136,10 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       connectionString: target.url,
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: 5_000,
+      // Sent in each connection's startup packet, so they hold for every statement on it,
+      // Prisma's and the hand-written hot-path SQL alike.
+      statement_timeout: options.statementTimeoutMs ?? PG_STATEMENT_TIMEOUT_MS,
+      lock_timeout: options.lockTimeoutMs ?? PG_LOCK_TIMEOUT_MS,
     });
     // An idle connection the server dropped is removed from the pool and replaced on the next
     // query; without a listener its 'error' event would end the process.

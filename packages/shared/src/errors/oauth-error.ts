@@ -117,9 +117,13 @@ const UNAVAILABLE_ADAPTER_KINDS = new Set([
 ]);
 /** Prisma's codes for a database it cannot reach or that stopped answering. */
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1003', 'P1008', 'P1010', 'P1011', 'P1017', 'P2024', 'P2037']);
-/** Node's socket errors, PostgreSQL's SQLSTATEs of class 08 and 57P0x, SQLite's lock and I/O failures. */
+/**
+ * Node's socket errors, PostgreSQL's SQLSTATEs of class 08 and 57P0x, a statement cancelled by
+ * `statement_timeout` (57014) or a lock not obtained within `lock_timeout` (55P03), SQLite's
+ * lock and I/O failures.
+ */
 const UNAVAILABLE_CODE =
-  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|08\w{3}|57P0\d|53300|SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|PROTOCOL)\w*)$/;
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|08\w{3}|57P0\d|57014|55P03|53300|SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|PROTOCOL)\w*)$/;
 /** `pg`'s own messages for a lost or unobtainable connection, which carry no code. */
 const UNAVAILABLE_MESSAGE =
   /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly)/;

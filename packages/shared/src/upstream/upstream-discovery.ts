@@ -10,6 +10,8 @@ export interface UpstreamDiscoveryOptions {
   retryAfterMs?: number;
   /** Timeout of every request to the upstream provider, in seconds (default 10). */
   timeoutSeconds?: number;
+  /** How long a successful answer is trusted by `check` before the upstream is asked again (default 15 s). */
+  checkMaxAgeMs?: number;
 }
 
 /** The upstream provider could not be discovered (unreachable, or its metadata is unusable). */
@@ -52,6 +54,8 @@ export class UpstreamDiscovery {
   #config: oidc.Configuration | null = null;
   #usableUntil = 0;
   #pending: Promise<oidc.Configuration> | null = null;
+  /** When the upstream last answered discovery. */
+  #answeredAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: UpstreamDiscoveryOptions) {
     this.#options = options;
@@ -72,6 +76,22 @@ export class UpstreamDiscovery {
     }
   }
 
+  /**
+   * Whether the upstream answers discovery now (for health reports): unlike `get`, this does
+   * not trust metadata discovered earlier, it asks again once the last answer is older than
+   * `checkMaxAgeMs`. A failure is not remembered (as in `get`), so an upstream that comes back
+   * is seen at the next check. A success also refreshes the metadata `get` uses; a failure
+   * leaves it in place.
+   * @example await discovery.check(); // rejects with "discovery of https://idp/ failed: connection refused"
+   */
+  async check(now = Date.now()): Promise<void> {
+    if (now - this.#answeredAt < (this.#options.checkMaxAgeMs ?? 15_000)) return;
+    this.#pending ??= this.#discover().finally(() => {
+      this.#pending = null;
+    });
+    await this.#pending;
+  }
+
   async #discover(): Promise<oidc.Configuration> {
     const { issuerURL, clientID, clientSecret } = this.#options;
     const issuer = new URL(issuerURL);
@@ -81,6 +101,7 @@ export class UpstreamDiscovery {
         timeout: this.#options.timeoutSeconds ?? 10,
       });
       this.#config = config;
+      this.#answeredAt = Date.now();
       this.#usableUntil = Date.now() + (this.#options.maxAgeMs ?? 24 * 3_600_000);
       return config;
     } catch (error) {

@@ -10,8 +10,9 @@ export interface CreateDesktopBridgeOptions {
 
 /**
  * Everything the desktop bridge answers, in the main process: the saved profiles, the
- * connection, and the admin API operations on the connected overlord. Changing the URL or the
- * secret of the connected profile, or removing it, ends the connection.
+ * connection (with the admin secret, or signed in through dex), and the admin API operations
+ * on the connected overlord. Changing the URL or the secret of the connected profile, or
+ * removing it, ends the connection and forgets the profile's session through dex.
  * @example registerBridgeHandlers(registry, createDesktopBridge({ profiles, connections }));
  */
 export function createDesktopBridge(options: CreateDesktopBridgeOptions): BridgeNamespaces {
@@ -24,20 +25,24 @@ export function createDesktopBridge(options: CreateDesktopBridgeOptions): Bridge
           const before = input.id === undefined ? undefined : await profiles.get(input.id);
           const saved = await profiles.save(input);
           if (before === undefined) return saved;
-          if (input.secret !== undefined || saved.baseUrl !== before.baseUrl) connections.forgetProfile(saved.id);
+          if (input.secret !== undefined || saved.baseUrl !== before.baseUrl) await connections.forgetProfile(saved.id);
           else connections.renameProfile(saved);
           return saved;
         }),
       remove: (id) =>
         settle(async () => {
           await profiles.remove(id);
-          connections.forgetProfile(id);
+          await connections.forgetProfile(id);
         }),
     },
     connection: {
       current: () => settle(async () => connections.current()),
       connect: (input) => settle(() => connections.connect(input)),
-      disconnect: () => settle(async () => connections.disconnect()),
+      disconnect: () => settle(() => connections.disconnect()),
+    },
+    signIn: {
+      withDex: (input) => settle(() => connections.signInWithDex(input)),
+      cancel: () => settle(async () => connections.cancelSignIn()),
     },
     ...createConsoleOperations(() => connections.admin()),
   };

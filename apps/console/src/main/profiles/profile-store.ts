@@ -36,7 +36,8 @@ export interface ProfileStore {
   /** NOT_FOUND when no profile has this id. */
   get(id: string): Promise<ConnectionProfile>;
   /**
-   * Creates a profile (no `id`; a secret is required) or changes one. A secret is encrypted
+   * Creates a profile (no `id`; the secret is optional: without one, the admin signs in
+   * through dex or types the secret at connect) or changes one. A secret is encrypted
    * before it is written, and refused when the system cannot encrypt it. Moving a profile to
    * another origin needs its secret again: a saved secret is only ever sent where it was saved for.
    */
@@ -148,8 +149,9 @@ export function createProfileStore(options: CreateProfileStoreOptions): ProfileS
         if (clash !== undefined) throw new AppError('CONFLICT', { message: `a profile named "${clash.name}" already exists` });
 
         if (id === undefined) {
-          if (secret === undefined) throw new AppError('BAD_REQUEST', { message: 'a new profile needs the admin API secret' });
-          const created: TStoredProfile = { id: generateId(), name, baseUrl, encryptedSecret: await encrypt(secret) };
+          // Without a secret, the profile signs in through dex (or takes the secret typed at connect).
+          const encryptedSecret = secret === undefined ? null : await encrypt(secret);
+          const created: TStoredProfile = { id: generateId(), name, baseUrl, encryptedSecret };
           await store({ ...document, profiles: [...document.profiles, created] });
           return toPublic(created);
         }
@@ -157,7 +159,7 @@ export function createProfileStore(options: CreateProfileStoreOptions): ProfileS
         const existing = find(document, id);
         let encryptedSecret = existing.encryptedSecret;
         if (secret !== undefined) encryptedSecret = await encrypt(secret);
-        else if (new URL(baseUrl).origin !== new URL(existing.baseUrl).origin) {
+        else if (encryptedSecret !== null && new URL(baseUrl).origin !== new URL(existing.baseUrl).origin) {
           throw new AppError('BAD_REQUEST', {
             message:
               'enter the admin API secret again to move this profile to another server: a saved secret is only sent where it was saved for',
@@ -179,7 +181,9 @@ export function createProfileStore(options: CreateProfileStoreOptions): ProfileS
       serialized(async () => {
         const profile = find(await load(), id);
         if (profile.encryptedSecret === null) {
-          throw new AppError('BAD_REQUEST', { message: `the profile "${profile.name}" has no saved secret; enter it to connect` });
+          throw new AppError('BAD_REQUEST', {
+            message: `the profile "${profile.name}" has no saved secret: sign in with dex, or enter the secret to connect`,
+          });
         }
         const undecryptable = `the saved secret of the profile "${profile.name}" cannot be decrypted on this system (was the keychain reset or the file copied from another machine?); save the profile again with its secret`;
         if (!(await cipher.isAvailable())) throw new AppError('INVALID_CONFIG', { message: undecryptable });

@@ -27,6 +27,8 @@ export interface SignInWithDexOptions {
   clientId?: string;
   /** How long the admin may take in the browser (default 5 min). */
   timeoutMs?: number;
+  /** Ends the sign-in early (the admin gave up): the listener closes and the sign-in rejects, "cancelled". */
+  signal?: AbortSignal;
 }
 
 async function getJson(response: Response, what: string): Promise<Record<string, unknown>> {
@@ -59,13 +61,17 @@ export async function signInWithDex(options: SignInWithDexOptions): Promise<Desk
     state: secrets.state,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
+  const cancel = () => void listener.close();
+  options.signal?.addEventListener('abort', cancel, { once: true });
+  if (options.signal?.aborted === true) cancel();
   try {
     const auth = new URL(authEndpoint);
     auth.search = new URLSearchParams({
       response_type: 'code',
       client_id: clientId,
       redirect_uri: listener.redirectUri,
-      scope: 'openid email profile offline_access',
+      // No offline_access: the overlord's session is what the app keeps, so no refresh token is minted.
+      scope: 'openid email profile',
       state: secrets.state,
       nonce: secrets.nonce,
       code_challenge: secrets.codeChallenge,
@@ -102,6 +108,7 @@ export async function signInWithDex(options: SignInWithDexOptions): Promise<Desk
       email: typeof payload.email === 'string' ? payload.email : '',
     };
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     await listener.close();
   }
 }

@@ -78,6 +78,11 @@ export function Shell(props: { connection: ActiveConnection }) {
           <section className="connection" aria-label="Connection">
             <p className="connection-name">{profile.name}</p>
             <p className="connection-detail mono">{profile.baseUrl}</p>
+            {props.connection.signedInAs !== undefined && (
+              <p className="connection-detail" data-testid="signed-in-as">
+                Signed in as {props.connection.signedInAs === 'break-glass' ? 'break-glass (admin secret)' : props.connection.signedInAs}
+              </p>
+            )}
             {state.database !== undefined && (
               <p className="connection-detail">
                 {state.database === 'postgresql' ? 'PostgreSQL' : 'SQLite'}

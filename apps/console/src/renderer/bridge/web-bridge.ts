@@ -41,8 +41,9 @@ export function createWebBridge(options: WebBridgeOptions): ConsoleApi {
     connection: Object.freeze({
       current: (): Promise<BridgeResult<ActiveConnection | null>> =>
         settle(async () => {
+          let actor: string;
           try {
-            csrfToken = (await admin.getSession()).csrfToken;
+            ({ csrfToken, actor } = await admin.getSession());
           } catch (error) {
             // No session (never signed in, signed out, or it ended): sign in.
             if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
@@ -51,7 +52,7 @@ export function createWebBridge(options: WebBridgeOptions): ConsoleApi {
             }
             throw error;
           }
-          return { profile, state: await admin.getState() };
+          return { profile, state: await admin.getState(), signedInAs: actor };
         }),
       connect: (input: { profileId: string; secret?: string }): Promise<BridgeResult<ActiveConnection>> =>
         settle(async () => {
@@ -60,8 +61,9 @@ export function createWebBridge(options: WebBridgeOptions): ConsoleApi {
           }
           const secret = input.secret?.trim() ?? '';
           if (secret === '') throw new AppError('BAD_REQUEST', { message: 'enter the admin API secret' });
-          csrfToken = (await admin.openSession(secret)).csrfToken;
-          return { profile, state: await admin.getState() };
+          const session = await admin.openSession(secret);
+          csrfToken = session.csrfToken;
+          return { profile, state: await admin.getState(), signedInAs: session.actor };
         }),
       disconnect: (): Promise<BridgeResult<void>> =>
         settle(async () => {

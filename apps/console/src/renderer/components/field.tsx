@@ -38,7 +38,14 @@ export function Field(props: FieldProps) {
 }
 
 /** A checkbox with its label on the right and an optional hint. */
-export function CheckboxField(props: { label: string; checked: boolean; onChange: (checked: boolean) => void; hint?: ReactNode }) {
+export function CheckboxField(props: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: ReactNode;
+  /** The checkbox was left (for forms that show a field's problem only once it was visited). */
+  onBlur?: () => void;
+}) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (
@@ -48,6 +55,7 @@ export function CheckboxField(props: { label: string; checked: boolean; onChange
         type="checkbox"
         checked={props.checked}
         onChange={(event) => props.onChange(event.target.checked)}
+        onBlur={props.onBlur}
         {...(props.hint === undefined ? {} : { 'aria-describedby': hintId })}
       />
       <label htmlFor={id}>{props.label}</label>

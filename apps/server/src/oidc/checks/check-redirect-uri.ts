@@ -21,8 +21,12 @@ function withoutPort(url: URL): string {
 /**
  * What a public (native) client may use besides its registered URIs: the out-of-band URI, and
  * a loopback URI that differs from a registered loopback URI in the port only (RFC 8252 §7.3:
- * the app listens on whatever port is free); path, query and host must match. A public
- * client that registered no loopback URI may use any loopback URI without userinfo (as dex v2).
+ * the app listens on whatever port is free); path, query and host must match. A public client
+ * that registered other URIs but no loopback one gets no loopback URI at all: the leeway is
+ * for the port of a URI the client registered, not a licence for any local listener. Only a
+ * public client that registered no URI at all (dex v0's public client, which could not
+ * register any: `http://localhost:<port>` and out-of-band were its redirects) may use any
+ * loopback URI without userinfo.
  * The registered URIs are compared as registered and the given one as parsed: a given URI
  * that only parses to a registered one (`..` segments, `%2e`) is not normalised into a match.
  */
@@ -30,8 +34,8 @@ function isNativeRedirect(given: string, registered: readonly string[]): boolean
   if (given === OOB_REDIRECT_URI) return true;
   const url = loopbackUrl(given);
   if (url === null || url.href !== given.replace(/^http:\/\/[^/?#]*$/, '$&/')) return false;
+  if (registered.length === 0) return true;
   const loopbacks = registered.map(loopbackUrl).filter((candidate) => candidate !== null);
-  if (loopbacks.length === 0) return true;
   const key = withoutPort(url);
   return loopbacks.some((candidate) => withoutPort(candidate) === key);
 }

@@ -17,7 +17,8 @@ import type { Grant } from './grant.ts';
  * Groups on refresh (dex v2): before a token is spent the first time, the identity is read
  * again from its connector (`refreshIdentity`: the LDAP entry searched again, the upstream
  * refresh token redeemed). A user the upstream no longer knows or refuses loses the refresh:
- * `invalid_grant`, and the family and its access tokens are revoked. The new ID token carries
+ * `invalid_grant`, and the family and its access tokens are revoked; so does a user whose
+ * connector an admin deleted (the login's last groups are not issued again). The new ID token carries
  * the groups as read now.
  */
 export const refreshToken: Grant = async (req, deps, log) => {
@@ -42,9 +43,16 @@ export const refreshToken: Grant = async (req, deps, log) => {
       await revokeGrantAccessTokens(deps, [refreshTokenGrantId(row)]);
       log.info(
         { clientId: client.id, connectorId: row.connectorId, reason: refreshed.reason, revoked },
-        'the upstream refused the refresh; family revoked',
+        refreshed.connectorDeleted
+          ? 'the login’s connector was deleted; family revoked'
+          : 'the upstream refused the refresh; family revoked',
       );
-      throw new OAuthError('invalid_grant', 'the user is no longer known to, or was refused by, the identity provider');
+      throw new OAuthError(
+        'invalid_grant',
+        refreshed.connectorDeleted
+          ? `the identity provider "${row.connectorId}" this login came from was removed`
+          : 'the user is no longer known to, or was refused by, the identity provider',
+      );
     },
   });
   if (result.status === 'reused') {

@@ -50,7 +50,8 @@ function generatedClientId(): string {
  * of the first redirect URI) unless given; the secret is 256 random bits, stored as SHA-256
  * (a public client has none, and giving it one is BAD_REQUEST).
  * Confidential clients need at least one http(s) redirect URI; public clients need a name
- * and may register none (loopback and out-of-band URIs are always allowed for them).
+ * and may register none (then any loopback URI and out-of-band are allowed; with registered
+ * URIs only those, the port of a loopback one free, RFC 8252 §7.3).
  * @example const { client, secret } = await createClient(db.prisma, { redirectUris: ['https://app.example/callback'] });
  */
 export async function createClient(prisma: PrismaDb, options: CreateClientOptions): Promise<CreatedClient> {

@@ -25,8 +25,8 @@ function isCurrent(row: { secretHash: string | null; redirectUris: { uri: string
  * Registers the console's OIDC clients when missing, so admins can sign in to the console
  * through dex itself: `dex-console` (confidential, trusted: no approval screen, redirect URI
  * `options.redirectUri`, added to those already registered so several overlords can share it)
- * and `dex-console-desktop` (public, trusted; loopback redirects are always allowed for public
- * clients). An existing `dex-console` gets the given secret. Idempotent and safe when several
+ * and `dex-console-desktop` (public, trusted, no registered redirect URI: any loopback URI is
+ * allowed for such a public client, RFC 8252). An existing `dex-console` gets the given secret. Idempotent and safe when several
  * overlords start at once: each write is one statement, and a duplicate is taken as done.
  * @example await ensureConsoleClients(db.prisma, { redirectUri: 'https://admin.example/console/callback', secret });
  */

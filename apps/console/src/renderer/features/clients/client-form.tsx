@@ -1,8 +1,9 @@
 import { redirectUriProblem, type TClient, type TCreateClientRequest } from '@dex/shared/admin-api';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { Dialog } from '../../components/dialog.tsx';
 import { CheckboxField, Field } from '../../components/field.tsx';
 import { InlineError } from '../../components/states.tsx';
+import { useFieldVisits, useFocusFirstInvalid } from '../../components/use-field-visits.ts';
 
 interface ClientDraft {
   id: string;
@@ -114,22 +115,29 @@ export interface ClientFormProps {
 export function ClientFormDialog(props: ClientFormProps) {
   const isNew = props.client === undefined;
   const [draft, setDraft] = useState<ClientDraft>(() => draftOf(props.client));
-  const [isSubmitted, setSubmitted] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const visits = useFieldVisits();
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const problems = checkClientDraft(draft, { isNew });
-  const shown = (field: keyof ClientDraft) => (isSubmitted || draft[field] !== draftOf(props.client)[field] ? problems[field] : undefined);
+  // A field's problem shows once the field was left or a save tried, never while it is first typed in.
+  const shown = (field: keyof ClientDraft) => (visits.isShown(field) ? problems[field] : undefined);
+  const leave = (field: keyof ClientDraft) => () => visits.leave(field);
   const set = <K extends keyof ClientDraft>(field: K, value: ClientDraft[K]) => setDraft((current) => ({ ...current, [field]: value }));
 
   const badLines = shown('redirectUris') === undefined ? [] : (problems.redirectUriLines ?? []);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(problems).length > 0) return;
+    visits.submitted();
+    if (Object.keys(problems).length > 0) {
+      focusFirstInvalid();
+      return;
+    }
     props.onSubmit(requestOf(draft));
   };
 
   return (
     <Dialog title={isNew ? 'New client' : `Edit ${props.client?.name || props.client?.id}`} onClose={props.onClose} size="wide">
-      <form className="form" onSubmit={onSubmit} noValidate aria-label={isNew ? 'New client' : 'Edit client'}>
+      <form ref={formRef} className="form" onSubmit={onSubmit} noValidate aria-label={isNew ? 'New client' : 'Edit client'}>
         <div className="form-grid">
           {isNew && (
             <Field label="Client ID" hint="Leave empty to generate one." error={shown('id')}>
@@ -138,6 +146,7 @@ export function ClientFormDialog(props: ClientFormProps) {
                   id={id}
                   value={draft.id}
                   onChange={(event) => set('id', event.target.value)}
+                  onBlur={leave('id')}
                   aria-describedby={describedBy}
                   aria-invalid={isInvalid}
                   spellCheck={false}
@@ -151,6 +160,7 @@ export function ClientFormDialog(props: ClientFormProps) {
                 id={id}
                 value={draft.name}
                 onChange={(event) => set('name', event.target.value)}
+                onBlur={leave('name')}
                 aria-describedby={describedBy}
                 aria-invalid={isInvalid}
               />
@@ -171,6 +181,7 @@ export function ClientFormDialog(props: ClientFormProps) {
               spellCheck={false}
               value={draft.redirectUris}
               onChange={(event) => set('redirectUris', event.target.value)}
+              onBlur={leave('redirectUris')}
               aria-describedby={describedBy}
               aria-invalid={isInvalid}
               placeholder="https://app.example.com/callback"
@@ -229,6 +240,7 @@ export function ClientFormDialog(props: ClientFormProps) {
                   type="url"
                   value={draft.logoUri}
                   onChange={(event) => set('logoUri', event.target.value)}
+                  onBlur={leave('logoUri')}
                   aria-describedby={describedBy}
                   aria-invalid={isInvalid}
                 />
@@ -241,6 +253,7 @@ export function ClientFormDialog(props: ClientFormProps) {
                   type="url"
                   value={draft.clientUri}
                   onChange={(event) => set('clientUri', event.target.value)}
+                  onBlur={leave('clientUri')}
                   aria-describedby={describedBy}
                   aria-invalid={isInvalid}
                 />

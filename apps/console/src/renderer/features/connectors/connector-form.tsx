@@ -1,11 +1,12 @@
 import { MASKED_SECRET, type TConnector, type TConnectorProblem } from '@dex/shared/admin-api';
-import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useBridge } from '../../app/bridge-context.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { CheckboxField, Field } from '../../components/field.tsx';
 import { InlineError } from '../../components/states.tsx';
 import { useDebounced } from '../../components/use-debounced.ts';
+import { useFieldVisits, useFocusFirstInvalid } from '../../components/use-field-visits.ts';
 import {
   CONNECTOR_FORMS,
   CONNECTOR_TYPE_LABELS,
@@ -77,13 +78,21 @@ function groupProblems(
   return { byField, other };
 }
 
+/** The pseudo-field of the JSON view (its textarea), for "was it touched". */
+const JSON_FIELD = '#json';
+
 /**
  * Create or edit a connector: a form per type, a raw JSON view of the same config, and the
- * overlord's validation as you type. Secrets are write-only: a stored one shows as empty and
- * is kept unless replaced.
+ * overlord's validation as you type. A field's problem shows once the field was left (blurred)
+ * or the form submitted, never while it is first filled in; each problem is said once, at its
+ * field, and only problems no field shows are listed below the form. Saving a config the
+ * overlord refuses stays in the form and moves the focus to the first field to fix. Secrets
+ * are write-only: a stored one shows as empty and is kept unless replaced.
  */
 export function ConnectorFormDialog(props: ConnectorFormProps) {
   const bridge = useBridge();
+  const queryClient = useQueryClient();
+  const formRef = useRef<HTMLFormElement>(null);
   const isNew = props.connector === undefined;
   const original = props.connector?.config as ConnectorConfig | undefined;
   const offeredTypes: readonly string[] = props.offeredTypes ?? CONNECTOR_TYPES;
@@ -98,6 +107,9 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
   const [warning, setWarning] = useState<string | null>(null);
   /** The config last sent: the server's error belongs to it and goes stale once the config changes. */
   const [submitted, setSubmitted] = useState<ConnectorConfig | null>(null);
+  const visits = useFieldVisits();
+  const { isShown } = visits;
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
 
   const draft = useDebounced(config, VALIDATE_DELAY_MS);
   const validation = useQuery({ ...connectorQueries.validation(bridge, draft), enabled: isTouched });
@@ -108,6 +120,15 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
     problems,
     new Map([['id', 'ID'], ...(fields ?? []).map((spec): [string, string] => [spec.name, spec.label])]),
   );
+
+  const formFields = new Set(['id', ...(fields ?? []).map((spec) => spec.name)]);
+  // Problems of a form field wait for that field; the others (fields only the JSON view has) for any field or a save.
+  const shownOther = other.filter((problem) => {
+    const field = problem.path.split('.')[0] ?? '';
+    return formFields.has(field) ? isShown(field) : visits.isSubmitAttempted || visits.hasLeftAny;
+  });
+  const shownProblems = view === 'json' ? (isShown(JSON_FIELD) ? problems : []) : shownOther;
+  const hasShownFieldError = [...byField.keys()].some(isShown);
 
   const update = (next: ConnectorConfig) => {
     setTouched(true);
@@ -141,25 +162,40 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
     update(parsed.config);
   };
 
-  const onSubmit = (event: FormEvent) => {
+  const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
+    visits.submitted();
     if (jsonProblem !== null && view === 'json') return;
-    const why = saveWarning(tested, config);
+    const sending = config;
+    // The overlord's word on exactly this config (the one shown may lag behind the last keystroke):
+    // a refused config stays here with its problems at the fields, instead of coming back as a second copy from the save.
+    const verdict = await queryClient.fetchQuery(connectorQueries.validation(bridge, sending)).catch(() => null);
+    if (verdict?.valid === false) {
+      if (view === 'form') focusFirstInvalid();
+      return;
+    }
+    const why = saveWarning(tested, sending);
     if (why !== null && warning === null) {
       setWarning(why);
       return;
     }
     setWarning(null);
-    setSubmitted(config);
-    props.onSubmit(isNew || original === undefined ? config : patchOf(original, config));
+    setSubmitted(sending);
+    props.onSubmit(isNew || original === undefined ? sending : patchOf(original, sending));
   };
 
-  const fieldError = (name: string) => (isTouched ? byField.get(name) : undefined);
+  const fieldError = (name: string) => (isTouched && isShown(name) ? byField.get(name) : undefined);
 
   return (
     <Dialog title={isNew ? 'New connector' : `Edit connector ${props.connector?.id}`} onClose={props.onClose} size="wide">
-      <form className="form" onSubmit={onSubmit} noValidate aria-label={isNew ? 'New connector' : 'Edit connector'}>
+      <form
+        ref={formRef}
+        className="form"
+        onSubmit={(event) => void onSubmit(event)}
+        noValidate
+        aria-label={isNew ? 'New connector' : 'Edit connector'}
+      >
         <fieldset className="segmented">
           <legend className="visually-hidden">Editor</legend>
           <button
@@ -209,6 +245,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
                     required
                     spellCheck={false}
                     onChange={(event) => update({ ...config, id: event.target.value })}
+                    onBlur={() => visits.leave('id')}
                     aria-describedby={describedBy}
                     aria-invalid={isInvalid}
                   />
@@ -231,6 +268,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
                         isStored={original?.[spec.name] === MASKED_SECRET}
                         error={fieldError(spec.name)}
                         onChange={(input) => update(withField(config, spec, input, original))}
+                        onBlur={() => visits.leave(spec.name)}
                       />
                     ))}
                   </div>
@@ -257,7 +295,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
           <Field
             label="Config (JSON)"
             hint="dex v0's connector config. Secrets read back as ******** and keep their stored value."
-            error={jsonProblem ?? undefined}
+            error={isShown(JSON_FIELD) ? (jsonProblem ?? undefined) : undefined}
           >
             {({ id, describedBy, isInvalid }) => (
               <textarea
@@ -267,6 +305,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
                 spellCheck={false}
                 value={jsonText}
                 onChange={(event) => onJsonChange(event.target.value)}
+                onBlur={() => visits.leave(JSON_FIELD)}
                 aria-describedby={describedBy}
                 aria-invalid={isInvalid}
               />
@@ -281,18 +320,20 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
             <p className="muted">The overlord could not check this config: {validation.error.message}</p>
           ) : validation.data?.valid === true ? (
             <p className="valid">✓ The overlord accepts this config.</p>
-          ) : problems.length > 0 ? (
+          ) : shownProblems.length > 0 || (view === 'form' && hasShownFieldError) ? (
             <div className="callout callout-error">
               <p>The overlord would refuse this config:</p>
               <ul>
-                {(view === 'json' ? problems : other).map((problem) => (
+                {shownProblems.map((problem) => (
                   <li key={`${problem.path}:${problem.message}`}>
                     {problem.path === '' ? '' : <code>{problem.path}</code>} {problem.message}
                   </li>
                 ))}
-                {view === 'form' && other.length === 0 && <li>See the fields marked above.</li>}
+                {view === 'form' && hasShownFieldError && <li>See the fields marked above.</li>}
               </ul>
             </div>
+          ) : problems.length > 0 ? (
+            <p className="muted">Some fields still need a value or a fix.</p>
           ) : null}
         </div>
 
@@ -310,7 +351,7 @@ export function ConnectorFormDialog(props: ConnectorFormProps) {
           <button type="button" className="button" onClick={props.onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button-primary" disabled={props.isPending || (view === 'json' && jsonProblem !== null)}>
+          <button type="submit" className="button button-primary" disabled={props.isPending}>
             {props.isPending ? 'Saving…' : warning !== null ? 'Save anyway' : isNew ? 'Add connector' : 'Save changes'}
           </button>
         </div>
@@ -325,6 +366,8 @@ function ConfigField(props: {
   isStored: boolean;
   error: string | undefined;
   onChange: (input: string | boolean) => void;
+  /** The field was left: its problems may show from now on. */
+  onBlur: () => void;
 }) {
   const { spec } = props;
   // A list is typed as text: keep what was typed (a trailing space) rather than re-deriving it from the parsed list.
@@ -336,6 +379,7 @@ function ConfigField(props: {
           label={spec.label}
           checked={props.value === true}
           onChange={props.onChange}
+          onBlur={props.onBlur}
           {...(spec.hint === undefined ? {} : { hint: spec.hint })}
         />
         {props.error !== undefined && (
@@ -355,6 +399,7 @@ function ConfigField(props: {
             id={id}
             value={fieldText(spec, props.value)}
             onChange={(event) => props.onChange(event.target.value)}
+            onBlur={props.onBlur}
             aria-describedby={describedBy}
             aria-invalid={isInvalid}
           >
@@ -376,6 +421,7 @@ function ConfigField(props: {
               if (spec.kind === 'list') setListText(event.target.value);
               props.onChange(event.target.value);
             }}
+            onBlur={props.onBlur}
             aria-describedby={describedBy}
             aria-invalid={isInvalid}
           />

@@ -5,7 +5,10 @@ import { useBridge } from '../../app/bridge-context.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Screen } from '../../components/screen.tsx';
 import { Empty, InlineError, Loading } from '../../components/states.tsx';
+import { overviewQueries } from '../overview/queries.ts';
 import { connectorDisplayName, connectorSummary, offeredConnectorTypes } from './connector-fields.ts';
+import { connectorHealth } from './connector-health.ts';
+import { ConnectorHealthCell } from './connector-health-cell.tsx';
 import { ConnectorFormDialog } from './connector-form.tsx';
 import { connectorQueries, useCreateConnector, useDeleteConnector, useUpdateConnector } from './queries.ts';
 import { RowAction } from '../../components/row-action.tsx';
@@ -17,6 +20,8 @@ type Dialog = { kind: 'create' } | { kind: 'edit'; connector: TConnector } | { k
 export function ConnectorsScreen() {
   const bridge = useBridge();
   const list = useQuery(connectorQueries.list(bridge));
+  // The workers' heartbeats: each says whether it can use each connector (refreshed every beat).
+  const processes = useQuery(overviewQueries.processes(bridge));
   const create = useCreateConnector();
   const update = useUpdateConnector();
   const move = useUpdateConnector();
@@ -28,7 +33,7 @@ export function ConnectorsScreen() {
   return (
     <Screen
       title="Connectors"
-      summary="How users prove who they are. With several, the login page lets them choose, in this order; workers apply changes within a second."
+      summary="How users prove who they are. With several, the login page lets them choose, in this order; workers apply changes within a second. Health is what the running workers last reported (every few seconds)."
       actions={
         <button
           type="button"
@@ -59,6 +64,7 @@ export function ConnectorsScreen() {
                 <th scope="col">Connector</th>
                 <th scope="col">Type</th>
                 <th scope="col">Where</th>
+                <th scope="col">Health</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -78,6 +84,13 @@ export function ConnectorsScreen() {
                     <span className="badge">{connector.type}</span>
                   </td>
                   <td className="mono">{connectorSummary(connector.config)}</td>
+                  <td>
+                    {processes.data !== undefined ? (
+                      <ConnectorHealthCell health={connectorHealth(connector.id, processes.data.processes)} />
+                    ) : (
+                      <span className="muted">{processes.isError ? 'Unknown: the workers’ reports could not be read' : 'Loading…'}</span>
+                    )}
+                  </td>
                   <td className="cell-actions">
                     <RowAction
                       label="↑"

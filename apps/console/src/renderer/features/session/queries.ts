@@ -1,6 +1,6 @@
 import { AppError } from '@dex/shared/errors';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ActiveConnection, ConnectInput, ConsoleApi, SaveProfileInput } from '#shared/console-api.ts';
+import type { ActiveConnection, ConnectInput, ConsoleApi, DexSignInInput, SaveProfileInput } from '#shared/console-api.ts';
 import { useBridge } from '../../app/bridge-context.tsx';
 import { unwrap } from '../../app/unwrap.ts';
 
@@ -33,23 +33,57 @@ export const sessionQueries = {
     }),
 };
 
+/** Makes a new connection current: another overlord's (or admin's) data must never show under it. */
+function useOnConnected() {
+  const queryClient = useQueryClient();
+  return (connection: ActiveConnection) => {
+    queryClient.removeQueries({
+      predicate: (query) => query.queryKey[0] !== sessionKeys.all[0] && query.queryKey[0] !== profileKeys.all[0],
+    });
+    queryClient.setQueryData(sessionKeys.current(), connection);
+  };
+}
+
 /** Connects (checks the secret) and makes the connection current. */
 export function useConnect() {
   const bridge = useBridge();
-  const queryClient = useQueryClient();
+  const onConnected = useOnConnected();
   return useMutation({
     mutationKey: [...sessionKeys.all, 'connect'],
     mutationFn: (input: ConnectInput) => unwrap(bridge.connection.connect(input)),
     // Its variables hold the typed secret: dropped as soon as the sign-in screen is gone.
     gcTime: 0,
     meta: { invalidates: [] },
-    onSuccess: (connection: ActiveConnection) => {
-      // Another overlord's data must never show under this connection.
-      queryClient.removeQueries({
-        predicate: (query) => query.queryKey[0] !== sessionKeys.all[0] && query.queryKey[0] !== profileKeys.all[0],
-      });
-      queryClient.setQueryData(sessionKeys.current(), connection);
+    onSuccess: onConnected,
+  });
+}
+
+/**
+ * Desktop: "Sign in with dex" for a saved profile. The main process opens the system browser
+ * and waits for the admin to sign in there (up to 5 minutes); no token comes back here.
+ */
+export function useSignInWithDex() {
+  const bridge = useBridge();
+  const onConnected = useOnConnected();
+  return useMutation({
+    mutationKey: [...sessionKeys.all, 'sign-in-with-dex'],
+    mutationFn: (input: DexSignInInput) => {
+      if (bridge.signIn === undefined)
+        throw new AppError('NOT_IMPLEMENTED', { message: 'this console signs in through dex from its own page' });
+      return unwrap(bridge.signIn.withDex(input));
     },
+    meta: { invalidates: [] },
+    onSuccess: onConnected,
+  });
+}
+
+/** Desktop: gives up the sign-in with dex waiting for the browser (its mutation then fails, "cancelled"). */
+export function useCancelSignIn() {
+  const bridge = useBridge();
+  return useMutation({
+    mutationKey: [...sessionKeys.all, 'cancel-sign-in'],
+    mutationFn: () => (bridge.signIn === undefined ? Promise.resolve() : unwrap(bridge.signIn.cancel())),
+    meta: { invalidates: [] },
   });
 }
 

@@ -6,13 +6,14 @@ import { WEB_PROFILE_ID } from '../../bridge/web-bridge.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { ErrorPanel, InlineError, Loading } from '../../components/states.tsx';
-import { sessionQueries, useConnect, useRemoveProfile, useSaveProfile } from './queries.ts';
+import { sessionQueries, useCancelSignIn, useConnect, useRemoveProfile, useSaveProfile, useSignInWithDex } from './queries.ts';
 
 /**
  * Sign-in. Web: "Sign in with dex" (the overlord runs the OIDC sign-in through the
  * deployment's worker and keeps the session), or break-glass with the admin secret of the
- * overlord that served the page. Desktop: pick a saved connection (its secret stays in the
- * main process), or add one.
+ * overlord that served the page. Desktop: pick a saved connection and sign in with dex (the
+ * system browser; the session stays in the main process) or connect with its saved admin
+ * secret (break-glass), or add one.
  */
 export function SignInScreen(props: { startupError?: unknown; onRetryStartup?: () => void }) {
   const bridge = useBridge();
@@ -88,6 +89,9 @@ function DesktopSignIn() {
   const bridge = useBridge();
   const profiles = useQuery(sessionQueries.profiles(bridge));
   const connect = useConnect();
+  const signIn = useSignInWithDex();
+  const cancelSignIn = useCancelSignIn();
+  const isBusy = connect.isPending || signIn.isPending;
   const remove = useRemoveProfile();
   const [removing, setRemoving] = useState<ConnectionProfile | null>(null);
   const [connectingId, setConnectingId] = useState<string | null>(null);
@@ -112,14 +116,28 @@ function DesktopSignIn() {
                 <button
                   type="button"
                   className="button button-primary button-small"
-                  disabled={connect.isPending}
+                  disabled={isBusy}
                   onClick={() => {
                     setConnectingId(profile.id);
+                    connect.reset();
+                    signIn.mutate({ profileId: profile.id });
+                  }}
+                  aria-label={`Sign in with dex to ${profile.name}`}
+                >
+                  {signIn.isPending && connectingId === profile.id ? 'Waiting for the browser…' : 'Sign in with dex'}
+                </button>
+                <button
+                  type="button"
+                  className="button button-small"
+                  disabled={isBusy}
+                  onClick={() => {
+                    setConnectingId(profile.id);
+                    signIn.reset();
                     connect.mutate({ profileId: profile.id });
                   }}
-                  aria-label={`Connect to ${profile.name}`}
+                  aria-label={`Connect to ${profile.name} with the admin secret`}
                 >
-                  {connect.isPending && connectingId === profile.id ? 'Connecting…' : 'Connect'}
+                  {connect.isPending && connectingId === profile.id ? 'Connecting…' : 'Admin secret'}
                 </button>
                 <button
                   type="button"
@@ -134,7 +152,20 @@ function DesktopSignIn() {
           ))}
         </ul>
       )}
-      <InlineError error={connect.error} />
+      {signIn.isPending && (
+        <div className="button-row">
+          <p className="muted" role="status">
+            Sign in as an admin user in the browser window that opened; this screen continues once you are back.
+          </p>
+          <button type="button" className="button button-small" onClick={() => cancelSignIn.mutate()}>
+            Cancel sign-in
+          </button>
+        </div>
+      )}
+      <InlineError error={signIn.error ?? connect.error} />
+      <p className="muted">
+        Sign in with dex as an admin user of the deployment. The admin secret is the break-glass way in, for when dex itself is down.
+      </p>
       <AddProfileForm />
       {removing !== null && (
         <ConfirmDialog
@@ -166,7 +197,7 @@ function AddProfileForm() {
     event.preventDefault();
     if (urlProblem !== undefined) return;
     save.mutate(
-      { name: name.trim(), baseUrl: baseUrl.trim(), secret },
+      { name: name.trim(), baseUrl: baseUrl.trim(), ...(secret === '' ? {} : { secret }) },
       {
         onSuccess: () => {
           setName('');
@@ -198,13 +229,15 @@ function AddProfileForm() {
           />
         )}
       </Field>
-      <Field label="Admin API secret" isRequired hint="Stored encrypted by the operating system; never shown again.">
+      <Field
+        label="Admin API secret (break-glass)"
+        hint="Optional: leave it empty to sign in with dex only. Stored encrypted by the operating system; never shown again."
+      >
         {({ id, describedBy }) => (
           <input
             id={id}
             type="password"
             autoComplete="off"
-            required
             value={secret}
             onChange={(event) => setSecret(event.target.value)}
             aria-describedby={describedBy}
