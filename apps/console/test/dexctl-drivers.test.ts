@@ -75,17 +75,22 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       const email = `flow-${unique()}@example.com`;
       const password = randomBytes(12).toString('base64url');
 
-      const created = await dexctl(['create-user', '--password-stdin', '--email-verified', email], { env, input: `${password}\n` });
+      // The user and both clients do not depend on each other: made at once.
+      const [created, shell, untrusted] = await Promise.all([
+        dexctl(['create-user', '--password-stdin', '--email-verified', email], { env, input: `${password}\n` }),
+        bash(
+          'eval "$($DEXCTL new-client --trusted "$URL")" || exit 9\nprintf "%s\\n" "$DEX_APP_CLIENT_ID" "$DEX_APP_CLIENT_SECRET" "$DEX_APP_REDIRECTURL_0"',
+          { ...env, URL: REDIRECT_URL },
+        ),
+        // Without --trusted, the same login stops at the approval screen first.
+        bash('eval "$($DEXCTL new-client "$URL")" || exit 9\nprintf "%s" "$DEX_APP_CLIENT_ID"', { ...env, URL: REDIRECT_URL }),
+      ]);
       expect(created.stderr).toBe('');
       expect(created.code).toBe(0);
       expect(created.stdout).toMatch(/^# Added new user:\nDEX_USER_ID=[0-9a-f-]{36}\nDEX_USER_EMAIL=\S+\n$/);
       expect(created.stdout).not.toContain(password);
       const userId = parseAssignments(created.stdout).DEX_USER_ID;
 
-      const shell = await bash(
-        'eval "$($DEXCTL new-client --trusted "$URL")" || exit 9\nprintf "%s\\n" "$DEX_APP_CLIENT_ID" "$DEX_APP_CLIENT_SECRET" "$DEX_APP_REDIRECTURL_0"',
-        { ...env, URL: REDIRECT_URL },
-      );
       expect(shell.stderr).toBe('');
       expect(shell.code).toBe(0);
       const [clientId = '', clientSecret = '', redirectUri = ''] = shell.stdout.trimEnd().split('\n');
@@ -107,11 +112,7 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       }).toString();
       const walk = await walkLogin(auth.toString(), { login: email, password });
       expect(walk.status, walk.body.slice(0, 300)).toBe(302);
-      // Without --trusted, the same login stops at the approval screen first.
-      const untrusted = await bash('eval "$($DEXCTL new-client "$URL")" || exit 9\nprintf "%s" "$DEX_APP_CLIENT_ID"', {
-        ...env,
-        URL: REDIRECT_URL,
-      });
+      expect(untrusted.code, untrusted.stderr).toBe(0);
       const asked = new URL(auth);
       asked.searchParams.set('client_id', untrusted.stdout);
       const screen = await walkLogin(asked.toString(), { login: email, password });
@@ -216,7 +217,8 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
     });
   });
 
-  // One command at a time: on 2 cores, parallel writers only wait on SQLite's write lock.
+  // Commands that do not depend on each other run at once: starting dexctl costs far more than
+  // the write lock they may wait on.
   describe('every changing command, with --json, answers in the contract shape', () => {
     it.each(DRIVERS)('%s driver', async (name) => {
       const driver = on(name);
@@ -233,11 +235,18 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       );
       expect(created.client).toMatchObject({ name: 'JSON app', trustedPeers: ['peer-a', 'peer-b'], public: false, admin: false });
       const email = `Json-${unique()}@Example.com`;
-      const client = await run(['get-client', created.client.id], ZClient);
-      const rotated = await run(['rotate-client-secret', created.client.id], ZClientSecret);
-      const publicClient = await run(['new-client', '--public', '--name', 'CLI tool'], ZCreatedClient);
-      const adminClient = await run(['new-client', '--admin', 'https://admin.example/cb'], ZCreatedClient);
-      const user = await run(['create-user', '--no-password', '--name', 'Jay Son', '--admin', email], ZUser);
+      const [client, publicClient, adminClient, user, rotation] = await Promise.all([
+        run(['get-client', created.client.id], ZClient),
+        run(['new-client', '--public', '--name', 'CLI tool'], ZCreatedClient),
+        run(['new-client', '--admin', 'https://admin.example/cb'], ZCreatedClient),
+        run(['create-user', '--no-password', '--name', 'Jay Son', '--admin', email], ZUser),
+        run(['rotate-keys', ...keyArgs(name)], ZRotateKeysResult),
+      ]);
+      // After get-client read it: the rotation changes the client's secret.
+      const [rotated, byEmail] = await Promise.all([
+        run(['rotate-client-secret', created.client.id], ZClientSecret),
+        run(['disable-user', email.toUpperCase()], ZUser),
+      ]);
       expect(client).toEqual(created.client);
       expect(rotated.secret).not.toBe(created.secret);
       expect(publicClient.client).toMatchObject({ public: true, name: 'CLI tool', redirectUris: [] });
@@ -246,11 +255,9 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       expect(adminClient.client.admin).toBe(true);
       expect(user).toMatchObject({ email: email.toLowerCase(), displayName: 'Jay Son', admin: true, hasPassword: false, disabled: false });
 
-      const byEmail = await run(['disable-user', email.toUpperCase()], ZUser);
       expect(byEmail).toMatchObject({ id: user.id, disabled: true });
       const deleted = await dexctlOn(driver, ['delete-client', created.client.id, '--json']);
       expect(deleted).toEqual({ code: 0, stdout: `${JSON.stringify({ id: created.client.id, deleted: true }, null, 2)}\n`, stderr: '' });
-      const rotation = await run(['rotate-keys', ...keyArgs(name)], ZRotateKeysResult);
       // Published first: the new key is in the chain and signs after the overlord's publish delay.
       expect(rotation).toMatchObject({ mode: 'publish-first', publishDelaySeconds: 300, withdrawn: [] });
       expect(Date.parse(rotation.activatesAt) - Date.parse(rotation.publishedAt)).toBe(300_000);
@@ -261,25 +268,36 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
 
     it.each(DRIVERS)('the text of rotate-client-secret, delete-client, disable-user and rotate-keys (%s driver)', async (name) => {
       const driver = on(name);
-      const created = ZCreatedClient.parse(
-        JSON.parse((await dexctlOn(driver, ['new-client', '--json', 'https://text.example/cb'])).stdout),
-      );
-      const rotated = await dexctlOn(driver, ['rotate-client-secret', created.client.id]);
+      const email = `text-${unique()}@example.com`;
+      // Three independent chains (a client, a user, the keys), run side by side.
+      const clientChain = async () => {
+        const created = ZCreatedClient.parse(
+          JSON.parse((await dexctlOn(driver, ['new-client', '--json', 'https://text.example/cb'])).stdout),
+        );
+        const rotated = await dexctlOn(driver, ['rotate-client-secret', created.client.id]);
+        const deleted = await dexctlOn(driver, ['delete-client', created.client.id]);
+        return { created, rotated, deleted };
+      };
+      const userChain = async () => {
+        const user = await dexctlOn(driver, ['create-user', '--password', 'long enough', email]);
+        const id = parseAssignments(user.stdout).DEX_USER_ID ?? '';
+        return { id, disabled: await dexctlOn(driver, ['disable-user', id]) };
+      };
+      const [{ created, rotated, deleted }, { id, disabled }, keys] = await Promise.all([
+        clientChain(),
+        userChain(),
+        dexctlOn(driver, ['rotate-keys', ...keyArgs(name)]),
+      ]);
       expect(rotated.stderr).toBe('');
       expect(rotated.stdout).toMatch(/^# Rotated client secret:\nDEX_APP_CLIENT_ID=\S+\nDEX_APP_CLIENT_SECRET=[A-Za-z0-9_-]{43}\n$/);
       expect(parseAssignments(rotated.stdout).DEX_APP_CLIENT_ID).toBe(created.client.id);
-      expect(await dexctlOn(driver, ['delete-client', created.client.id])).toEqual({
+      expect(deleted).toEqual({
         code: 0,
         stdout: `Deleted client ${created.client.id}\n`,
         stderr: '',
       });
+      expect(disabled).toEqual({ code: 0, stdout: `Disabled user ${email} (${id})\n`, stderr: '' });
 
-      const email = `text-${unique()}@example.com`;
-      const user = await dexctlOn(driver, ['create-user', '--password', 'long enough', email]);
-      const id = parseAssignments(user.stdout).DEX_USER_ID ?? '';
-      expect(await dexctlOn(driver, ['disable-user', id])).toEqual({ code: 0, stdout: `Disabled user ${email} (${id})\n`, stderr: '' });
-
-      const keys = await dexctlOn(driver, ['rotate-keys', ...keyArgs(name)]);
       expect(keys.stderr).toBe('');
       expect(keys.stdout).toMatch(
         /^Published [0-9a-f]+ at \S+; it signs from \S+ \(publish delay 300s\)\.\n[0-9a-f]+ signs until then and stays published until \S+\.\n\nKID +ALG +STATE +ACTIVATES +RETIRES +EXPIRES\n/,
@@ -330,7 +348,9 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
       'get-connector-configs': ZConnectorList,
     };
 
-    it.concurrent.each(Object.keys(schemas))('%s, as text and as JSON', async (command) => {
+    // One command at a time, its four invocations at once: run side by side, these tests each
+    // waited on all the others' processes and timed out on a busy machine.
+    it.each(Object.keys(schemas))('%s, as text and as JSON', async (command) => {
       const args = command === 'get-client' ? [command, clientId] : [command];
       const [text, json] = await Promise.all([onBoth(args), onBoth([...args, '--json'])]);
       const [databaseText, apiText] = text;
@@ -355,7 +375,8 @@ describe.each(targets)('dexctl on both drivers, against $name', (target) => {
     });
 
     const duplicate = `dup-${unique()}@example.com`;
-    it.concurrent.each([
+    // One at a time, both drivers at once: twelve processes side by side timed out on a busy machine.
+    it.each([
       [['get-client', 'nope'], 'Unable to get client "nope": client not found\n'],
       [['delete-client', 'nope'], 'Unable to delete client "nope": client not found\n'],
       [['rotate-client-secret', 'nope'], 'Unable to rotate the secret of client "nope": client not found\n'],

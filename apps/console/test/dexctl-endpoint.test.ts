@@ -91,8 +91,12 @@ describe.each(testProviders(process.env))('dexctl --endpoint, the worker API v1 
   });
 
   it('prints the same lines as the database driver for list-clients, get-client and list-users', async () => {
-    for (const args of [['list-clients'], ['get-client', admin.id], ['list-users'], ['--json', 'get-client', admin.id]]) {
-      const [viaHttp, viaDb] = await Promise.all([dexctl([...endpoint(admin), ...args]), dexctl(['--db-url', stack.dbUrl, ...args])]);
+    // Read-only commands: all eight invocations at once.
+    const commands = [['list-clients'], ['get-client', admin.id], ['list-users'], ['--json', 'get-client', admin.id]];
+    const answers = await Promise.all(
+      commands.map((args) => Promise.all([dexctl([...endpoint(admin), ...args]), dexctl(['--db-url', stack.dbUrl, ...args])])),
+    );
+    for (const [viaHttp, viaDb] of answers) {
       expect(viaHttp.stderr).toBe('');
       expect(viaHttp.code).toBe(0);
       expect(viaHttp.stdout).toBe(viaDb.stdout);
@@ -100,20 +104,29 @@ describe.each(testProviders(process.env))('dexctl --endpoint, the worker API v1 
   });
 
   it('rotates a secret, disables a user and deletes a client over HTTP, each in the audit log under the admin client', async () => {
-    const created = parseAssignments((await dexctl([...endpoint(admin), 'new-client', SECOND_URL])).stdout);
-    const other = created.DEX_APP_CLIENT_ID ?? '';
-    const rotated = await dexctl([...endpoint(admin), 'rotate-client-secret', other]);
-    expect(rotated.code, rotated.stderr).toBe(0);
     const email = `off-${randomBytes(4).toString('hex')}@example.com`;
-    const user = await dexctl([...endpoint(admin), 'create-user', '--password-stdin', email], { input: 'a long enough password\n' });
+    // The client's chain and the user's chain do not depend on each other: they run side by side.
+    const clientChain = async () => {
+      const created = parseAssignments((await dexctl([...endpoint(admin), 'new-client', SECOND_URL])).stdout);
+      const other = created.DEX_APP_CLIENT_ID ?? '';
+      const rotated = await dexctl([...endpoint(admin), 'rotate-client-secret', other]);
+      const deleted = await dexctl([...endpoint(admin), 'delete-client', other]);
+      const afterDelete = await dexctl([...endpoint(admin), 'get-client', other]);
+      return { other, rotated, deleted, afterDelete };
+    };
+    const userChain = async () => {
+      const user = await dexctl([...endpoint(admin), 'create-user', '--password-stdin', email], { input: 'a long enough password\n' });
+      const disabled = await dexctl([...endpoint(admin), 'disable-user', email]);
+      const users = await dexctl(['--db-url', stack.dbUrl, '--json', 'list-users']);
+      return { user, disabled, users };
+    };
+    const [{ other, rotated, deleted, afterDelete }, { user, disabled, users }] = await Promise.all([clientChain(), userChain()]);
+    expect(rotated.code, rotated.stderr).toBe(0);
     expect(user.code, user.stderr).toBe(0);
-    const disabled = await dexctl([...endpoint(admin), 'disable-user', email]);
     expect(disabled.code, disabled.stderr).toBe(0);
-    const users = await dexctl(['--db-url', stack.dbUrl, '--json', 'list-users']);
     expect(JSON.parse(users.stdout).items).toEqual(expect.arrayContaining([expect.objectContaining({ email, disabled: true })]));
-    const deleted = await dexctl([...endpoint(admin), 'delete-client', other]);
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect((await dexctl([...endpoint(admin), 'get-client', other])).code).toBe(1);
+    expect(afterDelete.code).toBe(1);
 
     const events = await listAuditEvents(db.prisma, { limit: 50 });
     const mine = events.events.filter((event) => event.targetId === other);
@@ -122,6 +135,8 @@ describe.each(testProviders(process.env))('dexctl --endpoint, the worker API v1 
   });
 
   it('refuses a client that is not an admin client, with a clear message and exit 1', async () => {
+    // A wrong secret fails at the token endpoint, readably (asked while the plain client is made).
+    const wrongAnswer = dexctl([...endpoint({ id: admin.id, secret: 'not-the-secret' }), 'list-clients']);
     const plain = parseAssignments((await dexctl(['--db-url', stack.dbUrl, 'new-client', FIRST_URL])).stdout);
     const client = { id: plain.DEX_APP_CLIENT_ID ?? '', secret: plain.DEX_APP_CLIENT_SECRET ?? '' };
     const refused = await dexctl([...endpoint(client), 'new-client', SECOND_URL]);
@@ -129,15 +144,16 @@ describe.each(testProviders(process.env))('dexctl --endpoint, the worker API v1 
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain(`client ${client.id} is not an admin client`);
     expect(refused.stderr).not.toMatch(STACK_FRAME);
-    // A wrong secret fails at the token endpoint, readably.
-    const wrong = await dexctl([...endpoint({ id: admin.id, secret: 'not-the-secret' }), 'list-clients']);
+    const wrong = await wrongAnswer;
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/client authentication failed|invalid_client/);
   });
 
   it('says which commands the worker API does not serve (exit 1)', async () => {
-    for (const command of [['list-keys'], ['get-connector-configs']]) {
-      const result = await dexctl([...endpoint(admin), ...command]);
+    const results = await Promise.all(
+      [['list-keys'], ['get-connector-configs']].map((command) => dexctl([...endpoint(admin), ...command])),
+    );
+    for (const result of results) {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('the worker API (--endpoint) does not serve');
       expect(result.stderr).toContain('use --db-url or --admin-url');

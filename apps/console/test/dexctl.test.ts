@@ -181,13 +181,14 @@ describe.each(targets)('dexctl against $name', (target) => {
       expect(await dexctl(['--db-url', url, 'get-connector-configs'])).toEqual(before);
     });
 
-    it('a missing file exits 1 with the reason', async () => {
+    // The failures below change nothing: they run side by side, after the tests that write.
+    it.concurrent('a missing file exits 1 with the reason', async () => {
       const result = await dexctl(['--db-url', url, 'set-connector-configs', join(workDir, 'missing.json')]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^Unable to read connector configs: ENOENT/);
     });
 
-    it('an unknown connector type exits 1 and names it', async () => {
+    it.concurrent('an unknown connector type exits 1 and names it', async () => {
       const input = JSON.stringify([
         { type: 'local', id: 'local' },
         { type: 'nope', id: 'x' },
@@ -200,17 +201,19 @@ describe.each(targets)('dexctl against $name', (target) => {
       );
     });
 
-    it('set-connector-configs needs exactly one argument (exit 2)', async () => {
-      const none = await dexctl(['--db-url', url, 'set-connector-configs']);
+    it.concurrent('set-connector-configs needs exactly one argument (exit 2)', async () => {
+      const [none, two] = await Promise.all([
+        dexctl(['--db-url', url, 'set-connector-configs']),
+        dexctl(['--db-url', url, 'set-connector-configs', 'a.json', 'b.json']),
+      ]);
       expect(none.code).toBe(2);
       expect(none.stderr).toContain('dexctl set-connector-configs: takes exactly 1 argument, got 0');
       expect(none.stderr).toContain('Usage: dexctl [flags] set-connector-configs FILE|-');
-      const two = await dexctl(['--db-url', url, 'set-connector-configs', 'a.json', 'b.json']);
       expect(two.code).toBe(2);
     });
   });
 
-  describe('--db-url from the environment', () => {
+  describe.concurrent('--db-url from the environment', () => {
     it('DEXCTL_DB_URL is read', async () => {
       const result = await dexctl(['get-connector-configs'], { env: { DEXCTL_DB_URL: url } });
       expect(result.code).toBe(0);

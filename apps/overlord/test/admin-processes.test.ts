@@ -25,13 +25,21 @@ describe.each(testProviders(process.env))('GET /api/v1/processes: the live proce
       { type: 'oidc', id: 'gone', issuerURL: `http://127.0.0.1:${await freePort()}/gone`, clientID: 'c', clientSecret: 's' },
     ]);
     const dbUrl = harness.dbUrl;
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const issuer = `http://127.0.0.1:${port}/dex`;
-      issuers.push(issuer);
-      const args = ['--db-url', dbUrl, '--key-secrets', harness.keySecretText, '--listen', `http://127.0.0.1:${port}`, '--issuer', issuer];
-      workers.push(await startDexProcess('worker', args, 'worker listening'));
-    }
+    // The two workers start side by side: neither waits on the other.
+    const ports = [await freePort(), await freePort()];
+    issuers.push(...ports.map((port) => `http://127.0.0.1:${port}/dex`));
+    const started = await Promise.allSettled(
+      ports.map((port, i) =>
+        startDexProcess(
+          'worker',
+          ['--db-url', dbUrl, '--key-secrets', harness.keySecretText, '--listen', `http://127.0.0.1:${port}`, '--issuer', issuers[i] ?? ''],
+          'worker listening',
+        ),
+      ),
+    );
+    for (const result of started) if (result.status === 'fulfilled') workers.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }, 90_000);
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
@@ -94,9 +102,21 @@ describe.each(testProviders(process.env))('GET /api/v1/processes: the live proce
 
   it('keeps the heartbeat fresh and removes the row of a worker that stops cleanly', async () => {
     const before = (await list()).processes.filter((p) => p.kind === 'worker');
-    await delay(5_500);
-    const after = (await list()).processes.filter((p) => p.kind === 'worker');
-    for (const worker of after) {
+    const beatSince = (now: TProcessList['processes']) =>
+      now
+        .filter((p) => p.kind === 'worker')
+        .every((worker) => {
+          const earlier = before.find((p) => p.id === worker.id);
+          return Date.parse(worker.lastSeenAt) > Date.parse(earlier?.lastSeenAt ?? '0');
+        });
+    // Polled rather than slept: each worker beats every 5 s, so this is over within one interval.
+    const deadline = Date.now() + 15_000;
+    let after = (await list()).processes;
+    while (!beatSince(after) && Date.now() < deadline) {
+      await delay(250);
+      after = (await list()).processes;
+    }
+    for (const worker of after.filter((p) => p.kind === 'worker')) {
       const earlier = before.find((p) => p.id === worker.id);
       expect(Date.parse(worker.lastSeenAt)).toBeGreaterThan(Date.parse(earlier?.lastSeenAt ?? '0'));
     }

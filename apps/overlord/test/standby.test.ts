@@ -12,7 +12,8 @@ async function until(probe: () => boolean, ms: number): Promise<void> {
   }
 }
 
-describe.each(testProviders(process.env))('overlord standby (%s)', (provider) => {
+// Mostly waiting on leases and timers: the two stores run side by side.
+describe.concurrent.each(testProviders(process.env))('overlord standby (%s)', (provider) => {
   it('runs the jobs on exactly one overlord and a standby takes over when the leader dies', async () => {
     const database = await createTestDatabase(provider, { pgUrl: process.env.DEX_TEST_PG_URL, migrate: false });
     const secrets = testSecrets();

@@ -24,7 +24,8 @@ const migrationNames = (provider: 'sqlite' | 'postgresql') =>
 
 const overlordExit = (args: string[]) => runBin('overlord', args);
 
-describe('dex-overlord start-up errors', () => {
+// Each case is its own short-lived process: they run side by side.
+describe.concurrent('dex-overlord start-up errors', () => {
   const secrets = testSecrets();
   const valid = [
     '--db-url',
@@ -85,15 +86,19 @@ describe('dex-overlord start-up errors', () => {
       DEX_OVERLORD_KEY_SECRETS: secrets.keySecretText,
       DEX_OVERLORD_ADMIN_API_SECRET: secrets.adminApiSecret,
     };
-    const fromEnv = await runBin('overlord', [], { env });
+    const [fromEnv, flagWins] = await Promise.all([
+      runBin('overlord', [], { env }),
+      runBin('overlord', ['--db-url', 'from-flag'], { env }),
+    ]);
     expect(fromEnv.code).toBe(2);
     expect(fromEnv.stderr).toContain('--db-url: invalid database URL "from-env"');
-    const flagWins = await runBin('overlord', ['--db-url', 'from-flag'], { env });
     expect(flagWins.code).toBe(2);
     expect(flagWins.stderr).toContain('--db-url: invalid database URL "from-flag"');
   });
 });
 
+// One store at a time, after the cases above: three overlord starts in a row already fill the
+// test's time budget on a busy machine.
 describe.each(testProviders(process.env))('dex-overlord migrations and keys (%s)', (provider) => {
   it('applies each migration once, keeps one key, and refuses keys it cannot decrypt', async () => {
     const MIGRATIONS = migrationNames(provider);

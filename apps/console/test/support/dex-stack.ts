@@ -1,5 +1,7 @@
+import { createDatabase } from '@dex/shared/db';
+import { setConnectorConfigs } from '@dex/shared/domain/connectors';
 import { createTestDatabase, freePort, type Service, startDexProcess, type TestDatabase, testSecrets } from '@dex/shared/testing';
-import { type DriverUnderTest, dexctl } from './dexctl.ts';
+import type { DriverUnderTest } from './dexctl.ts';
 
 /** An overlord and a worker on a fresh database, as an operator would run them, with dexctl's two ways in. */
 export interface DexStack {
@@ -19,7 +21,9 @@ export interface DexStack {
 
 /**
  * Starts `dex-overlord` (it migrates the empty database and makes the first signing key),
- * sets the local connector with `dexctl set-connector-configs`, then starts `dex-worker`.
+ * stores the local connector, then starts `dex-worker`. The connector is stored in-process, not
+ * through a dexctl process: that command has tests of its own, and a process start costs seconds
+ * on a busy machine.
  * Whatever started is stopped again if a step fails.
  * @example const stack = await startDexStack('sqlite', {}); ...; await stack.stop();
  */
@@ -62,8 +66,12 @@ export async function startDexStack(
     );
     cleanups.push(() => overlord.stop());
 
-    const setup = await dexctl(['--db-url', database.url, 'set-connector-configs', '-'], { input: '[{"type":"local","id":"local"}]' });
-    if (setup.code !== 0) throw new Error(`dexctl set-connector-configs failed: ${setup.stderr}`);
+    const setup = await createDatabase({ url: database.url, maxConnections: 1 });
+    try {
+      await setConnectorConfigs(setup.prisma, [{ type: 'local', id: 'local' }]);
+    } finally {
+      await setup.close();
+    }
 
     const worker = await startDexProcess(
       'worker',
