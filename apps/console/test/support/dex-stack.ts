@@ -30,7 +30,8 @@ export interface DexStack {
 export async function startDexStack(
   provider: 'sqlite' | 'postgresql',
   options: {
-    pgUrl?: string | undefined /** Start the overlord with `--console-issuer` (the worker): "Sign in with dex". */;
+    pgUrl?: string | undefined;
+    /** Start the overlord with `--console-issuer` (the worker): "Sign in with dex". */
     consoleSignIn?: boolean;
   },
 ): Promise<DexStack> {
