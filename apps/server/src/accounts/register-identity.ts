@@ -86,8 +86,10 @@ export function registerIdentityRoute(deps: RegisterIdentityDeps): Route {
       const session = sessionId === '' || sessionId.length > 128 ? null : await findAuthSession(deps.prisma, sessionId);
       if (session === null) return deps.renderError(res, 400, 'Login expired', EXPIRED);
       if (!isPending(session)) {
-        // Registered and logged in through another window (same request), or never waiting for a registration.
-        const finished = session.identity !== null && ['CONSENT', 'IDENTIFIED', 'EXCHANGED'].includes(session.state);
+        // Registered and logged in through another window (same request), or never waiting for a
+        // registration. NEW with an identity: another request ended the registration and is
+        // finishing this login at this moment (endRegistration, then finishLogin).
+        const finished = session.identity !== null && ['NEW', 'CONSENT', 'IDENTIFIED', 'EXCHANGED'].includes(session.state);
         return finished
           ? deps.renderError(res, 409, 'Already registered', DONE_ELSEWHERE)
           : deps.renderError(res, 400, 'Login expired', EXPIRED);
