@@ -99,9 +99,9 @@ NODE=$(command -v node)
 ok "$(nginx -v 2>&1), $(promtool --version 2>&1 | head -n 1), systemd $(systemd-analyze --version | head -n 1 | cut -d' ' -f2), node $(node --version)"
 
 # Every port the checks use, free on 127.0.0.1 now.
-read -r P_HTTP P_TLS P_W1 P_W2 P_OV P_OV2 P_PROM P_LDAP < <("$PY" -c '
+read -r P_HTTP P_TLS P_W1 P_W2 P_M1 P_M2 P_OV P_OV2 P_PROM P_LDAP < <("$PY" -c '
 import socket
-socks = [socket.socket() for _ in range(8)]
+socks = [socket.socket() for _ in range(10)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 
@@ -152,7 +152,7 @@ cp "$DEPLOY/prometheus/alerts.yml" "$WORK/prom/alerts.yml"
 check "prometheus.yml renders for the harness" "$PY" "$DEPLOY/test/render.py" "$DEPLOY/prometheus/prometheus.yml" "$WORK/prom/prometheus.yml" \
   "scrape_interval: 15s" "scrape_interval: 1s" \
   "evaluation_interval: 15s" "evaluation_interval: 1s" \
-  '"127.0.0.1:5556", "127.0.0.1:5558"' "\"127.0.0.1:$P_W1\", \"127.0.0.1:$P_W2\"" \
+  '"127.0.0.1:15556", "127.0.0.1:15558"' "\"127.0.0.1:$P_M1\", \"127.0.0.1:$P_M2\"" \
   '"127.0.0.1:5557"' "\"127.0.0.1:$P_OV\"" \
   "/etc/prometheus/secrets/dex-admin-api-secret" "$WORK/prom/admin-api-secret"
 check "promtool check config prometheus.yml (with alerts.yml)" promtool check config "$WORK/prom/prometheus.yml"
@@ -307,9 +307,10 @@ wait_up() {
 dexctl_admin() {
   "${AS_DEX[@]}" env -i "${BASE_ENV[@]}" DEXCTL_ADMIN_URL="http://127.0.0.1:$1" DEXCTL_ADMIN_SECRET="$ADMIN_SECRET" dexctl "${@:2}"
 }
-# requests_counted PORT MATCH: the sum of a worker's dex_http_requests_total samples whose labels contain MATCH.
+# requests_counted PORT MATCH: the sum of dex_http_requests_total samples whose labels contain
+# MATCH, from the worker whose metrics address (--metrics-listen) is on PORT.
 requests_counted() {
-  curl -fsS "http://127.0.0.1:$1/dex/metrics" | awk -v m="$2" '/^dex_http_requests_total\{/ && index($0, m) { s += $NF } END { print s + 0 }'
+  curl -fsS "http://127.0.0.1:$1/metrics" | awk -v m="$2" '/^dex_http_requests_total\{/ && index($0, m) { s += $NF } END { print s + 0 }'
 }
 
 section "Live: an overlord and two workers on SQLite"
@@ -329,10 +330,14 @@ dexctl_admin "$P_OV" new-client "https://rp.example/callback" >"$WORK/client.env
 # shellcheck disable=SC1091
 . "$WORK/client.env"
 if [ -n "${DEX_APP_CLIENT_ID:-}" ]; then ok "dexctl (admin API) creates a client"; else fail "dexctl (admin API) creates a client"; fi
+# Each worker with its metrics on an address of its own, as dex-worker@.service and
+# deploy/k8s/worker.yaml run them.
 for n in 1 2; do
   port_var=P_W$n
+  metrics_var=P_M$n
   start "worker$n" DEX_WORKER_DB_URL="file:$WORK/data/dex.db" DEX_WORKER_KEY_SECRETS="$KEY_SECRET" \
-    DEX_WORKER_ISSUER="$ISSUER" DEX_WORKER_LISTEN="http://127.0.0.1:${!port_var}" dex-worker
+    DEX_WORKER_ISSUER="$ISSUER" DEX_WORKER_LISTEN="http://127.0.0.1:${!port_var}" \
+    DEX_WORKER_METRICS_LISTEN="http://127.0.0.1:${!metrics_var}" dex-worker
 done
 wait_up worker1 "http://127.0.0.1:$P_W1/dex/.well-known/openid-configuration" || abort "worker1 did not start"
 wait_up worker2 "http://127.0.0.1:$P_W2/dex/.well-known/openid-configuration" || abort "worker2 did not start"
@@ -346,6 +351,12 @@ health_names_the_directory() {
   }
 }
 check "/dex/health answers 200 degraded naming the LDAP directory, with database and signing key ok" health_names_the_directory
+metrics_on_their_own_address() {
+  [ "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_W1/dex/metrics")" = 404 ] &&
+    curl -fsS "http://127.0.0.1:$P_M1/metrics" | grep -q '^# TYPE dex_http_requests_total counter' &&
+    [ "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_M1/health")" = 200 ]
+}
+check "--metrics-listen: /metrics and /health on the metrics address, <issuer>/metrics 404 on the public one" metrics_on_their_own_address
 for n in 1 2; do
   port_var=P_W$n
   "$PY" "$DEPLOY/test/render.py" "$WORK/readiness.mjs" "$WORK/readiness-$n.mjs" "127.0.0.1:5556" "127.0.0.1:${!port_var}"
@@ -368,8 +379,8 @@ redirects_to_https() {
 }
 check "plain HTTP redirects to https" redirects_to_https
 discovery='route="/dex/.well-known/openid-configuration",status="200"'
-before1=$(requests_counted "$P_W1" "$discovery")
-before2=$(requests_counted "$P_W2" "$discovery")
+before1=$(requests_counted "$P_M1" "$discovery")
+before2=$(requests_counted "$P_M2" "$discovery")
 discovery_through_nginx() {
   local _
   for _ in $(seq 1 20); do
@@ -378,10 +389,10 @@ discovery_through_nginx() {
   grep -q "\"issuer\":\"$ISSUER\"" "$WORK/discovery.json"
 }
 check "20 discovery requests over TLS answered 200 with the issuer" discovery_through_nginx
-after1=$(requests_counted "$P_W1" "$discovery")
-after2=$(requests_counted "$P_W2" "$discovery")
+after1=$(requests_counted "$P_M1" "$discovery")
+after2=$(requests_counted "$P_M2" "$discovery")
 if [ $((after1 - before1)) -gt 0 ] && [ $((after2 - before2)) -gt 0 ] && [ $((after1 - before1 + after2 - before2)) = 20 ]; then
-  ok "both workers served them: $((after1 - before1)) and $((after2 - before2)) (their own /dex/metrics)"
+  ok "both workers served them: $((after1 - before1)) and $((after2 - before2)) (their own /metrics)"
 else
   fail "both workers served them: $((after1 - before1)) and $((after2 - before2))"
 fi
@@ -413,7 +424,7 @@ section "Live: Prometheus with alerts.yml scraping them"
 prometheus --config.file="$WORK/prom/prometheus.yml" --storage.tsdb.path="$WORK/prom/data" \
   --web.listen-address="127.0.0.1:$P_PROM" >"$WORK/logs/prometheus.log" 2>&1 &
 PIDS[prometheus]=$!
-curl -fsS "http://127.0.0.1:$P_W1/dex/metrics" >"$WORK/metrics/worker.txt"
+curl -fsS "http://127.0.0.1:$P_M1/metrics" >"$WORK/metrics/worker.txt"
 curl -fsS -H "Authorization: Bearer $ADMIN_SECRET" "http://127.0.0.1:$P_OV/metrics" >"$WORK/metrics/overlord.txt"
 for what in worker overlord; do
   # promtool's lint of the exposition format: shown, not enforced (the apps own their metrics).
@@ -443,7 +454,7 @@ check "the readiness probe fails on the stopped worker" sh -c "! '$NODE' '$WORK/
 check_shows "alerts and dashboard on the live Prometheus (check_live_metrics.py)" "$PY" "$DEPLOY/test/check_live_metrics.py" \
   --prometheus "http://127.0.0.1:$P_PROM" --alerts "$DEPLOY/prometheus/alerts.yml" \
   --dashboard "$DEPLOY/grafana/dex-dashboard.json" --exposition "$WORK/metrics/worker.txt" "$WORK/metrics/overlord.txt" \
-  --up "127.0.0.1:$P_W1" --up "127.0.0.1:$P_OV" --down "127.0.0.1:$P_W2"
+  --up "127.0.0.1:$P_M1" --up "127.0.0.1:$P_OV" --down "127.0.0.1:$P_M2"
 
 section "Live: online SQLite backup, and a restore that starts (docs/operations.md)"
 check "sqlite3 .backup while the overlord and a worker write" sqlite3 "$WORK/data/dex.db" ".backup '$WORK/backup.db'"

@@ -6,7 +6,8 @@
   secret.example.yaml / kustomization.yaml define, every container runs unprivileged with a
   read-only root filesystem (and a writable /tmp for tsx), has requests and a memory
   limit, the overlord runs two replicas, the worker has startup, readiness and liveness
-  probes.
+  probes, and serves /metrics on its own "metrics" port (--metrics-listen), which no Service
+  carries and prometheus-kubernetes.yml scrapes.
 - Every DEX_WORKER_* / DEX_OVERLORD_* / DEXCTL_* variable named in the manifests and the
   systemd environment files is one the programs read: compared with what their --help
   prints (`--help-dir` holds dex-worker.txt, dex-overlord.txt, dexctl.txt).
@@ -169,6 +170,7 @@ def check_k8s(known, rendered: pathlib.Path | None) -> None:
         for port in s["spec"]["ports"]:
             if port.get("targetPort") not in ports:
                 problem(where, f"targetPort {port.get('targetPort')!r} is not a container port")
+    check_worker_metrics_port(deployments.get("dex-worker"), [d for d in docs if d.get("kind") == "Service"])
     for pdb in (d for d in docs if d.get("kind") == "PodDisruptionBudget"):
         where = f"{pdb['__file']} PodDisruptionBudget {pdb['metadata']['name']}"
         selector = pdb["spec"]["selector"]["matchLabels"]
@@ -180,6 +182,34 @@ def check_k8s(known, rendered: pathlib.Path | None) -> None:
         print("  kubectl kustomize renders: " + ", ".join(kinds))
         if not any(k.startswith("ConfigMap/dex-config-") for k in kinds):
             problem("kubectl kustomize", "no generated dex-config ConfigMap")
+
+
+def check_worker_metrics_port(worker: dict | None, services: list[dict]) -> None:
+    """The worker serves /metrics on its own port (--metrics-listen), which the pods declare as
+    "metrics", no Service carries, and Prometheus's Kubernetes job scrapes."""
+    if worker is None:
+        return
+    where = "worker.yaml Deployment dex-worker"
+    container = worker["spec"]["template"]["spec"]["containers"][0]
+    listen = next((e.get("value") for e in container.get("env", []) if e["name"] == "DEX_WORKER_METRICS_LISTEN"), None)
+    declared = {p.get("name"): p.get("containerPort") for p in container.get("ports", [])}
+    match = re.fullmatch(r"http://[^/:]+:(\d+)", listen or "")
+    if match is None:
+        problem(where, f"DEX_WORKER_METRICS_LISTEN must be http://host:port, not {listen!r}")
+    elif declared.get("metrics") != int(match.group(1)):
+        problem(where, f"DEX_WORKER_METRICS_LISTEN's port {match.group(1)} is not the container port named 'metrics' ({declared.get('metrics')})")
+    labels = worker["spec"]["template"]["metadata"]["labels"]
+    for s in services:
+        if not label_match(s["spec"]["selector"], labels):
+            continue
+        for port in s["spec"]["ports"]:
+            if port.get("targetPort") in ("metrics", declared.get("metrics")):
+                problem(f"{s['__file']} Service {s['metadata']['name']}", "carries the worker's metrics port: scrape the pods instead")
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus-kubernetes.yml").read_text())
+    job = next((j for j in config["scrape_configs"] if j["job_name"] == "dex-worker"), {})
+    port_rule = [r for r in job.get("relabel_configs", []) if r.get("source_labels") == ["__meta_kubernetes_pod_container_port_name"]]
+    if job.get("metrics_path") != "/metrics" or [r.get("regex") for r in port_rule] != ["metrics"]:
+        problem("prometheus-kubernetes.yml", "the dex-worker job must scrape /metrics on the pods' port named 'metrics'")
 
 
 def check_env_files(known) -> None:
