@@ -19,6 +19,8 @@ export interface BenchEnv {
   writers: string | undefined;
   /** `DEX_BENCH_WRITER_ROUNDS`: rounds of write commands per writer (default 2). */
   writerRounds: string | undefined;
+  /** `DEX_BENCH_WORKER_NODE_FLAGS`: Node.js/V8 flags for the dex-worker processes, for A/B runs (`--max-semi-space-size=4`). */
+  workerNodeFlags: string | undefined;
   profile: boolean;
 }
 
@@ -36,6 +38,7 @@ export function readBenchEnv(env: NodeJS.ProcessEnv = process.env): BenchEnv {
     workers: text('DEX_BENCH_WORKERS'),
     writers: text('DEX_BENCH_WRITERS'),
     writerRounds: text('DEX_BENCH_WRITER_ROUNDS'),
+    workerNodeFlags: text('DEX_BENCH_WORKER_NODE_FLAGS'),
     profile: ['1', 'true', 'yes'].includes(text('DEX_BENCH_PROFILE') ?? ''),
   };
 }

@@ -12,7 +12,8 @@
  *
  * Flags (or DEX_BENCH_* variables, see env.ts): --connections N (16), --duration S (5),
  * --warmup S (1), --sign-duration S (2), --workers N (2), --writers N (5, 0 skips them),
- * --writer-rounds N (2), --profile (profile the worker's refresh grant instead, see README),
+ * --writer-rounds N (2), --worker-node-flags "FLAGS" (node flags for the dex-worker processes,
+ * for A/B runs), --profile (profile the worker's refresh grant instead, see README),
  * --profile-out FILE.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -27,7 +28,7 @@ import { readBenchEnv } from './env.ts';
 import { type LoadOptions, type LoadResult, type LoadScenario, runLoad } from './load.ts';
 import { type OidcProviderTarget, startOidcProvider } from './oidc-provider-service.ts';
 import { summarizeProfile } from './profile-summary.ts';
-import { type Footprint, footprintTable, residentMb } from './footprint.ts';
+import { type Footprint, type FootprintPhase, footprintPhases, footprintTable, memoryPhase, residentMb } from './footprint.ts';
 import { describeTokenAnswer, percent, table } from './report.ts';
 import {
   clientCredentialsScenario,
@@ -74,6 +75,7 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: env.workers ?? '2' },
     writers: { type: 'string', default: env.writers ?? '5' },
     'writer-rounds': { type: 'string', default: env.writerRounds ?? '2' },
+    'worker-node-flags': { type: 'string', default: env.workerNodeFlags ?? '' },
     profile: { type: 'boolean', default: env.profile },
     'profile-out': { type: 'string' },
     'profile-endpoint': { type: 'string', default: 'refresh_token' },
@@ -104,6 +106,8 @@ const load: Omit<LoadOptions, 'origins'> = {
   durationMs: positive('duration', flags.duration) * 1000,
 };
 const signDurationMs = positive('sign-duration', flags['sign-duration']) * 1000;
+/** Extra node flags before each dex-worker's script (A/B runs of V8's memory settings). */
+const workerNodeFlags = flags['worker-node-flags'].split(/\s+/).filter((flag) => flag !== '');
 const startedAt = performance.now();
 const loadAtStart = loadavg()[0] ?? Number.NaN;
 
@@ -210,27 +214,38 @@ async function benchDex(
   const name = `dex (${backend.provider})`;
   checkInterrupted();
   say(`starting dex-overlord and dex-worker on ${backend.provider}`);
-  const dex = await startDex({ dbUrl: backend.dbUrl, workDir, label: backend.provider });
+  const dex = await startDex({ dbUrl: backend.dbUrl, workDir, label: backend.provider, workerNodeFlags });
   cleanups.push(() => dex.stop());
   try {
-    // Idle memory: 2 s after the worker listens, before the bench's first request.
+    // Idle memory: 2 s after the worker listens, before the bench's first request. Then the
+    // resident memory and the high-water mark after each phase, to tell which one set the peak.
+    const phases: FootprintPhase[] = [];
+    const phase = (label: string) => phases.push(memoryPhase(dex.worker.pid, label));
     await delay(2_000);
-    const idleRssMb = residentMb(dex.worker.pid, 'VmRSS');
+    phase('idle');
+    const idleRssMb = phases[0]?.rssMb ?? Number.NaN;
     say(`  logging in ${connections} times for refresh tokens`);
     const tokens = await dexRefreshTokens(dex, connections);
+    phase('logins');
     const target: ScenarioTarget = dex;
     const server = { origins: [dex.origin], pids: [dex.worker.pid] };
-    const results = [
-      await measure(name, 'discovery', server, discoveryScenario(target), true),
-      await measure(name, 'jwks', server, jwksScenario(target), true),
-      await measure(name, 'client_credentials', server, clientCredentialsScenario(target), true),
-      await measure(name, 'refresh_token', server, refreshTokenScenario(target, tokens), false),
-    ];
+    const results: EndpointResult[] = [];
+    const scenarios = [
+      ['discovery', () => measure(name, 'discovery', server, discoveryScenario(target), true)],
+      ['jwks', () => measure(name, 'jwks', server, jwksScenario(target), true)],
+      ['client_credentials', () => measure(name, 'client_credentials', server, clientCredentialsScenario(target), true)],
+      ['refresh_token', () => measure(name, 'refresh_token', server, refreshTokenScenario(target, tokens), false)],
+    ] as const;
+    for (const [label, run] of scenarios) {
+      results.push(await run());
+      phase(label);
+    }
     const footprint: Footprint = {
       target: name,
       readyMs: dex.workerReadyMs,
       idleRssMb,
       peakRssMb: residentMb(dex.worker.pid, 'VmHWM'),
+      phases,
     };
     let writersResult: WritersResult | undefined;
     if (writers > 0) {
@@ -518,8 +533,11 @@ function report(
   print(footprintTable(footprints));
   print(
     'ready: spawn to "worker listening" (the overlord has migrated and made the key already); idle: 2 s later; ' +
-      'peak: the high-water mark after discovery, JWKS, client_credentials and refresh_token load.',
+      'peak: the high-water mark after discovery, JWKS, client_credentials and refresh_token load. The goals are in MB ' +
+      '(10^6 bytes), as issue 16 states them; the figures are MiB.' +
+      (workerNodeFlags.length > 0 ? ` Worker node flags: ${workerNodeFlags.join(' ')}.` : ''),
   );
+  for (const footprint of footprints) print(footprintPhases(footprint));
   const elapsedMs = performance.now() - startedAt;
   print();
   print(`bench took ${(elapsedMs / 1000).toFixed(0)} s`);
@@ -532,6 +550,7 @@ function report(
       connections,
       warmupMs: load.warmupMs,
       durationMs: load.durationMs,
+      workerNodeFlags,
       signPerSecond: { rs256Before: signBefore.perSecond, rs256After: signAfter.perSecond, rs256, es256: es256.perSecond },
       rs256CpuMsPerSignature: rs256CpuMs,
       results: results.map((r) => ({

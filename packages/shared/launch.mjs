@@ -19,6 +19,11 @@ function isFresh(bundlePath, inputsPath) {
   }
 }
 
+/** Whether node's own command line sets this V8 flag (`--x`, `--no-x`, `--x=...`): it wins. */
+function givenToNode(flag) {
+  return process.execArgv.some((arg) => arg === `--${flag}` || arg === `--no-${flag}` || arg.startsWith(`--${flag}=`));
+}
+
 /**
  * @param {{ from: string, name: string, bundleDir: string, source: string, run: string }} bin
  *   `from` is the bin's import.meta.url; `bundleDir` and `source` are relative to it; `run` is
@@ -33,7 +38,7 @@ export async function launch(bin) {
   // collects (a worker held 170-240 MB RSS under the bench's load); optimising for size keeps
   // it at 120-140 MB, for about 25% more CPU per request (refresh: 1.06 against 0.83 ms).
   // DEX_OPTIMIZE_FOR_SIZE=0 chooses the CPU instead (docs/operations.md).
-  if (process.env.DEX_OPTIMIZE_FOR_SIZE !== '0') setFlagsFromString('--optimize-for-size');
+  if (process.env.DEX_OPTIMIZE_FOR_SIZE !== '0' && !givenToNode('optimize-for-size')) setFlagsFromString('--optimize-for-size');
   const binDir = dirname(fileURLToPath(bin.from));
   const bundlePath = resolve(binDir, bin.bundleDir, `${bin.name}.mjs`);
   const inputsPath = resolve(binDir, bin.bundleDir, `${bin.name}.inputs.json`);
