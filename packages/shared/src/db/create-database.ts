@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PrismaPg } from '@prisma/adapter-pg';
 import Sqlite from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { AppError, errorReason } from '#errors/index.ts';
 import { type DatabaseProvider, parseDatabaseUrl, redactDatabaseUrl } from './database-url.ts';
-import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
+import { postgresModules } from './driver-modules.ts';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { SqliteAdapterFactory } from './sqlite-adapter.ts';
 import { SQLITE_BUSY_DEADLINE_MS } from './sqlite-busy.ts';
@@ -132,6 +131,11 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Da
       connection = undefined;
     };
   } else {
+    // Loaded here, not at start: a process on SQLite never needs them (driver-modules.ts).
+    const [{ pg, PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
+      postgresModules(),
+      import('./generated/postgresql/client.ts'),
+    ]);
     const pool = new pg.Pool({
       connectionString: target.url,
       max: options.maxConnections ?? 10,

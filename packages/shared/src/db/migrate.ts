@@ -30,17 +30,11 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type ErrorRegistry,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
+import type pg from 'pg';
+import type { ErrorRegistry, SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationDirectory, MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { createDatabase } from './create-database.ts';
+import { postgresModules, sqliteAdapterModule } from './driver-modules.ts';
 import { AppError } from '#errors/index.ts';
 import { type DatabaseProvider, parseDatabaseUrl, redactDatabaseUrl } from './database-url.ts';
 import { findUp } from '#process/find-up.ts';
@@ -129,8 +123,10 @@ export async function migrateDatabase(options: MigrateOptions): Promise<MigrateR
         throw unreachable(cause);
       });
     }
+    const { PrismaBetterSqlite3 } = await sqliteAdapterModule();
     factory = new PrismaBetterSqlite3({ url: target.filename, timeout: SQLITE_BUSY_TIMEOUT_MS });
   } else {
+    const { PrismaPg } = await postgresModules();
     factory = new PrismaPg({ connectionString: target.url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
   }
 
@@ -215,11 +211,11 @@ export async function diffMigrations(options: DiffMigrationsOptions): Promise<st
   let factory: SqlMigrationAwareDriverAdapterFactory;
   let where: string;
   if (options.provider === 'sqlite') {
-    factory = sqliteShadowFactory();
+    factory = await sqliteShadowFactory();
     where = 'an in-memory SQLite database';
   } else {
     const shadowUrl = options.shadowUrl ?? DEFAULT_SHADOW_URL;
-    factory = postgresShadowFactory(shadowUrl);
+    factory = await postgresShadowFactory(shadowUrl);
     where = redactDatabaseUrl(shadowUrl);
   }
   const schemaFile = { path: 'schema.prisma', content: options.schemaText };
@@ -428,6 +424,7 @@ async function withSchemaEngine<T>(
   command: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   const wasm = await loadSchemaEngine();
+  const { bindMigrationAwareSqlAdapterFactory } = await import('@prisma/driver-adapter-utils');
   const run = async (): Promise<T> => {
     const tracked = trackConnections(factory);
     const bound = bindMigrationAwareSqlAdapterFactory(tracked.factory);
@@ -508,7 +505,8 @@ function trackConnections(factory: SqlMigrationAwareDriverAdapterFactory): {
  * whole `migration.sql` through `executeRaw`, which better-sqlite3 refuses for more than
  * one statement; such scripts are run with `executeScript` instead.
  */
-function sqliteShadowFactory(): SqlMigrationAwareDriverAdapterFactory {
+async function sqliteShadowFactory(): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  const { PrismaBetterSqlite3 } = await sqliteAdapterModule();
   const memory = new PrismaBetterSqlite3({ url: ':memory:' });
   return {
     provider: memory.provider,
@@ -535,7 +533,8 @@ function sqliteShadowFactory(): SqlMigrationAwareDriverAdapterFactory {
  * A PostgreSQL factory whose shadow database really is a fresh database: created on the
  * server of `serverUrl` under a random name and dropped when the engine lets go of it.
  */
-function postgresShadowFactory(serverUrl: string): SqlMigrationAwareDriverAdapterFactory {
+async function postgresShadowFactory(serverUrl: string): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  const { pg, PrismaPg } = await postgresModules();
   const server = new PrismaPg({ connectionString: serverUrl, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
   const onServer = async (sql: string): Promise<void> => {
     const admin = await server.connect();
@@ -556,7 +555,7 @@ function postgresShadowFactory(serverUrl: string): SqlMigrationAwareDriverAdapte
       url.pathname = `/${name}`;
       let shadow: SqlDriverAdapter;
       try {
-        shadow = await new PrismaPg(charAsTextPool(url.toString()), { disposeExternalPool: true }).connect();
+        shadow = await new PrismaPg(charAsTextPool(pg, url.toString()), { disposeExternalPool: true }).connect();
       } catch (error) {
         await onServer(`DROP DATABASE IF EXISTS "${name}"`).catch(() => undefined);
         throw error;
@@ -582,8 +581,8 @@ const PG_TEXT_OID = 25;
  * deserialized"). Its values arrive as one-character strings either way. The adapter only
  * calls `pool.query(config)` (promise form) outside transactions, which is all a diff uses.
  */
-function charAsTextPool(connectionString: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
+function charAsTextPool(pgModule: typeof pg, connectionString: string): pg.Pool {
+  const pool = new pgModule.Pool({ connectionString, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
   const query = pool.query.bind(pool) as (config: pg.QueryConfig | string) => Promise<pg.QueryResult>;
   const patched = async (config: pg.QueryConfig | string): Promise<pg.QueryResult> => {
     const result = await query(config);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '#logging/index.ts';
 import { Counter, type Registry } from '#metrics/index.ts';
 import type { TEmailerConfig } from './emailer-config.ts';
@@ -43,15 +43,21 @@ export interface CreateEmailerOptions {
 
 const FAKE_FROM = 'noreply@example.com';
 
-/** The nodemailer transport of an SMTP config: implicit TLS on 465, STARTTLS required on 587, offered elsewhere. */
-function smtpTransport(config: Extract<TEmailerConfig, { type: 'smtp' }>) {
+/**
+ * The nodemailer transport of an SMTP config: implicit TLS on 465, STARTTLS required on 587,
+ * offered elsewhere. `ca` is the `caFile`'s text, read at start so that a wrong path stops the
+ * process there. Nodemailer itself is imported at the first email: it is about 4 MB of heap
+ * that a worker without `--email-cfg` (or one that never sends) does not need.
+ */
+async function smtpTransport(config: Extract<TEmailerConfig, { type: 'smtp' }>, ca: string | undefined): Promise<Transporter> {
+  const { default: nodemailer } = await import('nodemailer');
   return nodemailer.createTransport({
     host: config.host,
     port: config.port,
     secure: config.port === 465,
     requireTLS: config.port === 587,
     ...(config.username === undefined || config.password === undefined ? {} : { auth: { user: config.username, pass: config.password } }),
-    ...(config.caFile === undefined ? {} : { tls: { ca: readFileSync(config.caFile, 'utf8') } }),
+    ...(ca === undefined ? {} : { tls: { ca } }),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
@@ -79,7 +85,9 @@ export function createEmailer(options: CreateEmailerOptions): Emailer {
     labelNames: ['template'],
     registers: [options.registry],
   });
-  const transport = config?.type === 'smtp' ? smtpTransport(config) : undefined;
+  const smtp =
+    config?.type === 'smtp' ? { config, ca: config.caFile === undefined ? undefined : readFileSync(config.caFile, 'utf8') } : undefined;
+  let transport: Promise<Transporter> | undefined;
   const pending = new Set<Promise<void>>();
 
   async function deliver(message: EmailMessage): Promise<void> {
@@ -96,7 +104,15 @@ export function createEmailer(options: CreateEmailerOptions): Emailer {
       );
       return;
     }
-    await transport?.sendMail({ from: config.from, to: message.to, subject: rendered.subject, text: rendered.text, html: rendered.html });
+    if (smtp === undefined) return;
+    transport ??= smtpTransport(smtp.config, smtp.ca);
+    await (await transport).sendMail({
+      from: config.from,
+      to: message.to,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+    });
   }
 
   async function send(message: EmailMessage): Promise<void> {
@@ -136,7 +152,7 @@ export function createEmailer(options: CreateEmailerOptions): Emailer {
       await Promise.all([...pending]);
     },
     close() {
-      transport?.close();
+      transport?.then((t) => t.close()).catch(() => undefined);
     },
   };
 }
