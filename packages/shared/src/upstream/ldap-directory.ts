@@ -1,7 +1,18 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, type Entry, InvalidCredentialsError, ResultCodeError } from 'ldapts';
+import type { Client, Entry, ResultCodeError } from 'ldapts';
+
+/**
+ * `ldapts`, imported at the first connection to a directory rather than when the program
+ * starts: about 2 MB of heap that a deployment without an LDAP connector never needs. Until
+ * then no LDAP error can exist, so the checks below answer false.
+ */
+let ldapts: typeof import('ldapts') | undefined;
+async function loadLdapts(): Promise<typeof import('ldapts')> {
+  ldapts ??= await import('ldapts');
+  return ldapts;
+}
 
 export interface LdapDirectoryOptions {
   /** "host:port". */
@@ -27,18 +38,23 @@ const connectTlsUnref = ((...args: Parameters<typeof tls.connect>) => tls.connec
 
 /** The directory said the DN or the password is wrong (result code 49). */
 export function isInvalidCredentials(error: unknown): boolean {
-  return error instanceof InvalidCredentialsError;
+  return ldapts !== undefined && error instanceof ldapts.InvalidCredentialsError;
 }
 
 /** The directory answered with an LDAP result code (as opposed to not answering at all). */
 export function isDirectoryAnswer(error: unknown): error is ResultCodeError {
-  return error instanceof ResultCodeError;
+  return ldapts !== undefined && error instanceof ldapts.ResultCodeError;
+}
+
+/** The directory stopped a search at its size limit (result code 4). */
+export function isSizeLimitExceeded(error: unknown): boolean {
+  return ldapts !== undefined && error instanceof ldapts.SizeLimitExceededError;
 }
 
 /** Says in a few words why the directory could not be used (for logs and `/health`; no secrets). */
 export function describeLdapError(error: unknown, host: string): string {
-  if (error instanceof InvalidCredentialsError) return `${host}: invalid credentials`;
-  if (error instanceof ResultCodeError) return `${host}: ${error.message} (LDAP result ${error.code})`;
+  if (isInvalidCredentials(error)) return `${host}: invalid credentials`;
+  if (isDirectoryAnswer(error)) return `${host}: ${error.message} (LDAP result ${error.code})`;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ECONNREFUSED') return `${host}: connection refused`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `${host}: host not found`;
@@ -82,6 +98,7 @@ export class LdapDirectory {
     // The certificate is checked against the host name (SNI) or, for an address, its IP SAN.
     const name = net.isIP(this.#hostname) === 0 ? { servername: this.#hostname } : { host: this.#hostname };
     const tlsOptions: ConnectionOptions = { ...pem, ...name, minVersion: 'TLSv1.2' };
+    const { Client } = await loadLdapts();
     const client = new Client({
       url: this.#url,
       timeout: timeoutMs,

@@ -1,6 +1,6 @@
-import { type Client, SizeLimitExceededError } from 'ldapts';
+import type { Client } from 'ldapts';
 import { ConnectionSteps, type ConnectionStep } from './connection-steps.ts';
-import { describeLdapError, isDirectoryAnswer, LdapDirectory } from './ldap-directory.ts';
+import { describeLdapError, isDirectoryAnswer, isSizeLimitExceeded, LdapDirectory } from './ldap-directory.ts';
 import { type LdapConnectorConfig, ldapDirectoryOptions, ldapHostOf } from './ldap-directory-options.ts';
 
 export interface TestLdapConnectionOptions {
@@ -91,7 +91,7 @@ async function searchBase(client: Client, baseDN: string) {
     });
     found = searchEntries.length;
   } catch (error) {
-    if (!(error instanceof SizeLimitExceededError)) throw error;
+    if (!isSizeLimitExceeded(error)) throw error;
     found = SAMPLE;
   }
   const count = found >= SAMPLE ? `${SAMPLE} or more entries` : `${found} entr${found === 1 ? 'y' : 'ies'}`;
