@@ -35,9 +35,17 @@ export async function launch(bin) {
   // start for queries that take microseconds either way. (Node ignores a flag it lacks.)
   setFlagsFromString('--liftoff-only');
   // V8's heap grows to about 100 MB more than these programs keep alive under load before it
-  // collects (a worker held 170-240 MB RSS under the bench's load); optimising for size keeps
-  // it at 120-140 MB, for about 25% more CPU per request (refresh: 1.06 against 0.83 ms).
-  // DEX_OPTIMIZE_FOR_SIZE=0 chooses the CPU instead (docs/operations.md).
+  // collects: without this a worker held 150-210 MiB RSS under the bench's load (young
+  // generation at 32 MiB, old space at 55-90 MiB), with it 100-120 MiB, for about 10% more
+  // CPU per refresh grant (medians of three interleaved runs on 3 December: 0.94 against
+  // 0.86 ms; an earlier A/B gave 25%).
+  // Measured and not kept, as they can only be set here, after V8 sized its heap:
+  // --semi-space-growth-factor=1 (young generation held at 1 MiB semi-spaces) saves 3-5 MiB
+  // of peak more and costs about as much CPU again; without --optimize-for-size, with it and
+  // --heap-growing-percent=20, the peak is the same and the CPU too. (--max-semi-space-size
+  // only works on node's command line: the bench's --worker-node-flags can try it.)
+  // DEX_OPTIMIZE_FOR_SIZE=0 chooses the CPU instead (docs/operations.md); so does
+  // --no-optimize-for-size on node's command line.
   if (process.env.DEX_OPTIMIZE_FOR_SIZE !== '0' && !givenToNode('optimize-for-size')) setFlagsFromString('--optimize-for-size');
   const binDir = dirname(fileURLToPath(bin.from));
   const bundlePath = resolve(binDir, bin.bundleDir, `${bin.name}.mjs`);
