@@ -386,4 +386,95 @@ describe.each(testProviders(process.env))('relying parties in Chromium: form_pos
       });
     });
   });
+
+  describe('openid-client', () => {
+    /** An authorization URL for `response_mode=form_post` that carries `state`, and the checks the relying party keeps. */
+    async function formPostRequest(config: oidc.Configuration, state: string) {
+      const checks = { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedNonce: oidc.randomNonce() };
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        response_mode: 'form_post',
+        scope: 'openid email',
+        code_challenge: await oidc.calculatePKCECodeChallenge(checks.pkceCodeVerifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce: checks.expectedNonce,
+      });
+      return { url, checks };
+    }
+
+    it("form_post: the relying party's server redeems the POSTed response with authorizationCodeGrant given the Request", async () => {
+      const registered = await stack.addClient({ redirectUris: [redirectUri], name: 'form_post app (openid-client)' });
+      const config = await oidc.discovery(new URL(stack.issuer), registered.id, registered.secret, undefined, {
+        execute: [oidc.allowInsecureRequests],
+      });
+      const state = oidc.randomState();
+      const { url, checks } = await formPostRequest(config, state);
+      let claims: oidc.IDToken | undefined;
+      rp.onFormPost = async (request) => {
+        const tokens = await oidc.authorizationCodeGrant(config, request, { ...checks, expectedState: state, idTokenExpected: true });
+        claims = tokens.claims();
+        return `signed in as ${claims?.sub}`;
+      };
+      const { user, ...answer } = await formPostLogin(url);
+      expect(answer).toEqual({ status: 200, text: `signed in as ${user.id}` });
+      expect(claims).toMatchObject({
+        iss: stack.issuer,
+        sub: user.id,
+        aud: registered.id,
+        nonce: checks.expectedNonce,
+        email: user.email,
+        email_verified: true,
+      });
+    });
+
+    it('form_post: a response whose state this browser did not start is refused by openid-client before the code is spent', async () => {
+      const registered = await stack.addClient({ redirectUris: [redirectUri], name: 'form_post app (openid-client)' });
+      const config = await oidc.discovery(new URL(stack.issuer), registered.id, registered.secret, undefined, {
+        execute: [oidc.allowInsecureRequests],
+      });
+      // Login CSRF: the authorization response of a login someone else started (its own state)
+      // lands in a browser whose session expects another state.
+      const theirs = await formPostRequest(config, oidc.randomState());
+      const expectedState = oidc.randomState();
+      let refusal: unknown;
+      rp.posts.length = 0;
+      rp.onFormPost = (request) =>
+        oidc.authorizationCodeGrant(config, request, { ...theirs.checks, expectedState }).then(
+          () => 'signed in',
+          (error: unknown) => {
+            refusal = error;
+            throw error;
+          },
+        );
+      const { user, ...answer } = await formPostLogin(theirs.url);
+      expect(answer).toEqual({ status: 400, text: 'refused: invalid response encountered' });
+      expect(refusal).toBeInstanceOf(oidc.ClientError);
+      expect(refusal).toMatchObject({
+        code: 'OAUTH_INVALID_RESPONSE',
+        cause: { message: 'unexpected "state" response parameter value', cause: { expected: expectedState } },
+      });
+
+      // The library refused on its own: the code never reached the token endpoint, so the one
+      // who started the login (who holds that state) can still redeem it.
+      const posted = rp.posts[0] ?? new URLSearchParams();
+      const replay = new Request(redirectUri, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: posted,
+      });
+      const tokens = await oidc.authorizationCodeGrant(config, replay, { ...theirs.checks, expectedState: posted.get('state') ?? '' });
+      expect(tokens.claims()?.sub).toBe(user.id);
+    });
+
+    it('CORS: a single-page app on its own origin runs discovery, the code exchange, userinfo and refresh; another origin is refused', async () => {
+      const spa = await stack.addClient({ redirectUris: [redirectUri], public: true, name: 'single-page app (openid-client)' });
+      const { user, outcome } = await spaLogin('openidClientApp', spa.id);
+      expect(outcome).toEqual({ sub: user.id, email: user.email, refreshedSub: user.id, rotated: true });
+      expect(await spaFromStranger('openidClientApp', spa.id)).toEqual({
+        outcome: expect.stringMatching(/Failed to fetch/),
+        corsErrors: [{ url: `${stack.issuer}/.well-known/openid-configuration`, error: 'MissingAllowOriginHeader' }],
+      });
+    });
+  });
 });
