@@ -115,9 +115,12 @@ describe.each(testProviders(process.env))('relying parties against a live worker
       as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
     });
 
-    it('runs the code flow with PKCE, state and nonce (checking the iss response parameter), then refreshes', async () => {
+    /**
+     * A user logs in through the code flow with PKCE, a state and a nonce (oauth4webapi checks
+     * the iss response parameter), and the web app redeems the code.
+     */
+    async function signIn(): Promise<{ tokens: oauth.TokenEndpointResponse; subject: string }> {
       const client: oauth.Client = { client_id: webApp.id };
-      const auth = oauth.ClientSecretBasic(webApp.secret);
       const verifier = oauth.generateRandomCodeVerifier();
       const state = oauth.generateRandomState();
       const nonce = oauth.generateRandomNonce();
@@ -133,9 +136,23 @@ describe.each(testProviders(process.env))('relying parties against a live worker
         nonce,
       }).toString();
       const params = oauth.validateAuthResponse(as, client, await loginAt(stack, url), state);
-      const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT_URI, verifier, insecure);
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.ClientSecretBasic(webApp.secret),
+        params,
+        REDIRECT_URI,
+        verifier,
+        insecure,
+      );
       const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
-      const subject = oauth.getValidatedIdTokenClaims(tokens)?.sub ?? '';
+      return { tokens, subject: oauth.getValidatedIdTokenClaims(tokens)?.sub ?? '' };
+    }
+
+    it('runs the code flow with PKCE, state and nonce (checking the iss response parameter), then refreshes', async () => {
+      const client: oauth.Client = { client_id: webApp.id };
+      const auth = oauth.ClientSecretBasic(webApp.secret);
+      const { tokens, subject } = await signIn();
       expect(subject).not.toBe('');
       const refresh = await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refresh_token ?? '', insecure);
       const refreshed = await oauth.processRefreshTokenResponse(as, client, refresh);
@@ -146,23 +163,7 @@ describe.each(testProviders(process.env))('relying parties against a live worker
     it('refreshes one token six times at once, and every tab carries on with what it got', async () => {
       const client: oauth.Client = { client_id: webApp.id };
       const auth = oauth.ClientSecretBasic(webApp.secret);
-      const verifier = oauth.generateRandomCodeVerifier();
-      const url = new URL(as.authorization_endpoint ?? '');
-      url.search = new URLSearchParams({
-        client_id: webApp.id,
-        redirect_uri: REDIRECT_URI,
-        response_type: 'code',
-        scope: 'openid email offline_access',
-        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      }).toString();
-      const params = oauth.validateAuthResponse(as, client, await loginAt(stack, url), oauth.expectNoState);
-      const tokens = await oauth.processAuthorizationCodeResponse(
-        as,
-        client,
-        await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT_URI, verifier, insecure),
-      );
-      const subject = oauth.getValidatedIdTokenClaims(tokens)?.sub ?? '';
+      const { tokens, subject } = await signIn();
       const refresh = (token: string) => oauth.refreshTokenGrantRequest(as, client, auth, token, insecure);
 
       // Six tabs find the access token stale at the same moment and refresh with the one token they share.
