@@ -13,6 +13,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: 'forks',
+          // Passwords hashed at test strength here and in the dexctl and servers the tests start.
+          setupFiles: ['@dex/shared/testing/insecure-password-hashing.setup'],
         },
       },
       {

@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Passwords hashed at test strength here and in the programs the tests start.
+    setupFiles: ['@dex/shared/testing/insecure-password-hashing.setup'],
     maxWorkers: 2,
   },
 });

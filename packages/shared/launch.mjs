@@ -47,6 +47,9 @@ export async function launch(bin) {
   // DEX_OPTIMIZE_FOR_SIZE=0 chooses the CPU instead (docs/operations.md); so does
   // --no-optimize-for-size on node's command line.
   if (process.env.DEX_OPTIMIZE_FOR_SIZE !== '0' && !givenToNode('optimize-for-size')) setFlagsFromString('--optimize-for-size');
+  // Test suites only: scrypt at N=2^10 (packages/shared/src/crypto/password.ts). A global, so the
+  // bundle's own copy of the hashing module sees it; the servers log a warning when it is set.
+  if (process.env.DEX_INSECURE_TEST_PASSWORD_HASHING === '1') globalThis[Symbol.for('dex.insecureTestPasswordHashing')] = true;
   const binDir = dirname(fileURLToPath(bin.from));
   const bundlePath = resolve(binDir, bin.bundleDir, `${bin.name}.mjs`);
   const inputsPath = resolve(binDir, bin.bundleDir, `${bin.name}.inputs.json`);

@@ -1,3 +1,4 @@
+import { usesInsecureTestPasswordHashing } from '@dex/shared/crypto';
 import { type Database, createDatabase, migrateDatabase, redactDatabaseUrl } from '@dex/shared/db';
 import { type RunningHeartbeat, startHeartbeat } from '@dex/shared/domain/heartbeats';
 import { CONSOLE_CLIENT_ID, ensureConsoleClients } from '@dex/shared/domain/console-sessions';
@@ -145,6 +146,8 @@ export async function startOverlord(config: Readonly<OverlordConfig>, options: S
   const build = consoleBuild;
   const beats = heartbeat;
   logger.info({ adminUrl: server.url.origin }, 'admin API listening');
+  if (usesInsecureTestPasswordHashing())
+    logger.warn('passwords are hashed at test strength (DEX_INSECURE_TEST_PASSWORD_HASHING=1): never in production');
   return {
     adminUrl: server.url,
     db,

@@ -1,3 +1,4 @@
+import { usesInsecureTestPasswordHashing } from '@dex/shared/crypto';
 import { createDatabase, type Database } from '@dex/shared/db';
 import { type ListeningServer, listenOn } from '@dex/shared/http';
 import { createLogger, type Logger } from '@dex/shared/logging';
@@ -54,6 +55,8 @@ export async function startWorker(config: Readonly<WorkerConfig>, options: Start
     });
     const heartbeat = await startWorkerHeartbeat({ prisma: db.prisma, keys, connectors, address: config.issuer, logger });
     logger.info({ url: http.url.origin, issuer: config.issuer }, 'worker listening');
+    if (usesInsecureTestPasswordHashing())
+      logger.warn('passwords are hashed at test strength (DEX_INSECURE_TEST_PASSWORD_HASHING=1): never in production');
     const metricsServer = ops;
     return {
       url: http.url,

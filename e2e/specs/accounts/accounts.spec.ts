@@ -3,6 +3,7 @@ import { walkLogin } from '@dex/shared/testing';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../../fixtures/accounts-test.ts';
 import type { DexStack } from '../../fixtures/dex-stack.ts';
+import { BOTH_STORES } from '../../fixtures/fixture-parts.ts';
 
 const newEmail = (name: string) => `${name}-${randomBytes(4).toString('hex')}@example.com`;
 
@@ -58,7 +59,7 @@ function admin(dex: DexStack, path: string, body?: unknown) {
   });
 }
 
-test.describe('accounts and email', () => {
+test.describe('accounts and email', { tag: BOTH_STORES }, () => {
   test('register, verify the email by its link, and the next ID token says email_verified: true', async ({ page, dex, mail }) => {
     const email = newEmail('register');
     await page.goto(dex.rp.loginUrl);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SmtpSink } from '@dex/shared/testing/smtp-sink';
 import { test as base, expect, type Page } from '@playwright/test';
-import { attachLogsOnFailure, smtpSinkFixture, withSmtpEmailer } from '../../fixtures/fixture-parts.ts';
+import { attachLogsOnFailure, BOTH_STORES, smtpSinkFixture, withSmtpEmailer } from '../../fixtures/fixture-parts.ts';
 import { startUpstreamDexStack, UPSTREAM_CONNECTOR_ID, type UpstreamDexStack } from '../../fixtures/upstream-stack.ts';
 
 interface RemoteRegistrationFixtures {
@@ -43,7 +43,7 @@ async function shownClaims(page: Page, federation: UpstreamDexStack): Promise<Re
   return JSON.parse((await page.locator('#claims').textContent()) ?? '') as Record<string, unknown>;
 }
 
-test.describe('registration of an upstream identity (--enable-registration, no automatic registration)', () => {
+test.describe('registration of an upstream identity (--enable-registration, no automatic registration)', { tag: BOTH_STORES }, () => {
   test('a user the upstream does not vouch for chooses an email, logs in at once, and verifies the address from the email', async ({
     page,
     federation,

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { BOTH_STORES } from '../../fixtures/fixture-parts.ts';
 import { expect, test, UNREACHABLE_CONNECTOR_ID, UPSTREAM_CONNECTOR_ID, type UpstreamDexStack } from '../../fixtures/upstream-test.ts';
 
 /** From the relying party's login link to the upstream's sign-in form, through dex's chooser. */
@@ -19,42 +20,45 @@ async function signInUpstream(page: Page, federation: UpstreamDexStack): Promise
 }
 
 test.describe('login through the upstream OpenID Connect connector', () => {
-  test('a user signs in and consents at the upstream provider, and the relying party gets a verified ID token', async ({
-    page,
-    federation,
-  }, testInfo) => {
-    const visited: string[] = [];
-    page.on('request', (request) => visited.push(request.url()));
-    const success = { connector: UPSTREAM_CONNECTOR_ID, outcome: 'success' } as const;
-    const successesBefore = await federation.loginCount(success);
+  test(
+    'a user signs in and consents at the upstream provider, and the relying party gets a verified ID token',
+    { tag: BOTH_STORES },
+    async ({ page, federation }, testInfo) => {
+      const visited: string[] = [];
+      page.on('request', (request) => visited.push(request.url()));
+      const success = { connector: UPSTREAM_CONNECTOR_ID, outcome: 'success' } as const;
+      const successesBefore = await federation.loginCount(success);
 
-    await chooseUpstream(page, federation);
-    await signInUpstream(page, federation);
-    await expect(page.getByText('The application dex-e2e asks for: openid, email, profile.')).toBeVisible();
-    await testInfo.attach('upstream-consent', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
-    await page.getByRole('button', { name: 'Allow' }).click();
+      await chooseUpstream(page, federation);
+      await signInUpstream(page, federation);
+      await expect(page.getByText('The application dex-e2e asks for: openid, email, profile.')).toBeVisible();
+      await testInfo.attach('upstream-consent', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+      await page.getByRole('button', { name: 'Allow' }).click();
 
-    await page.waitForURL((url) => url.origin === federation.rp.origin && url.pathname === '/callback');
-    await expect(page.getByRole('heading', { name: `Signed in as ${federation.account.email}` })).toBeVisible();
-    // The relying party verified the ID token (signature, iss, aud, nonce) before showing its claims.
-    const claims = JSON.parse((await page.locator('#claims').textContent()) ?? '') as Record<string, unknown>;
-    expect(claims).toMatchObject({
-      iss: federation.issuer,
-      aud: federation.client.id,
-      email: federation.account.email,
-      email_verified: true,
-    });
-    // dex's own user id (automatic registration), not the upstream's subject.
-    expect(claims.sub).toEqual(expect.any(String));
-    expect(claims.sub).not.toBe(federation.account.username);
-    // The upstream answered dex, not the relying party.
-    const callback = `${federation.issuer}/auth/${UPSTREAM_CONNECTOR_ID}/callback?`;
-    expect(visited.filter((url) => url.startsWith(callback))).toHaveLength(1);
-    expect(visited.some((url) => url.startsWith(`${federation.rp.origin}/callback?`) && new URL(url).searchParams.has('code'))).toBe(true);
-    // The worker counted the login for the connector.
-    expect(await federation.loginCount(success)).toBe(successesBefore + 1);
-    await testInfo.attach('signed-in', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
-  });
+      await page.waitForURL((url) => url.origin === federation.rp.origin && url.pathname === '/callback');
+      await expect(page.getByRole('heading', { name: `Signed in as ${federation.account.email}` })).toBeVisible();
+      // The relying party verified the ID token (signature, iss, aud, nonce) before showing its claims.
+      const claims = JSON.parse((await page.locator('#claims').textContent()) ?? '') as Record<string, unknown>;
+      expect(claims).toMatchObject({
+        iss: federation.issuer,
+        aud: federation.client.id,
+        email: federation.account.email,
+        email_verified: true,
+      });
+      // dex's own user id (automatic registration), not the upstream's subject.
+      expect(claims.sub).toEqual(expect.any(String));
+      expect(claims.sub).not.toBe(federation.account.username);
+      // The upstream answered dex, not the relying party.
+      const callback = `${federation.issuer}/auth/${UPSTREAM_CONNECTOR_ID}/callback?`;
+      expect(visited.filter((url) => url.startsWith(callback))).toHaveLength(1);
+      expect(visited.some((url) => url.startsWith(`${federation.rp.origin}/callback?`) && new URL(url).searchParams.has('code'))).toBe(
+        true,
+      );
+      // The worker counted the login for the connector.
+      expect(await federation.loginCount(success)).toBe(successesBefore + 1);
+      await testInfo.attach('signed-in', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+    },
+  );
 
   test('prompt=login makes the user sign in at the upstream again, although the sessions at dex and upstream are live', async ({
     page,

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 // The server's vitest helper for a real OpenLDAP (slapd), reused as is.
 import { type Slapd, startSlapd } from '../../../apps/server/test/support/slapd.ts';
-import { checkScreen, ONE_STORE, openScreen, signIn } from '../../fixtures/console.ts';
+import { checkScreen, openScreen, signIn } from '../../fixtures/console.ts';
 import { type DexStack, startDexStack } from '../../fixtures/dex-stack.ts';
 import { startUpstreamProvider, type UpstreamProvider } from '../../fixtures/upstream-provider.ts';
 
@@ -100,118 +100,112 @@ const healthOf = (page: Page, id: string) =>
     .getByRole('cell')
     .nth(4);
 
-test(
-  'Test connection checks a real OpenID Provider, and the list shows the connector healthy once the worker reports it',
-  { tag: ONE_STORE },
-  async ({ page, peers }, testInfo) => {
-    const { dex, upstream } = peers;
-    await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
-    await openScreen(page, 'Connectors');
-    await expect(healthOf(page, 'local')).toHaveText('OK on 1 of 1 worker');
+test('Test connection checks a real OpenID Provider, and the list shows the connector healthy once the worker reports it', async ({
+  page,
+  peers,
+}, testInfo) => {
+  const { dex, upstream } = peers;
+  await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
+  await openScreen(page, 'Connectors');
+  await expect(healthOf(page, 'local')).toHaveText('OK on 1 of 1 worker');
 
-    const form = await newConnector(page, 'oidc');
-    await form.getByLabel(/^ID/).fill('upstream');
-    await form.getByLabel(/^Issuer URL/).fill(upstream.issuer);
-    await form.getByLabel(/^Client ID/).fill('dex-e2e');
-    await form.getByLabel(/^Client secret/).fill('upstream-client-secret-e2e');
-    await form.getByRole('button', { name: 'Test connection' }).click();
-    await expect(form.getByText('✓ The connection works.')).toBeVisible();
-    // What was checked, in order: the discovery document, its issuer, the signing keys.
-    expect(await testedSteps(form)).toEqual(['✓ Fetch the discovery document', '✓ Check the issuer', '✓ Fetch the signing keys (JWKS)']);
-    await checkScreen(page, testInfo, 'connection-test-oidc-ok');
+  const form = await newConnector(page, 'oidc');
+  await form.getByLabel(/^ID/).fill('upstream');
+  await form.getByLabel(/^Issuer URL/).fill(upstream.issuer);
+  await form.getByLabel(/^Client ID/).fill('dex-e2e');
+  await form.getByLabel(/^Client secret/).fill('upstream-client-secret-e2e');
+  await form.getByRole('button', { name: 'Test connection' }).click();
+  await expect(form.getByText('✓ The connection works.')).toBeVisible();
+  // What was checked, in order: the discovery document, its issuer, the signing keys.
+  expect(await testedSteps(form)).toEqual(['✓ Fetch the discovery document', '✓ Check the issuer', '✓ Fetch the signing keys (JWKS)']);
+  await checkScreen(page, testInfo, 'connection-test-oidc-ok');
 
-    // Tested and working: saved at once, no "Save anyway".
-    await form.getByRole('button', { name: 'Add connector' }).click();
-    await expect(form).toBeHidden();
-    // The worker picks the new connector up, checks it at its next heartbeat and reports it.
-    await expect(healthOf(page, 'upstream')).toHaveText('OK on 1 of 1 worker', { timeout: 20_000 });
-  },
-);
+  // Tested and working: saved at once, no "Save anyway".
+  await form.getByRole('button', { name: 'Add connector' }).click();
+  await expect(form).toBeHidden();
+  // The worker picks the new connector up, checks it at its next heartbeat and reports it.
+  await expect(healthOf(page, 'upstream')).toHaveText('OK on 1 of 1 worker', { timeout: 20_000 });
+});
 
-test(
-  'Test connection checks a real LDAP server over StartTLS, in the sectioned form at 800×600',
-  { tag: ONE_STORE },
-  async ({ page, peers }, testInfo) => {
-    const { dex, slapd } = peers;
-    await page.setViewportSize({ width: 800, height: 600 });
-    await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
-    await openScreen(page, 'Connectors');
+test('Test connection checks a real LDAP server over StartTLS, in the sectioned form at 800×600', async ({ page, peers }, testInfo) => {
+  const { dex, slapd } = peers;
+  await page.setViewportSize({ width: 800, height: 600 });
+  await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
+  await openScreen(page, 'Connectors');
 
-    const form = await newConnector(page, 'ldap');
-    const section = (name: string) => form.getByRole('group', { name });
-    await form.getByLabel(/^ID/).fill('directory');
-    await section('Connection').getByLabel(/^Host/).fill(slapd.host);
-    await section('TLS').getByLabel('StartTLS').check();
-    await section('TLS')
-      .getByLabel(/^CA file/)
-      .fill(slapd.caFile ?? '');
-    await section('Search')
-      .getByLabel(/^Base DN/)
-      .fill(`ou=people,${SUFFIX}`);
-    await section('Search')
-      .getByLabel(/^Service account DN/)
-      .fill(SERVICE_DN);
-    await section('Search')
-      .getByLabel(/^Service account password/)
-      .fill(SERVICE_PW);
-    // The sections are framed groups with their titles, in both themes, and the form fits the small window.
-    for (const name of ['Connection', 'TLS', 'Search', 'Attributes', 'Groups']) {
-      await expect(section(name)).toBeVisible();
-      await expect(section(name)).toHaveCSS('border-top-style', 'solid');
-    }
-    expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
-    await checkScreen(page, testInfo, 'connector-form-ldap-800x600');
+  const form = await newConnector(page, 'ldap');
+  const section = (name: string) => form.getByRole('group', { name });
+  await form.getByLabel(/^ID/).fill('directory');
+  await section('Connection').getByLabel(/^Host/).fill(slapd.host);
+  await section('TLS').getByLabel('StartTLS').check();
+  await section('TLS')
+    .getByLabel(/^CA file/)
+    .fill(slapd.caFile ?? '');
+  await section('Search')
+    .getByLabel(/^Base DN/)
+    .fill(`ou=people,${SUFFIX}`);
+  await section('Search')
+    .getByLabel(/^Service account DN/)
+    .fill(SERVICE_DN);
+  await section('Search')
+    .getByLabel(/^Service account password/)
+    .fill(SERVICE_PW);
+  // The sections are framed groups with their titles, in both themes, and the form fits the small window.
+  for (const name of ['Connection', 'TLS', 'Search', 'Attributes', 'Groups']) {
+    await expect(section(name)).toBeVisible();
+    await expect(section(name)).toHaveCSS('border-top-style', 'solid');
+  }
+  expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+  await checkScreen(page, testInfo, 'connector-form-ldap-800x600');
 
-    await form.getByRole('button', { name: 'Test connection' }).click();
-    await expect(form.getByText('✓ The connection works.')).toBeVisible();
-    expect(await testedSteps(form)).toEqual([
-      '✓ Read the TLS files',
-      '✓ Connect (StartTLS)',
-      '✓ Bind as the service account',
-      '✓ Search under the base DN',
-    ]);
-    // The service account's password is never shown back.
-    await expect(form.locator('.test-steps')).not.toContainText(SERVICE_PW);
-    await form.getByRole('button', { name: 'Add connector' }).click();
-    await expect(form).toBeHidden();
-    await expect(healthOf(page, 'directory')).toHaveText('OK on 1 of 1 worker', { timeout: 20_000 });
-  },
-);
+  await form.getByRole('button', { name: 'Test connection' }).click();
+  await expect(form.getByText('✓ The connection works.')).toBeVisible();
+  expect(await testedSteps(form)).toEqual([
+    '✓ Read the TLS files',
+    '✓ Connect (StartTLS)',
+    '✓ Bind as the service account',
+    '✓ Search under the base DN',
+  ]);
+  // The service account's password is never shown back.
+  await expect(form.locator('.test-steps')).not.toContainText(SERVICE_PW);
+  await form.getByRole('button', { name: 'Add connector' }).click();
+  await expect(form).toBeHidden();
+  await expect(healthOf(page, 'directory')).toHaveText('OK on 1 of 1 worker', { timeout: 20_000 });
+});
 
-test(
-  'an unreachable upstream: the test says why, saving needs "Save anyway", and the list shows it failing',
-  { tag: ONE_STORE },
-  async ({ page, peers }, testInfo) => {
-    const { dex, closedPort: port } = peers;
-    const issuer = `http://127.0.0.1:${port}`;
-    await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
-    await openScreen(page, 'Connectors');
+test('an unreachable upstream: the test says why, saving needs "Save anyway", and the list shows it failing', async ({
+  page,
+  peers,
+}, testInfo) => {
+  const { dex, closedPort: port } = peers;
+  const issuer = `http://127.0.0.1:${port}`;
+  await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
+  await openScreen(page, 'Connectors');
 
-    const form = await newConnector(page, 'oidc');
-    await form.getByLabel(/^ID/).fill('gone');
-    await form.getByLabel(/^Issuer URL/).fill(issuer);
-    await form.getByLabel(/^Client ID/).fill('dex');
-    await form.getByLabel(/^Client secret/).fill('gone-client-secret-e2e');
-    await form.getByRole('button', { name: 'Test connection' }).click();
-    await expect(form.getByText('✗ The connection does not work.')).toBeVisible();
-    await expect(form.locator('.test-steps li')).toHaveCount(1);
-    await expect(form.locator('.test-steps li')).toContainText(
-      `✗ Fetch the discovery document: ${issuer}/.well-known/openid-configuration: connection refused`,
-    );
+  const form = await newConnector(page, 'oidc');
+  await form.getByLabel(/^ID/).fill('gone');
+  await form.getByLabel(/^Issuer URL/).fill(issuer);
+  await form.getByLabel(/^Client ID/).fill('dex');
+  await form.getByLabel(/^Client secret/).fill('gone-client-secret-e2e');
+  await form.getByRole('button', { name: 'Test connection' }).click();
+  await expect(form.getByText('✗ The connection does not work.')).toBeVisible();
+  await expect(form.locator('.test-steps li')).toHaveCount(1);
+  await expect(form.locator('.test-steps li')).toContainText(
+    `✗ Fetch the discovery document: ${issuer}/.well-known/openid-configuration: connection refused`,
+  );
 
-    await form.getByRole('button', { name: 'Add connector' }).click();
-    await expect(form.getByRole('alert')).toContainText('The connection test failed.');
-    await expect(form).toBeVisible();
-    await checkScreen(page, testInfo, 'connection-test-failed');
-    await form.getByRole('button', { name: 'Save anyway' }).click();
-    await expect(form).toBeHidden();
+  await form.getByRole('button', { name: 'Add connector' }).click();
+  await expect(form.getByRole('alert')).toContainText('The connection test failed.');
+  await expect(form).toBeVisible();
+  await checkScreen(page, testInfo, 'connection-test-failed');
+  await form.getByRole('button', { name: 'Save anyway' }).click();
+  await expect(form).toBeHidden();
 
-    // New: nobody reports it yet, then the worker's next heartbeat says it fails, and why.
-    const health = healthOf(page, 'gone');
-    await expect(health.getByText('Failing on 1 of 1 worker')).toBeVisible({ timeout: 20_000 });
-    await health.getByText('Failing on 1 of 1 worker').click();
-    await expect(health.getByRole('listitem')).toHaveText(`${dex.issuer}: discovery of ${issuer}/ failed: connection refused`);
-    await expect(healthOf(page, 'local')).toHaveText('OK on 1 of 1 worker');
-    await checkScreen(page, testInfo, 'connectors-health-failing');
-  },
-);
+  // New: nobody reports it yet, then the worker's next heartbeat says it fails, and why.
+  const health = healthOf(page, 'gone');
+  await expect(health.getByText('Failing on 1 of 1 worker')).toBeVisible({ timeout: 20_000 });
+  await health.getByText('Failing on 1 of 1 worker').click();
+  await expect(health.getByRole('listitem')).toHaveText(`${dex.issuer}: discovery of ${issuer}/ failed: connection refused`);
+  await expect(healthOf(page, 'local')).toHaveText('OK on 1 of 1 worker');
+  await checkScreen(page, testInfo, 'connectors-health-failing');
+});

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { checkScreen, ONE_STORE, consoleUrl, openScreen, signIn, watchCspViolations } from '../../fixtures/console.ts';
+import { checkScreen, consoleUrl, openScreen, signIn, watchCspViolations } from '../../fixtures/console.ts';
+import { BOTH_STORES } from '../../fixtures/fixture-parts.ts';
 import { startRelyingParty } from '../../fixtures/relying-party.ts';
 import { type DexStack, expect, test } from '../../fixtures/test.ts';
 
@@ -38,128 +39,130 @@ test.describe('the web console at the overlord’s /console', () => {
     expect(csp).toEqual([]);
   });
 
-  test('an admin creates a client, copies its secret, and that client logs a user in through the worker', async ({
-    page,
-    dex,
-  }, testInfo) => {
-    const rp = await startRelyingParty();
-    try {
+  test(
+    'an admin creates a client, copies its secret, and that client logs a user in through the worker',
+    { tag: BOTH_STORES },
+    async ({ page, dex }, testInfo) => {
+      const rp = await startRelyingParty();
+      try {
+        await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
+        await openScreen(page, 'Clients');
+        await page.getByRole('button', { name: 'New client' }).click();
+        const form = page.getByRole('dialog', { name: 'New client' });
+        await form.getByLabel('Name').fill('Console-made app');
+        await form.getByLabel('Redirect URIs').fill(rp.redirectUri);
+        await checkScreen(page, testInfo, 'clients-new');
+        await form.getByRole('button', { name: 'Create client' }).click();
+
+        const shown = page.getByRole('dialog', { name: 'Client “Console-made app” created' });
+        await expect(shown.getByText('this is the only time it is shown')).toBeVisible();
+        const clientId = (await shown.getByTestId('client-id').textContent()) ?? '';
+        await shown.getByRole('button', { name: 'Copy secret' }).click();
+        await expect(shown.getByText('Copied to the clipboard')).toBeVisible();
+        const copied = String(await page.evaluate('navigator.clipboard.readText()'));
+        expect(copied).toBe(await shown.getByTestId('client-secret').textContent());
+        await checkScreen(page, testInfo, 'clients-secret-shown-once');
+        await shown.getByRole('button', { name: 'Done' }).click();
+        await expect(page.getByRole('dialog')).toHaveCount(0);
+        // Gone from the page once the dialog closed; the table lists the client.
+        await expect(page.getByText(copied)).toHaveCount(0);
+        await expect(page.getByRole('cell', { name: clientId, exact: true })).toBeVisible();
+
+        await rp.configure({ issuer: dex.issuer, clientId, clientSecret: copied });
+        const login = await page.context().newPage();
+        await login.goto(rp.loginUrl);
+        await login.getByLabel('Email address').fill(dex.user.email);
+        await login.getByLabel('Password').fill(dex.user.password);
+        await login.getByRole('button', { name: 'Log in' }).click();
+        // A client an admin created is not trusted by default: the user allows it once.
+        await login.getByRole('button', { name: 'Allow' }).click();
+        await expect(login.getByRole('heading', { name: `Signed in as ${dex.user.email}` })).toBeVisible();
+        const claims = JSON.parse((await login.locator('#claims').textContent()) ?? '{}') as Record<string, unknown>;
+        expect(claims).toMatchObject({ iss: dex.issuer, aud: clientId, email: dex.user.email });
+      } finally {
+        await rp.close();
+      }
+    },
+  );
+
+  test(
+    'an admin adds, reorders, edits and deletes a connector, and the worker’s login page follows without a restart',
+    { tag: BOTH_STORES },
+    async ({ page, dex }, testInfo) => {
+      test.setTimeout(60_000);
+      const worker = await page.context().newPage();
+      expect(await loginPageChoices(worker, dex)).toBe('form');
+
       await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
-      await openScreen(page, 'Clients');
-      await page.getByRole('button', { name: 'New client' }).click();
-      const form = page.getByRole('dialog', { name: 'New client' });
-      await form.getByLabel('Name').fill('Console-made app');
-      await form.getByLabel('Redirect URIs').fill(rp.redirectUri);
-      await checkScreen(page, testInfo, 'clients-new');
-      await form.getByRole('button', { name: 'Create client' }).click();
-
-      const shown = page.getByRole('dialog', { name: 'Client “Console-made app” created' });
-      await expect(shown.getByText('this is the only time it is shown')).toBeVisible();
-      const clientId = (await shown.getByTestId('client-id').textContent()) ?? '';
-      await shown.getByRole('button', { name: 'Copy secret' }).click();
-      await expect(shown.getByText('Copied to the clipboard')).toBeVisible();
-      const copied = String(await page.evaluate('navigator.clipboard.readText()'));
-      expect(copied).toBe(await shown.getByTestId('client-secret').textContent());
-      await checkScreen(page, testInfo, 'clients-secret-shown-once');
-      await shown.getByRole('button', { name: 'Done' }).click();
+      await openScreen(page, 'Connectors');
+      await page.getByRole('button', { name: 'New connector' }).click();
+      const form = page.getByRole('dialog', { name: 'New connector' });
+      await form.getByLabel('Type').selectOption('ldap');
+      await form.getByRole('textbox', { name: /^ID/ }).fill(LDAP_CONNECTOR_ID);
+      // The overlord's validation runs as you type; a field is marked once it was left: the LDAP form needs a host.
+      await expect(form.getByText('Some fields still need a value or a fix.')).toBeVisible();
+      await form.getByRole('textbox', { name: /^Host/ }).focus();
+      await page.keyboard.press('Tab');
+      await expect(form.getByText('The overlord would refuse this config')).toBeVisible();
+      await expect(form.getByRole('textbox', { name: /^Host/ })).toHaveAttribute('aria-invalid', 'true');
+      await form.getByRole('textbox', { name: /^Host/ }).fill('ldap.invalid:389');
+      await form.getByRole('textbox', { name: /^Base DN/ }).fill('ou=people,dc=example,dc=com');
+      await expect(form.getByText('The overlord accepts this config.')).toBeVisible();
+      await checkScreen(page, testInfo, 'connectors-new-ldap');
+      await form.getByRole('button', { name: 'JSON' }).click();
+      await expect(form.getByLabel('Config (JSON)')).toHaveValue(/"host": "ldap.invalid:389"/);
+      // Test connection: the overlord really tries the unreachable host, and says where it stopped.
+      await form.getByRole('button', { name: 'Test connection' }).click();
+      await expect(form.getByText('✗ The connection does not work.')).toBeVisible();
+      await expect(form.getByRole('listitem').filter({ hasText: /^✗ Connect: / })).toContainText('ldap.invalid:389:');
+      await checkScreen(page, testInfo, 'connectors-test-failed');
+      // Saving a config whose test failed needs a confirmation.
+      await form.getByRole('button', { name: 'Add connector' }).click();
+      await expect(form.getByRole('alert')).toContainText('The connection test failed.');
+      await form.getByRole('button', { name: 'Save anyway' }).click();
       await expect(page.getByRole('dialog')).toHaveCount(0);
-      // Gone from the page once the dialog closed; the table lists the client.
-      await expect(page.getByText(copied)).toHaveCount(0);
-      await expect(page.getByRole('cell', { name: clientId, exact: true })).toBeVisible();
+      await expect(page.getByRole('cell', { name: LDAP_CONNECTOR_ID, exact: true })).toBeVisible();
 
-      await rp.configure({ issuer: dex.issuer, clientId, clientSecret: copied });
-      const login = await page.context().newPage();
-      await login.goto(rp.loginUrl);
-      await login.getByLabel('Email address').fill(dex.user.email);
-      await login.getByLabel('Password').fill(dex.user.password);
-      await login.getByRole('button', { name: 'Log in' }).click();
-      // A client an admin created is not trusted by default: the user allows it once.
-      await login.getByRole('button', { name: 'Allow' }).click();
-      await expect(login.getByRole('heading', { name: `Signed in as ${dex.user.email}` })).toBeVisible();
-      const claims = JSON.parse((await login.locator('#claims').textContent()) ?? '{}') as Record<string, unknown>;
-      expect(claims).toMatchObject({ iss: dex.issuer, aud: clientId, email: dex.user.email });
-    } finally {
-      await rp.close();
-    }
-  });
+      await expect(async () =>
+        expect(await loginPageChoices(worker, dex)).toEqual(['Log in with Email', `${LDAP_CONNECTOR_ID} is unavailable right now`]),
+      ).toPass({
+        timeout: 10_000,
+      });
 
-  test('an admin adds, reorders, edits and deletes a connector, and the worker’s login page follows without a restart', async ({
-    page,
-    dex,
-  }, testInfo) => {
-    test.setTimeout(60_000);
-    const worker = await page.context().newPage();
-    expect(await loginPageChoices(worker, dex)).toBe('form');
+      await page.getByRole('button', { name: `Move ${LDAP_CONNECTOR_ID} up` }).click();
+      await expect(page.getByRole('row').nth(1)).toContainText(LDAP_CONNECTOR_ID);
+      await checkScreen(page, testInfo, 'connectors');
+      await expect(async () =>
+        expect(await loginPageChoices(worker, dex)).toEqual([`${LDAP_CONNECTOR_ID} is unavailable right now`, 'Log in with Email']),
+      ).toPass({
+        timeout: 10_000,
+      });
 
-    await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
-    await openScreen(page, 'Connectors');
-    await page.getByRole('button', { name: 'New connector' }).click();
-    const form = page.getByRole('dialog', { name: 'New connector' });
-    await form.getByLabel('Type').selectOption('ldap');
-    await form.getByRole('textbox', { name: /^ID/ }).fill(LDAP_CONNECTOR_ID);
-    // The overlord's validation runs as you type; a field is marked once it was left: the LDAP form needs a host.
-    await expect(form.getByText('Some fields still need a value or a fix.')).toBeVisible();
-    await form.getByRole('textbox', { name: /^Host/ }).focus();
-    await page.keyboard.press('Tab');
-    await expect(form.getByText('The overlord would refuse this config')).toBeVisible();
-    await expect(form.getByRole('textbox', { name: /^Host/ })).toHaveAttribute('aria-invalid', 'true');
-    await form.getByRole('textbox', { name: /^Host/ }).fill('ldap.invalid:389');
-    await form.getByRole('textbox', { name: /^Base DN/ }).fill('ou=people,dc=example,dc=com');
-    await expect(form.getByText('The overlord accepts this config.')).toBeVisible();
-    await checkScreen(page, testInfo, 'connectors-new-ldap');
-    await form.getByRole('button', { name: 'JSON' }).click();
-    await expect(form.getByLabel('Config (JSON)')).toHaveValue(/"host": "ldap.invalid:389"/);
-    // Test connection: the overlord really tries the unreachable host, and says where it stopped.
-    await form.getByRole('button', { name: 'Test connection' }).click();
-    await expect(form.getByText('✗ The connection does not work.')).toBeVisible();
-    await expect(form.getByRole('listitem').filter({ hasText: /^✗ Connect: / })).toContainText('ldap.invalid:389:');
-    await checkScreen(page, testInfo, 'connectors-test-failed');
-    // Saving a config whose test failed needs a confirmation.
-    await form.getByRole('button', { name: 'Add connector' }).click();
-    await expect(form.getByRole('alert')).toContainText('The connection test failed.');
-    await form.getByRole('button', { name: 'Save anyway' }).click();
-    await expect(page.getByRole('dialog')).toHaveCount(0);
-    await expect(page.getByRole('cell', { name: LDAP_CONNECTOR_ID, exact: true })).toBeVisible();
+      // An edit through the form: the login page shows the new display name.
+      await page.getByRole('button', { name: `Edit ${LDAP_CONNECTOR_ID}` }).click();
+      const edit = page.getByRole('dialog', { name: `Edit connector ${LDAP_CONNECTOR_ID}` });
+      await edit.getByRole('textbox', { name: /^Display name/ }).fill('Corporate directory');
+      await expect(edit.getByText('The overlord accepts this config.')).toBeVisible();
+      await edit.getByRole('button', { name: 'Save changes' }).click();
+      await expect(edit.getByRole('alert')).toContainText('The connection was not tested.');
+      await edit.getByRole('button', { name: 'Save anyway' }).click();
+      await expect(page.getByRole('dialog')).toHaveCount(0);
+      await expect(async () =>
+        expect(await loginPageChoices(worker, dex)).toEqual(['Corporate directory is unavailable right now', 'Log in with Email']),
+      ).toPass({
+        timeout: 10_000,
+      });
 
-    await expect(async () =>
-      expect(await loginPageChoices(worker, dex)).toEqual(['Log in with Email', `${LDAP_CONNECTOR_ID} is unavailable right now`]),
-    ).toPass({
-      timeout: 10_000,
-    });
+      await page.getByRole('button', { name: `Delete ${LDAP_CONNECTOR_ID}` }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete connector' });
+      await expect(confirm).toContainText(`Delete the connector ${LDAP_CONNECTOR_ID} (ldap)?`);
+      await confirm.getByRole('button', { name: 'Delete connector' }).click();
+      await expect(page.getByRole('cell', { name: LDAP_CONNECTOR_ID, exact: true })).toHaveCount(0);
+      await expect(async () => expect(await loginPageChoices(worker, dex)).toBe('form')).toPass({ timeout: 10_000 });
+    },
+  );
 
-    await page.getByRole('button', { name: `Move ${LDAP_CONNECTOR_ID} up` }).click();
-    await expect(page.getByRole('row').nth(1)).toContainText(LDAP_CONNECTOR_ID);
-    await checkScreen(page, testInfo, 'connectors');
-    await expect(async () =>
-      expect(await loginPageChoices(worker, dex)).toEqual([`${LDAP_CONNECTOR_ID} is unavailable right now`, 'Log in with Email']),
-    ).toPass({
-      timeout: 10_000,
-    });
-
-    // An edit through the form: the login page shows the new display name.
-    await page.getByRole('button', { name: `Edit ${LDAP_CONNECTOR_ID}` }).click();
-    const edit = page.getByRole('dialog', { name: `Edit connector ${LDAP_CONNECTOR_ID}` });
-    await edit.getByRole('textbox', { name: /^Display name/ }).fill('Corporate directory');
-    await expect(edit.getByText('The overlord accepts this config.')).toBeVisible();
-    await edit.getByRole('button', { name: 'Save changes' }).click();
-    await expect(edit.getByRole('alert')).toContainText('The connection was not tested.');
-    await edit.getByRole('button', { name: 'Save anyway' }).click();
-    await expect(page.getByRole('dialog')).toHaveCount(0);
-    await expect(async () =>
-      expect(await loginPageChoices(worker, dex)).toEqual(['Corporate directory is unavailable right now', 'Log in with Email']),
-    ).toPass({
-      timeout: 10_000,
-    });
-
-    await page.getByRole('button', { name: `Delete ${LDAP_CONNECTOR_ID}` }).click();
-    const confirm = page.getByRole('dialog', { name: 'Delete connector' });
-    await expect(confirm).toContainText(`Delete the connector ${LDAP_CONNECTOR_ID} (ldap)?`);
-    await confirm.getByRole('button', { name: 'Delete connector' }).click();
-    await expect(page.getByRole('cell', { name: LDAP_CONNECTOR_ID, exact: true })).toHaveCount(0);
-    await expect(async () => expect(await loginPageChoices(worker, dex)).toBe('form')).toPass({ timeout: 10_000 });
-  });
-
-  test('an admin rotates the signing keys and the timeline shows the new chain', async ({ page, dex }, testInfo) => {
+  test('an admin rotates the signing keys and the timeline shows the new chain', { tag: BOTH_STORES }, async ({ page, dex }, testInfo) => {
     // Two screens checked (axe and screenshots in both themes) and a wait for the new key to sign.
     test.setTimeout(120_000);
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
@@ -209,59 +212,55 @@ test.describe('the web console at the overlord’s /console', () => {
     await checkScreen(page, testInfo, 'keys');
   });
 
-  test(
-    'every screen loads real data under the strict CSP and passes the accessibility check',
-    { tag: ONE_STORE },
-    async ({ page, dex }, testInfo) => {
-      // Two axe runs and two full-page screenshots per screen.
-      test.setTimeout(120_000);
-      const csp = watchCspViolations(page);
-      await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
-      const overview = page.getByRole('article', { name: 'Overlord' });
-      await expect(overview).toContainText('Healthy');
-      await expect(overview).toContainText(dex.provider === 'postgresql' ? 'PostgreSQL' : 'SQLite');
-      await expect(page.getByRole('article', { name: 'Signing key' }).getByRole('timer')).toHaveText(/^in /);
-      await checkScreen(page, testInfo, 'overview');
+  test('every screen loads real data under the strict CSP and passes the accessibility check', async ({ page, dex }, testInfo) => {
+    // Two axe runs and two full-page screenshots per screen.
+    test.setTimeout(120_000);
+    const csp = watchCspViolations(page);
+    await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
+    const overview = page.getByRole('article', { name: 'Overlord' });
+    await expect(overview).toContainText('Healthy');
+    await expect(overview).toContainText(dex.provider === 'postgresql' ? 'PostgreSQL' : 'SQLite');
+    await expect(page.getByRole('article', { name: 'Signing key' }).getByRole('timer')).toHaveText(/^in /);
+    await checkScreen(page, testInfo, 'overview');
 
-      await openScreen(page, 'Clients');
-      await expect(page.getByRole('cell', { name: dex.client.id, exact: true })).toBeVisible();
-      await checkScreen(page, testInfo, 'clients');
+    await openScreen(page, 'Clients');
+    await expect(page.getByRole('cell', { name: dex.client.id, exact: true })).toBeVisible();
+    await checkScreen(page, testInfo, 'clients');
 
-      await openScreen(page, 'Connectors');
-      await expect(page.getByRole('row').nth(1)).toContainText('dex’s own users');
-      await page.getByRole('button', { name: 'Edit local' }).click();
-      await expect(page.getByRole('dialog', { name: 'Edit connector local' })).toBeVisible();
-      await checkScreen(page, testInfo, 'connectors-edit-local');
-      await page.keyboard.press('Escape');
-      await expect(page.getByRole('dialog')).toHaveCount(0);
+    await openScreen(page, 'Connectors');
+    await expect(page.getByRole('row').nth(1)).toContainText('dex’s own users');
+    await page.getByRole('button', { name: 'Edit local' }).click();
+    await expect(page.getByRole('dialog', { name: 'Edit connector local' })).toBeVisible();
+    await checkScreen(page, testInfo, 'connectors-edit-local');
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
 
-      await openScreen(page, 'Users');
-      // The email's cell also carries its "verified" badge; the row's actions name the email too.
-      const escaped = dex.user.email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      await expect(page.getByRole('cell', { name: new RegExp(`^${escaped}`) })).toBeVisible();
-      await checkScreen(page, testInfo, 'users');
+    await openScreen(page, 'Users');
+    // The email's cell also carries its "verified" badge; the row's actions name the email too.
+    const escaped = dex.user.email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await expect(page.getByRole('cell', { name: new RegExp(`^${escaped}`) })).toBeVisible();
+    await checkScreen(page, testInfo, 'users');
 
-      await openScreen(page, 'Audit log');
-      await expect(page.getByRole('table')).toBeVisible();
-      // The stack made its user through the admin API (dex v0's POST /api/v1/admin).
-      await page.getByLabel('Action').selectOption('admin.create');
-      await page.getByLabel('Target type').selectOption('user');
-      await page.getByRole('button', { name: 'Apply filters' }).click();
-      await expect(page.getByText('Showing 1–1')).toBeVisible();
-      await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('admin.create');
-      await checkScreen(page, testInfo, 'audit');
+    await openScreen(page, 'Audit log');
+    await expect(page.getByRole('table')).toBeVisible();
+    // The stack made its user through the admin API (dex v0's POST /api/v1/admin).
+    await page.getByLabel('Action').selectOption('admin.create');
+    await page.getByLabel('Target type').selectOption('user');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(page.getByText('Showing 1–1')).toBeVisible();
+    await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('admin.create');
+    await checkScreen(page, testInfo, 'audit');
 
-      // A reload keeps the tab signed in (the overlord's session cookie); signing out ends it.
-      await page.reload();
-      await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await expect(page.getByLabel('Admin API secret')).toBeVisible();
-      expect(await page.evaluate('Object.keys(sessionStorage).length')).toBe(0);
-      expect(csp).toEqual([]);
-    },
-  );
+    // A reload keeps the tab signed in (the overlord's session cookie); signing out ends it.
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByLabel('Admin API secret')).toBeVisible();
+    expect(await page.evaluate('Object.keys(sessionStorage).length')).toBe(0);
+    expect(csp).toEqual([]);
+  });
 
-  test('the sidebar and dialogs work from the keyboard', { tag: ONE_STORE }, async ({ page, dex }) => {
+  test('the sidebar and dialogs work from the keyboard', async ({ page, dex }) => {
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     const clients = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Clients', exact: true });
     await clients.focus();

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { checkScreen, ONE_STORE, openScreen, signIn } from '../../fixtures/console.ts';
+import { checkScreen, openScreen, signIn } from '../../fixtures/console.ts';
 import { type DexStack, expect, test } from '../../fixtures/test.ts';
 
 /** Logs the stack's user in at the worker through the relying party, with `password`; true when it got through. */
@@ -133,46 +133,42 @@ test.describe('the console’s clients, audit and events screens', () => {
     await expect(rows.filter({ hasNotText: 'Login failed' })).toHaveCount(0);
   });
 
-  test(
-    'at 800×600 every screen fits the width, the sidebar folds away and the actions stay in reach',
-    { tag: ONE_STORE },
-    async ({ page, dex }, testInfo) => {
-      test.setTimeout(240_000);
-      await page.setViewportSize({ width: 800, height: 600 });
-      await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
-      const screens: [string, string, string | null][] = [
-        ['Overview', 'Overview', null],
-        ['Clients', 'Clients', 'New client'],
-        ['Connectors', 'Connectors', 'New connector'],
-        ['Signing keys', 'Signing keys', 'Rotate now'],
-        ['Users', 'Users', 'New user'],
-        ['Audit log', 'Audit log', 'Apply filters'],
-        ['Login events', 'Login events', 'Apply filters'],
-      ];
-      for (const [link, title, action] of screens) {
-        await openScreen(page, link, title);
-        expect(await hasPageHorizontalScroll(page), `${title} scrolls sideways at 800×600`).toBe(false);
-        if (action !== null) {
-          const button = page.getByRole('button', { name: action, exact: true }).first();
-          const box = await button.boundingBox();
-          expect(box !== null && box.x >= 0 && box.x + box.width <= 800, `${action} is within the window`).toBe(true);
-        }
-        await checkScreen(page, testInfo, `small-${title.toLowerCase().replaceAll(' ', '-')}`);
+  test('at 800×600 every screen fits the width, the sidebar folds away and the actions stay in reach', async ({ page, dex }, testInfo) => {
+    test.setTimeout(240_000);
+    await page.setViewportSize({ width: 800, height: 600 });
+    await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
+    const screens: [string, string, string | null][] = [
+      ['Overview', 'Overview', null],
+      ['Clients', 'Clients', 'New client'],
+      ['Connectors', 'Connectors', 'New connector'],
+      ['Signing keys', 'Signing keys', 'Rotate now'],
+      ['Users', 'Users', 'New user'],
+      ['Audit log', 'Audit log', 'Apply filters'],
+      ['Login events', 'Login events', 'Apply filters'],
+    ];
+    for (const [link, title, action] of screens) {
+      await openScreen(page, link, title);
+      expect(await hasPageHorizontalScroll(page), `${title} scrolls sideways at 800×600`).toBe(false);
+      if (action !== null) {
+        const button = page.getByRole('button', { name: action, exact: true }).first();
+        const box = await button.boundingBox();
+        expect(box !== null && box.x >= 0 && box.x + box.width <= 800, `${action} is within the window`).toBe(true);
       }
+      await checkScreen(page, testInfo, `small-${title.toLowerCase().replaceAll(' ', '-')}`);
+    }
 
-      // The sidebar folds into a rail and comes back.
-      await page.getByRole('button', { name: 'Hide the sidebar' }).click();
-      await expect(page.getByRole('navigation', { name: 'Sections' })).toBeHidden();
-      const content = await page.locator('main').boundingBox();
-      expect(content !== null && content.width > 700).toBe(true);
-      expect(await hasPageHorizontalScroll(page)).toBe(false);
-      await checkScreen(page, testInfo, 'small-sidebar-hidden');
-      await page.getByRole('button', { name: 'Show the sidebar' }).click();
-      await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
-    },
-  );
+    // The sidebar folds into a rail and comes back.
+    await page.getByRole('button', { name: 'Hide the sidebar' }).click();
+    await expect(page.getByRole('navigation', { name: 'Sections' })).toBeHidden();
+    const content = await page.locator('main').boundingBox();
+    expect(content !== null && content.width > 700).toBe(true);
+    expect(await hasPageHorizontalScroll(page)).toBe(false);
+    await checkScreen(page, testInfo, 'small-sidebar-hidden');
+    await page.getByRole('button', { name: 'Show the sidebar' }).click();
+    await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
+  });
 
-  test('a dialog starts on its first field and gives the focus back to what opened it', { tag: ONE_STORE }, async ({ page, dex }) => {
+  test('a dialog starts on its first field and gives the focus back to what opened it', async ({ page, dex }) => {
     await signIn(page, { adminUrl: dex.adminUrl, secret: dex.adminApiSecret });
     await openScreen(page, 'Clients');
     const opener = page.getByRole('button', { name: 'New client' });

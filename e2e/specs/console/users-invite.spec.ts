@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { openScreen, signIn } from '../../fixtures/console.ts';
+import { BOTH_STORES } from '../../fixtures/fixture-parts.ts';
 import { expect, test } from '../../fixtures/accounts-test.ts';
 
 /** The link in an email's text that starts with `prefix`. */
 const linkIn = (text: string, prefix: string) => text.split(/\s+/).find((word) => word.startsWith(prefix)) ?? '';
 
-test.describe('the console creates a user and invites them in one step', () => {
+test.describe('the console creates a user and invites them in one step', { tag: BOTH_STORES }, () => {
   test('an admin creates an invited user; the email arrives, the user sets a password and logs in verified', async ({
     page,
     browser,

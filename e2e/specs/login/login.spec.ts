@@ -1,6 +1,7 @@
+import { BOTH_STORES } from '../../fixtures/fixture-parts.ts';
 import { expect, test } from '../../fixtures/test.ts';
 
-test.describe('login with the local connector', () => {
+test.describe('login with the local connector', { tag: BOTH_STORES }, () => {
   test('a user signs in to the relying party and it gets verified claims', async ({ page, dex }, testInfo) => {
     await page.goto(dex.rp.loginUrl);
 

@@ -1,5 +1,13 @@
 export { decryptWithSecrets, encryptWithSecret, type Decrypted } from './key-secrets.ts';
-export { hashPassword, isAcceptablePassword, needsRehash, UNUSABLE_PASSWORD_HASH, verifyPassword } from './password.ts';
+export {
+  hashPassword,
+  INSECURE_TEST_HASHING,
+  isAcceptablePassword,
+  needsRehash,
+  unusablePasswordHash,
+  usesInsecureTestPasswordHashing,
+  verifyPassword,
+} from './password.ts';
 export { randomHex, randomToken, safeEqual, sha256Digest, sha256Hex } from './random.ts';
 export {
   generateSigningKey,

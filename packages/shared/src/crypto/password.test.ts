@@ -1,6 +1,6 @@
 import { scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { hashPassword, INSECURE_TEST_HASHING, needsRehash, unusablePasswordHash, verifyPassword } from './password.ts';
 
 /** A hash in the earlier format (N=2^15, r=8, p=1), as databases made before it changed hold. */
 function earlierHash(password: string): string {
@@ -24,6 +24,24 @@ describe('password hashes', () => {
     expect(await verifyPassword('battery staple', stored)).toBe(true);
     expect(await verifyPassword('battery stapler', stored)).toBe(false);
     expect(needsRehash(stored)).toBe(true);
+  });
+
+  it('made at test strength only while a test suite asks for it, and replaced at the next login of a normal process', async () => {
+    const flags = globalThis as Record<symbol, unknown>;
+    flags[INSECURE_TEST_HASHING] = true;
+    let testHash: string;
+    try {
+      testHash = await hashPassword('correct horse');
+      expect(testHash).toMatch(/^\$scrypt\$ln=10,r=8,p=1\$/);
+      expect(unusablePasswordHash()).toMatch(/^\$scrypt\$ln=10,r=8,p=1\$/);
+      expect(needsRehash(testHash)).toBe(false);
+    } finally {
+      delete flags[INSECURE_TEST_HASHING];
+    }
+    expect(await verifyPassword('correct horse', testHash)).toBe(true);
+    expect(needsRehash(testHash)).toBe(true);
+    expect(unusablePasswordHash()).toMatch(/^\$scrypt\$ln=15,r=8,p=3\$/);
+    expect(await hashPassword('correct horse')).toMatch(/^\$scrypt\$ln=15,r=8,p=3\$/);
   });
 
   it('never verify when malformed', async () => {

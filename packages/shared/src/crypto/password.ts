@@ -9,8 +9,33 @@ import { MemoryBudget } from './memory-budget.ts';
  * right after; a smaller one (N=2^13, p=10: 8 MiB) stays in each pool thread's malloc arena and
  * keeps the process about 40 MiB larger for good.
  */
-const PARAMS = { logN: 15, r: 8, p: 3 } as const;
+const STANDARD_PARAMS = { logN: 15, r: 8, p: 3 } as const;
+/**
+ * N=2^10, p=1 (1 MiB, about 1 ms against about 450 ms): for test suites only, which create and
+ * log in thousands of users. A process uses it only when the launcher was started with
+ * `DEX_INSECURE_TEST_PASSWORD_HASHING=1` or a test called `useInsecureTestPasswordHashing`
+ * (@dex/shared/testing). Hashes it made are replaced at the next login of a normal process.
+ */
+const TEST_PARAMS = { logN: 10, r: 8, p: 1 } as const;
+/** The process-wide switch, a global so that the launcher can set it before the bundle loads. */
+export const INSECURE_TEST_HASHING = Symbol.for('dex.insecureTestPasswordHashing');
 const KEY_LENGTH = 32;
+
+/**
+ * Whether this process hashes at test strength; the servers log a warning at start when it does.
+ * @example if (usesInsecureTestPasswordHashing()) logger.warn('...');
+ */
+export function usesInsecureTestPasswordHashing(): boolean {
+  return (globalThis as Record<symbol, unknown>)[INSECURE_TEST_HASHING] === true;
+}
+
+function currentParams(): { readonly logN: number; readonly r: number; readonly p: number } {
+  return usesInsecureTestPasswordHashing() ? TEST_PARAMS : STANDARD_PARAMS;
+}
+
+function formatHash(params: { logN: number; r: number; p: number }, salt: Buffer, key: Buffer): string {
+  return `$scrypt$ln=${params.logN},r=${params.r},p=${params.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
 /**
  * One hash at a time per process: logins at the same moment wait for each other rather than
  * hold 32 MiB each (four at once was most of a worker's peak memory), and hashing never takes
@@ -41,9 +66,10 @@ const HASH_FORMAT = /^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-
  * @example const stored = await hashPassword('correct horse');
  */
 export async function hashPassword(password: string): Promise<string> {
+  const params = currentParams();
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, PARAMS.logN, PARAMS.r, PARAMS.p);
-  return `$scrypt$ln=${PARAMS.logN},r=${PARAMS.r},p=${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+  const key = await scrypt(password, salt, params.logN, params.r, params.p);
+  return formatHash(params, salt, key);
 }
 
 /**
@@ -66,11 +92,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
  */
 export function needsRehash(stored: string): boolean {
   const match = HASH_FORMAT.exec(stored);
-  return match === null || Number(match[1]) !== PARAMS.logN || Number(match[2]) !== PARAMS.r || Number(match[3]) !== PARAMS.p;
+  const params = currentParams();
+  return match === null || Number(match[1]) !== params.logN || Number(match[2]) !== params.r || Number(match[3]) !== params.p;
 }
 
-/** A hash that never verifies, used to spend the same time when a user does not exist. */
-export const UNUSABLE_PASSWORD_HASH = `$scrypt$ln=${PARAMS.logN},r=${PARAMS.r},p=${PARAMS.p}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEY_LENGTH, 1).toString('base64url')}`;
+/**
+ * A hash that never verifies, with today's parameters: verifying it spends the same time as a
+ * real user's when the email does not exist.
+ * @example await verifyPassword(password, row?.passwordHash ?? unusablePasswordHash())
+ */
+export function unusablePasswordHash(): string {
+  return formatHash(currentParams(), Buffer.alloc(16), Buffer.alloc(KEY_LENGTH, 1));
+}
 
 /** dex v0's rule (`ValidPassword`): at least six characters. */
 export function isAcceptablePassword(password: string): boolean {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import { passwordHashingEnv } from './test-password-hashing.ts';
 
 /** The monorepo root: the services are started from here, as a developer would. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -55,14 +56,17 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** An environment for the children without the caller's dex settings or loader flags. */
+/**
+ * An environment for the children without the caller's dex settings or loader flags, but with
+ * its password hashing choice (`useInsecureTestPasswordHashing`).
+ */
 function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (name.startsWith('DEX_') || name === 'NODE_OPTIONS') continue;
     env[name] = value;
   }
-  return env;
+  return { ...env, ...passwordHashingEnv() };
 }
 
 /**

@@ -89,6 +89,7 @@ export async function freePort(): Promise<number> {
 
 export { DEX_BINS, REPO_ROOT, type Service, startDexProcess, startService } from './dex-process.ts';
 export { type CommandResult, type RunCommandOptions, runBin, runCommand } from './run-command.ts';
+export { passwordHashingEnv, TEST_PASSWORD_HASHING_VARIABLE, useInsecureTestPasswordHashing } from './test-password-hashing.ts';
 export { type LoginWalk, walkLogin } from './browserless-login.ts';
 export { type PgCluster, startPgCluster } from './pg-cluster.ts';
 export { type RawExchange, trickle } from './raw-http.ts';

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { DEX_BINS, REPO_ROOT } from './dex-process.ts';
+import { passwordHashingEnv } from './test-password-hashing.ts';
 
 export interface CommandResult {
   /** The exit status (a number even when the command failed). */
@@ -9,7 +10,10 @@ export interface CommandResult {
 }
 
 export interface RunCommandOptions {
-  /** Variables besides PATH (the child sees nothing else of the test's environment). */
+  /**
+   * Variables besides PATH and the password hashing choice (the child sees nothing else of the
+   * test's environment).
+   */
   env?: Readonly<Record<string, string>>;
   /** Written to the command's stdin, which is then closed. */
   input?: string;
@@ -28,7 +32,7 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
       args,
       {
         cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH ?? '', ...options.env },
+        env: { PATH: process.env.PATH ?? '', ...passwordHashingEnv(), ...options.env },
         encoding: 'utf8',
         timeout: options.timeoutMs ?? 45_000,
       },

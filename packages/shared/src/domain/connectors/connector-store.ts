@@ -1,23 +1,31 @@
 import type { PrismaDb } from '#db/create-database.ts';
+import { isUniqueViolation } from '../prisma-errors.ts';
 import { parseConnectorConfigs, type TConnectorConfig } from './connector-config.ts';
+
+/** Replacements that collided with another one at the same moment are tried again up to this. */
+const REPLACE_ATTEMPTS = 5;
 
 /**
  * Replaces every connector config in one transaction (dex v0 `ConnectorConfigRepo.Set`),
- * keeping the given order as the login-page order.
+ * keeping the given order as the login-page order. Two replacements at the same moment: the
+ * later one wins whole. (On PostgreSQL the second one's delete cannot see the rows the first
+ * one has just inserted, so its insert hits their ids: it is run again, and then it sees them.)
  * @example await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }])
  */
 export async function setConnectorConfigs(prisma: PrismaDb, configs: readonly TConnectorConfig[]): Promise<number> {
   const valid = parseConnectorConfigs(configs);
-  await prisma.$transaction([
-    prisma.connectorConfig.deleteMany({}),
-    prisma.connectorConfig.createMany({
-      data: valid.map((config, position) => {
-        const { id, type, ...rest } = config;
-        return { id, type, position, config: JSON.stringify(rest) };
-      }),
-    }),
-  ]);
-  return valid.length;
+  const data = valid.map((config, position) => {
+    const { id, type, ...rest } = config;
+    return { id, type, position, config: JSON.stringify(rest) };
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await prisma.$transaction([prisma.connectorConfig.deleteMany({}), prisma.connectorConfig.createMany({ data })]);
+      return valid.length;
+    } catch (error) {
+      if (attempt >= REPLACE_ATTEMPTS || !isUniqueViolation(error)) throw error;
+    }
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { hashPassword, needsRehash, UNUSABLE_PASSWORD_HASH, verifyPassword } from '#crypto/index.ts';
+import { hashPassword, needsRehash, unusablePasswordHash, verifyPassword } from '#crypto/index.ts';
 import type { PrismaDb } from '#db/create-database.ts';
 import { normalizeEmail, toUserRecord, type UserRecord } from './types.ts';
 
@@ -24,7 +24,7 @@ export async function verifyLocalPassword(prisma: PrismaDb, options: VerifyLocal
     where: { email: normalizeEmail(options.email) },
     include: { password: true },
   });
-  const matches = await verifyPassword(options.password, row?.password?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
+  const matches = await verifyPassword(options.password, row?.password?.passwordHash ?? unusablePasswordHash());
   if (row === null || row.password === null || !matches) return { ok: false, reason: 'invalid_credentials' };
   if (row.disabled) return { ok: false, reason: 'disabled' };
   const expires = row.password.passwordExpires;
