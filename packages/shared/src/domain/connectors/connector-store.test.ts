@@ -9,7 +9,7 @@ describe.each(testProviders(process.env))('replacing the connector configs (%s)'
 
   it('lets every one of many replacements at the same moment succeed, the last one whole', async () => {
     // Each writer keeps "local" and adds connectors of its own, as scripts and admins do.
-    const lists: TConnectorConfig[][] = Array.from({ length: 8 }, (_, writer) => [
+    const lists: TConnectorConfig[][] = Array.from({ length: 16 }, (_, writer) => [
       { type: 'local', id: 'local' },
       ...Array.from({ length: 3 }, (_, n) => ({ type: 'local', id: `writer-${writer}-${n}` }) as TConnectorConfig),
     ]);

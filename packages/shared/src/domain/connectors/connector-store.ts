@@ -2,14 +2,21 @@ import type { PrismaDb } from '#db/create-database.ts';
 import { isUniqueViolation } from '../prisma-errors.ts';
 import { parseConnectorConfigs, type TConnectorConfig } from './connector-config.ts';
 
-/** Replacements that collided with another one at the same moment are tried again up to this. */
-const REPLACE_ATTEMPTS = 5;
+/**
+ * How often a replacement is run again after a collision. A collision means another
+ * replacement committed during this one (an insert that waited on an uncommitted row fails only
+ * once that row's transaction commits), and the next run's delete sees its rows: so a
+ * replacement fails at most once per replacement running beside it. This bounds the writers at
+ * the same moment, far above what scripts and admins reach.
+ */
+const REPLACE_ATTEMPTS = 100;
 
 /**
  * Replaces every connector config in one transaction (dex v0 `ConnectorConfigRepo.Set`),
- * keeping the given order as the login-page order. Two replacements at the same moment: the
- * later one wins whole. (On PostgreSQL the second one's delete cannot see the rows the first
- * one has just inserted, so its insert hits their ids: it is run again, and then it sees them.)
+ * keeping the given order as the login-page order. Replacements at the same moment all
+ * succeed, each whole, the last to commit winning. (On PostgreSQL the delete of one cannot see
+ * the rows another has just inserted, so its insert hits their ids: it is run again, and then
+ * it sees them.)
  * @example await setConnectorConfigs(db.prisma, [{ type: 'local', id: 'local' }])
  */
 export async function setConnectorConfigs(prisma: PrismaDb, configs: readonly TConnectorConfig[]): Promise<number> {
