@@ -13,6 +13,7 @@ import {
 } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkLogin } from '@dex/shared/testing';
+import { codeFlowUrl } from '../support/relying-party.ts';
 
 /**
  * Interop: a certified relying-party library we did not write (openid-client) runs the
@@ -71,14 +72,11 @@ describe.each(testProviders(process.env))('openid-client against a live overlord
     const config = await oidc.discovery(new URL(issuer), client.id, secret ?? undefined, undefined, {
       execute: [oidc.allowInsecureRequests],
     });
-    const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    const authorizationUrl = oidc.buildAuthorizationUrl(config, {
+    const { url: authorizationUrl, verifier } = await codeFlowUrl(config, {
       redirect_uri: redirectUri,
       scope: 'openid email profile',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
       state,
       nonce,
     });

@@ -9,6 +9,7 @@ import { testProviders } from '@dex/shared/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
+import { codeFlowUrl } from '../support/relying-party.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
@@ -390,17 +391,15 @@ describe.each(testProviders(process.env))('relying parties in Chromium: form_pos
   describe('openid-client', () => {
     /** An authorization URL for `response_mode=form_post` that carries `state`, and the checks the relying party keeps. */
     async function formPostRequest(config: oidc.Configuration, state: string) {
-      const checks = { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedNonce: oidc.randomNonce() };
-      const url = oidc.buildAuthorizationUrl(config, {
+      const nonce = oidc.randomNonce();
+      const { url, verifier } = await codeFlowUrl(config, {
         redirect_uri: redirectUri,
         response_mode: 'form_post',
         scope: 'openid email',
-        code_challenge: await oidc.calculatePKCECodeChallenge(checks.pkceCodeVerifier),
-        code_challenge_method: 'S256',
         state,
-        nonce: checks.expectedNonce,
+        nonce,
       });
-      return { url, checks };
+      return { url, checks: { pkceCodeVerifier: verifier, expectedNonce: nonce } };
     }
 
     it("form_post: the relying party's server redeems the POSTed response with authorizationCodeGrant given the Request", async () => {

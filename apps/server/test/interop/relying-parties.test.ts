@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 import { testProviders, walkLogin } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveDevice } from '../support/device.ts';
+import { codeFlowUrl } from '../support/relying-party.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 /**
@@ -41,14 +42,11 @@ describe.each(testProviders(process.env))('relying parties against a live worker
       const config = await oidc.discovery(new URL(stack.issuer), webApp.id, webApp.secret, undefined, {
         execute: [oidc.allowInsecureRequests],
       });
-      const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
-      const url = oidc.buildAuthorizationUrl(config, {
+      const { url, verifier } = await codeFlowUrl(config, {
         redirect_uri: REDIRECT_URI,
         scope: 'openid email profile offline_access',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
         state,
         nonce,
       });
@@ -72,13 +70,7 @@ describe.each(testProviders(process.env))('relying parties against a live worker
       const config = await oidc.discovery(new URL(stack.issuer), webApp.id, webApp.secret, undefined, {
         execute: [oidc.allowInsecureRequests],
       });
-      const verifier = oidc.randomPKCECodeVerifier();
-      const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: REDIRECT_URI,
-        scope: 'openid offline_access',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
+      const { url, verifier } = await codeFlowUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid offline_access' });
       const tokens = await oidc.authorizationCodeGrant(config, await loginAt(stack, url), { pkceCodeVerifier: verifier });
       const parallel = await Promise.allSettled(
         Array.from({ length: 6 }, () => oidc.refreshTokenGrant(config, tokens.refresh_token ?? '')),
