@@ -9,7 +9,7 @@ import { testProviders } from '@dex/shared/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
-import { codeFlowUrl } from '../support/relying-party.ts';
+import { authorizationUrl, codeFlowUrl } from '../support/relying-party.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
@@ -342,21 +342,10 @@ describe.each(testProviders(process.env))('relying parties in Chromium: form_pos
       const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
       expect(as.response_modes_supported).toContain('form_post');
       const client: oauth.Client = { client_id: registered.id };
-      const verifier = oauth.generateRandomCodeVerifier();
-      const state = oauth.generateRandomState();
-      const nonce = oauth.generateRandomNonce();
-      const url = new URL(as.authorization_endpoint ?? '');
-      url.search = new URLSearchParams({
-        client_id: registered.id,
-        redirect_uri: redirectUri,
-        response_type: 'code',
+      const { url, verifier, state, nonce } = await authorizationUrl(as, registered.id, redirectUri, {
         response_mode: 'form_post',
         scope: 'openid email',
-        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-        nonce,
-      }).toString();
+      });
       rp.posts.length = 0;
       rp.onFormPost = async () => 'signed in';
       const { user, ...answer } = await formPostLogin(url);

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { testProviders, walkLogin } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveDevice } from '../support/device.ts';
-import { codeFlowUrl } from '../support/relying-party.ts';
+import { authorizationUrl, codeFlowUrl } from '../support/relying-party.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 /**
@@ -113,20 +113,7 @@ describe.each(testProviders(process.env))('relying parties against a live worker
      */
     async function signIn(): Promise<{ tokens: oauth.TokenEndpointResponse; subject: string }> {
       const client: oauth.Client = { client_id: webApp.id };
-      const verifier = oauth.generateRandomCodeVerifier();
-      const state = oauth.generateRandomState();
-      const nonce = oauth.generateRandomNonce();
-      const url = new URL(as.authorization_endpoint ?? '');
-      url.search = new URLSearchParams({
-        client_id: webApp.id,
-        redirect_uri: REDIRECT_URI,
-        response_type: 'code',
-        scope: 'openid email offline_access',
-        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-        nonce,
-      }).toString();
+      const { url, verifier, state, nonce } = await authorizationUrl(as, webApp.id, REDIRECT_URI, { scope: 'openid email offline_access' });
       const params = oauth.validateAuthResponse(as, client, await loginAt(stack, url), state);
       const response = await oauth.authorizationCodeGrantRequest(
         as,

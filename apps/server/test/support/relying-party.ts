@@ -1,3 +1,4 @@
+import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 
 /**
@@ -17,4 +18,32 @@ export async function codeFlowUrl(
     code_challenge_method: 'S256',
   });
   return { url, verifier };
+}
+
+/**
+ * The same request written with oauth4webapi: the code flow with PKCE (S256), a fresh state and
+ * nonce, and `extra` (the scope, a response mode) after `response_type`. Returns the URL and the
+ * checks the relying party keeps for the response.
+ */
+export async function authorizationUrl(
+  as: oauth.AuthorizationServer,
+  clientId: string,
+  redirectUri: string,
+  extra: Readonly<Record<string, string>>,
+): Promise<{ url: URL; verifier: string; state: string; nonce: string }> {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const nonce = oauth.generateRandomNonce();
+  const url = new URL(as.authorization_endpoint ?? '');
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    ...extra,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  }).toString();
+  return { url, verifier, state, nonce };
 }
