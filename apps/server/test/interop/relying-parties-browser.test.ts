@@ -335,6 +335,21 @@ describe.each(testProviders(process.env))('relying parties in Chromium: form_pos
     return { outcome, corsErrors };
   }
 
+  /**
+   * One app's CORS test: registered as a public client named `name`, it logs a fresh user in
+   * from the relying party's origin (discovery, code exchange, userinfo, refresh), and the same
+   * app served from another origin is refused at discovery.
+   */
+  async function expectSpaOnItsOriginOnly(app: AppName, name: string) {
+    const spa = await stack.addClient({ redirectUris: [redirectUri], public: true, name });
+    const { user, outcome } = await spaLogin(app, spa.id);
+    expect(outcome).toEqual({ sub: user.id, email: user.email, refreshedSub: user.id, rotated: true });
+    expect(await spaFromStranger(app, spa.id)).toEqual({
+      outcome: expect.stringMatching(/Failed to fetch/),
+      corsErrors: [{ url: `${stack.issuer}/.well-known/openid-configuration`, error: 'MissingAllowOriginHeader' }],
+    });
+  }
+
   describe('oauth4webapi', () => {
     it('form_post: the browser posts the response to the relying party, which validates and redeems it with oauth4webapi', async () => {
       const registered = await stack.addClient({ redirectUris: [redirectUri], name: 'form_post app' });
@@ -367,13 +382,7 @@ describe.each(testProviders(process.env))('relying parties in Chromium: form_pos
     });
 
     it('CORS: a single-page app on its own origin runs discovery, the code exchange, userinfo and refresh; another origin is refused', async () => {
-      const spa = await stack.addClient({ redirectUris: [redirectUri], public: true, name: 'single-page app' });
-      const { user, outcome } = await spaLogin('oauth4webapiApp', spa.id);
-      expect(outcome).toEqual({ sub: user.id, email: user.email, refreshedSub: user.id, rotated: true });
-      expect(await spaFromStranger('oauth4webapiApp', spa.id)).toEqual({
-        outcome: expect.stringMatching(/Failed to fetch/),
-        corsErrors: [{ url: `${stack.issuer}/.well-known/openid-configuration`, error: 'MissingAllowOriginHeader' }],
-      });
+      await expectSpaOnItsOriginOnly('oauth4webapiApp', 'single-page app');
     });
   });
 
@@ -456,13 +465,7 @@ describe.each(testProviders(process.env))('relying parties in Chromium: form_pos
     });
 
     it('CORS: a single-page app on its own origin runs discovery, the code exchange, userinfo and refresh; another origin is refused', async () => {
-      const spa = await stack.addClient({ redirectUris: [redirectUri], public: true, name: 'single-page app (openid-client)' });
-      const { user, outcome } = await spaLogin('openidClientApp', spa.id);
-      expect(outcome).toEqual({ sub: user.id, email: user.email, refreshedSub: user.id, rotated: true });
-      expect(await spaFromStranger('openidClientApp', spa.id)).toEqual({
-        outcome: expect.stringMatching(/Failed to fetch/),
-        corsErrors: [{ url: `${stack.issuer}/.well-known/openid-configuration`, error: 'MissingAllowOriginHeader' }],
-      });
+      await expectSpaOnItsOriginOnly('openidClientApp', 'single-page app (openid-client)');
     });
   });
 });
