@@ -9,7 +9,7 @@ import { testProviders } from '@dex/shared/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
-import { authorizationUrl, codeFlowUrl } from '../support/relying-party.ts';
+import { authorizationUrl, codeFlowUrl, redeemCode } from '../support/relying-party.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
@@ -356,7 +356,6 @@ describe.each(testProviders(process.env))('relying parties in Chromium: form_pos
       const issuer = new URL(stack.issuer);
       const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
       expect(as.response_modes_supported).toContain('form_post');
-      const client: oauth.Client = { client_id: registered.id };
       const { url, verifier, state, nonce } = await authorizationUrl(as, registered.id, redirectUri, {
         response_mode: 'form_post',
         scope: 'openid email',
@@ -367,17 +366,7 @@ describe.each(testProviders(process.env))('relying parties in Chromium: form_pos
       expect(answer).toEqual({ status: 200, text: 'signed in' });
 
       expect(rp.posts).toHaveLength(1);
-      const params = oauth.validateAuthResponse(as, client, rp.posts[0] ?? new URLSearchParams(), state);
-      const response = await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.ClientSecretBasic(registered.secret),
-        params,
-        redirectUri,
-        verifier,
-        insecure,
-      );
-      const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
+      const tokens = await redeemCode(as, registered, rp.posts[0] ?? new URLSearchParams(), { redirectUri, verifier, state, nonce });
       expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ sub: user.id, email: user.email });
     });
 

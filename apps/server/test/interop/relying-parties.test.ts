@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { testProviders, walkLogin } from '@dex/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveDevice } from '../support/device.ts';
-import { authorizationUrl, codeFlowUrl } from '../support/relying-party.ts';
+import { authorizationUrl, codeFlowUrl, redeemCode } from '../support/relying-party.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 /**
@@ -112,19 +112,8 @@ describe.each(testProviders(process.env))('relying parties against a live worker
      * the iss response parameter), and the web app redeems the code.
      */
     async function signIn(): Promise<{ tokens: oauth.TokenEndpointResponse; subject: string }> {
-      const client: oauth.Client = { client_id: webApp.id };
       const { url, verifier, state, nonce } = await authorizationUrl(as, webApp.id, REDIRECT_URI, { scope: 'openid email offline_access' });
-      const params = oauth.validateAuthResponse(as, client, await loginAt(stack, url), state);
-      const response = await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.ClientSecretBasic(webApp.secret),
-        params,
-        REDIRECT_URI,
-        verifier,
-        insecure,
-      );
-      const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
+      const tokens = await redeemCode(as, webApp, await loginAt(stack, url), { redirectUri: REDIRECT_URI, verifier, state, nonce });
       return { tokens, subject: oauth.getValidatedIdTokenClaims(tokens)?.sub ?? '' };
     }
 

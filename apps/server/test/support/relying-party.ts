@@ -47,3 +47,28 @@ export async function authorizationUrl(
   }).toString();
   return { url, verifier, state, nonce };
 }
+
+/**
+ * What a web app does with the authorization response to a request from `authorizationUrl`,
+ * with oauth4webapi: validates it (state, iss), redeems the code with its secret (Basic) and the
+ * PKCE verifier, and checks the ID token's nonce.
+ */
+export async function redeemCode(
+  as: oauth.AuthorizationServer,
+  client: { id: string; secret: string },
+  response: URL | URLSearchParams,
+  checks: { redirectUri: string; verifier: string; state: string; nonce: string },
+): Promise<oauth.TokenEndpointResponse> {
+  const oauthClient: oauth.Client = { client_id: client.id };
+  const params = oauth.validateAuthResponse(as, oauthClient, response, checks.state);
+  const grant = await oauth.authorizationCodeGrantRequest(
+    as,
+    oauthClient,
+    oauth.ClientSecretBasic(client.secret),
+    params,
+    checks.redirectUri,
+    checks.verifier,
+    { [oauth.allowInsecureRequests]: true },
+  );
+  return oauth.processAuthorizationCodeResponse(as, oauthClient, grant, { expectedNonce: checks.nonce, requireIdToken: true });
+}
