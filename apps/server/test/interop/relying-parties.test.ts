@@ -22,6 +22,21 @@ async function loginAt(stack: WorkerStack, authorizationUrl: URL): Promise<URL> 
   return new URL(walk.location);
 }
 
+/** A person approves a device's code in a browser, logging in as `user` (RFC 8628 §3.3). */
+async function approveAs(
+  stack: WorkerStack,
+  user: { email: string; password: string },
+  device: { verification_uri: string; user_code: string },
+): Promise<void> {
+  await approveDevice(stack.issuer, {
+    uri: device.verification_uri,
+    userCode: device.user_code,
+    login: user.email,
+    password: user.password,
+    decision: 'approve',
+  });
+}
+
 describe.each(testProviders(process.env))('relying parties against a live worker (%s)', (provider) => {
   let stack: WorkerStack;
   let webApp: { id: string; secret: string };
@@ -89,13 +104,7 @@ describe.each(testProviders(process.env))('relying parties against a live worker
       const config = await oidc.discovery(new URL(stack.issuer), cli.id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
       const device = await oidc.initiateDeviceAuthorization(config, { scope: 'openid' });
       const polling = oidc.pollDeviceAuthorizationGrant(config, device);
-      await approveDevice(stack.issuer, {
-        uri: device.verification_uri,
-        userCode: device.user_code,
-        login: user.email,
-        password: user.password,
-        decision: 'approve',
-      });
+      await approveAs(stack, user, device);
       expect((await polling).claims()?.sub).toBe(user.id);
     });
   });
@@ -176,13 +185,7 @@ describe.each(testProviders(process.env))('relying parties against a live worker
         await oauth.deviceCodeGrantRequest(as, client, auth, device.device_code, insecure),
       );
       await expect(pending).rejects.toMatchObject({ error: 'authorization_pending' });
-      await approveDevice(stack.issuer, {
-        uri: device.verification_uri,
-        userCode: device.user_code,
-        login: user.email,
-        password: user.password,
-        decision: 'approve',
-      });
+      await approveAs(stack, user, device);
       await new Promise((resolve) => setTimeout(resolve, (device.interval ?? 5) * 1000 + 100));
       const tokens = await oauth.processDeviceCodeResponse(
         as,
